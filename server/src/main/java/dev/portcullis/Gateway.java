@@ -1,0 +1,116 @@
+package dev.portcullis;
+
+import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.http.HttpServer;
+import dev.portcullis.http.ReadinessCheck;
+import dev.portcullis.identity.RolePermissions;
+import dev.portcullis.identity.TokenVerifiers;
+import dev.portcullis.registry.OperatorServers;
+import dev.portcullis.store.Database;
+import dev.portcullis.store.RedisConnection;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.client.HttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The composition root: builds every part from the configuration, by constructor, in dependency
+ * order, and closes them in reverse. Nothing else in the code base creates long-lived parts.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final List<AutoCloseable> closeInReverse = new ArrayList<>();
+    private HttpServer http;
+
+    private Gateway() {
+    }
+
+    public static Gateway start(PortcullisConfig config) {
+        Gateway gateway = new Gateway();
+        try {
+            gateway.wire(config);
+            return gateway;
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    private void wire(PortcullisConfig config) {
+        if (!config.ignoredSections().isEmpty()) {
+            log.info("ignoring configuration sections Portcullis does not use: {}", String.join(", ", config.ignoredSections()));
+        }
+        config.warnings().forEach(w -> log.warn("{}", w.describe()));
+        if (config.auth().developmentMode()) {
+            log.warn("development mode: no auth.secret or auth.jwksUrl is set, so tokens are signed with a secret generated "
+                    + "in {}; set auth.secret (LibreChat's JWT_SECRET) before exposing this gateway", config.storage().dataDir());
+        }
+
+        HttpClient outbound = new HttpClient();
+        outbound.setFollowRedirects(false);
+        startClient(outbound);
+        closeInReverse.add(outbound::stop);
+
+        Database database = Database.open(config.storage());
+        closeInReverse.add(database);
+        List<ReadinessCheck> readiness = new ArrayList<>();
+        readiness.add(ReadinessCheck.of("storage", database::isReachable));
+        Optional<RedisConnection> redis = config.redis().map(RedisConnection::open);
+        redis.ifPresent(r -> {
+            closeInReverse.add(r);
+            readiness.add(ReadinessCheck.of("redis", r::isReachable));
+        });
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClassLoaderMetrics().bindTo(metrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        closeInReverse.add(metrics::close);
+
+        ObjectMapper json = JsonMapper.builder().build();
+        http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
+                new RolePermissions(config.mcpPermissions()), new OperatorServers(config.mcpServers()), metrics,
+                List.copyOf(readiness), json));
+        closeInReverse.add(http);
+    }
+
+    private static void startClient(HttpClient client) {
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the outbound HTTP client", e);
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeInReverse.size() - 1; i >= 0; i--) {
+            try {
+                closeInReverse.get(i).close();
+            } catch (Exception e) {
+                log.warn("failed to close {}", closeInReverse.get(i), e);
+            }
+        }
+        closeInReverse.clear();
+    }
+}

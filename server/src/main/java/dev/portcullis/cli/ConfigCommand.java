@@ -1,0 +1,73 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.config.ConfigLoader;
+import dev.portcullis.config.ConfigProblem;
+import dev.portcullis.config.PortcullisConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Work with the configuration file.",
+        subcommands = {ConfigCommand.Check.class})
+final class ConfigCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Validate a configuration file: print every problem (file:line: path: what to fix)",
+                    "and exit 1, or print a summary and exit 0. Secrets are never printed."})
+    static final class Check implements Callable<Integer> {
+        @Parameters(arity = "0..1", paramLabel = "FILE",
+                description = "The file to check (default: $PORTCULLIS_CONFIG, else ./portcullis.yaml).")
+        Path file;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Map<String, String> env = System.getenv();
+            ConfigOption option = new ConfigOption();
+            option.file = file;
+            Path path = option.resolve(env);
+            ConfigLoader.Result result = new ConfigLoader(env).load(path);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            result.problems().stream().map(ConfigProblem::describe).forEach(err::println);
+            if (result.config().isEmpty()) {
+                err.println(path + ": " + result.errors().size() + " error(s)");
+                return ExitCodes.FAILURE;
+            }
+            summary(result.config().get(), out);
+            return ExitCodes.OK;
+        }
+
+        private static void summary(PortcullisConfig c, PrintWriter out) {
+            out.println(c.source() + ": OK");
+            out.println("  listen:      " + c.server().host() + ":" + c.server().port() + " (public URL " + c.server().publicUrl() + ")");
+            out.println("  storage:     " + (c.storage().isPostgres() ? "PostgreSQL" : "H2 file database in " + c.storage().dataDir()));
+            out.println("  redis:       " + (c.redis().isPresent() ? "configured" : "none (single replica, in-memory state)"));
+            out.println("  auth:        " + (c.auth().jwksUrl().isPresent() ? "JWKS " + c.auth().jwksUrl().get()
+                    : c.auth().secret().isPresent() ? "shared HS256 secret" : "development mode (generated secret)"));
+            out.println("  encryption:  " + (c.encryption().key().isPresent()
+                    ? "key set" + (c.encryption().previousKeys().isEmpty() ? "" : ", " + c.encryption().previousKeys().size() + " previous")
+                    : "no key set"));
+            out.println("  mcpServers:  " + c.mcpServers().size() + (c.mcpServers().isEmpty() ? "" : " (" + String.join(", ", c.mcpServers().keySet()) + ")"));
+            if (!c.ignoredSections().isEmpty()) {
+                out.println("  ignored:     " + String.join(", ", c.ignoredSections()));
+            }
+        }
+    }
+
+}

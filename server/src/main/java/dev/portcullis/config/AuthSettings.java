@@ -1,0 +1,23 @@
+package dev.portcullis.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How callers prove who they are: a platform JWT signed with a shared HS256 secret (LibreChat's
+ * {@code JWT_SECRET}) or verifiable with a JWKS. With neither set the gateway runs in development
+ * mode with a secret generated into the data directory.
+ */
+public record AuthSettings(Optional<Secret> secret, Optional<URI> jwksUrl, Optional<String> issuer,
+                           Optional<String> audience, ClaimNames claims, Duration clockSkew) {
+
+    /** Which claims carry what; the defaults match LibreChat's tokens. */
+    public record ClaimNames(String userId, String role, String email, String tenant, String groups) {
+        public static final ClaimNames LIBRECHAT = new ClaimNames("id", "role", "email", "tenantId", "groups");
+    }
+
+    public boolean developmentMode() {
+        return secret.isEmpty() && jwksUrl.isEmpty();
+    }
+}

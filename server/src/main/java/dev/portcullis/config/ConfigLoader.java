@@ -1,0 +1,299 @@
+package dev.portcullis.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Loads Portcullis' YAML: its own sections ({@code server}, {@code storage}, {@code redis},
+ * {@code auth}, {@code encryption}) and the LibreChat sections it shares ({@code mcpServers},
+ * {@code mcpSettings}, {@code endpoints.allowedAddresses}, {@code actions},
+ * {@code interface.mcpServers}). Anything else a {@code librechat.yaml} holds is accepted and
+ * listed as ignored, so an operator can point the gateway at the file they already have.
+ */
+public final class ConfigLoader {
+    private static final Set<String> OWN_SECTIONS = Set.of("server", "storage", "redis", "auth", "encryption");
+    private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+    private final Map<String, String> environment;
+
+    public ConfigLoader(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** The outcome of a load: the configuration when there were no errors, and every problem found. */
+    public record Result(Optional<PortcullisConfig> config, List<ConfigProblem> problems) {
+        public List<ConfigProblem> errors() {
+            return problems.stream().filter(ConfigProblem::isError).toList();
+        }
+
+        public PortcullisConfig orThrow() {
+            return config.orElseThrow(() -> new ConfigException(errors()));
+        }
+    }
+
+    public Result load(Path file) {
+        String name = file.toString();
+        String text;
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                return failed(name, 0, "the file is larger than 4 MiB; is this the right file?");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return failed(name, 0, "cannot read the file (" + e.getClass().getSimpleName()
+                    + "); pass --config FILE, set PORTCULLIS_CONFIG, or create ./portcullis.yaml");
+        }
+        return load(name, text, file.toAbsolutePath().getParent());
+    }
+
+    /** Loads from text; relative paths in it resolve against {@code baseDir}. */
+    public Result load(String name, String text, Path baseDir) {
+        Node root;
+        try {
+            LoadSettings settings = LoadSettings.builder().setLabel(name).setAllowDuplicateKeys(true)
+                    .setMaxAliasesForCollections(50).build();
+            root = new Compose(settings).composeString(text).orElse(null);
+        } catch (MarkedYamlEngineException e) {
+            // The problem and its position only: the engine's snippet would echo file content.
+            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+            return failed(name, line, "not valid YAML: " + e.getProblem());
+        } catch (YamlEngineException e) {
+            return failed(name, 0, "not valid YAML");
+        }
+        ConfigReport report = new ConfigReport(name, new EnvSubstitution(environment));
+        if (root == null) {
+            report.warning(0, "", "the file is empty; using defaults for everything");
+        }
+        ConfigNode top = new ConfigNode(root == null ? emptyMapping() : root, "", report);
+        PortcullisConfig config = read(top, Path.of(name), baseDir, report);
+        return new Result(report.hasErrors() ? Optional.empty() : Optional.of(config), report.problems());
+    }
+
+    private static Node emptyMapping() {
+        return new Compose(LoadSettings.builder().build()).composeString("{}").orElseThrow();
+    }
+
+    private static Result failed(String file, int line, String message) {
+        return new Result(Optional.empty(),
+                List.of(new ConfigProblem(file, line, "", ConfigProblem.Severity.ERROR, message)));
+    }
+
+    private PortcullisConfig read(ConfigNode top, Path source, Path baseDir, ConfigReport report) {
+        if (!top.isMapping()) {
+            top.error("expected a mapping of sections (server, auth, mcpServers, ...)");
+        }
+        ServerSettings server = server(top.get("server"));
+        StorageSettings storage = storage(top.get("storage"), baseDir);
+        Optional<RedisSettings> redis = top.get("redis").flatMap(ConfigLoader::redis);
+        AuthSettings auth = auth(top.get("auth"));
+        EncryptionSettings encryption = encryption(top.get("encryption"));
+        Map<String, McpServerConfig> servers = new LinkedHashMap<>();
+        top.get("mcpServers").ifPresent(section -> section.entries().forEach((serverName, node) ->
+                McpServerParser.parse(serverName, node).ifPresent(c -> servers.put(serverName, c))));
+
+        List<String> ignored = new ArrayList<>();
+        EgressSettings.AllowLists mcpLists = top.get("mcpSettings").map(n -> allowLists(n, true, ignored))
+                .orElse(EgressSettings.AllowLists.NONE);
+        EgressSettings.AllowLists endpointLists = top.get("endpoints").map(n -> allowLists(n, false, ignored))
+                .orElse(EgressSettings.AllowLists.NONE);
+        EgressSettings.AllowLists actionLists = top.get("actions").map(n -> allowLists(n, true, ignored))
+                .orElse(EgressSettings.AllowLists.NONE);
+        McpPermissionDefaults permissions = top.get("interface").map(n -> permissions(n, ignored))
+                .orElse(McpPermissionDefaults.LIBRECHAT);
+
+        for (Map.Entry<String, ConfigNode> e : top.entries().entrySet()) {
+            String key = e.getKey();
+            if (!OWN_SECTIONS.contains(key) && !List.of("mcpServers", "mcpSettings", "endpoints", "actions",
+                    "interface").contains(key)) {
+                ignored.add(key);
+            }
+        }
+        return new PortcullisConfig(source, server, storage, redis, auth, encryption, Map.copyOf(servers),
+                new EgressSettings(mcpLists, endpointLists, actionLists), permissions, List.copyOf(ignored),
+                report.problems().stream().filter(p -> !p.isError()).toList());
+    }
+
+    private static ServerSettings server(Optional<ConfigNode> section) {
+        if (section.isEmpty()) {
+            return new ServerSettings("127.0.0.1", ServerSettings.DEFAULT_PORT,
+                    URI.create("http://localhost:" + ServerSettings.DEFAULT_PORT), "", Duration.ofSeconds(30));
+        }
+        ConfigNode n = section.get();
+        String host = n.string("host", "127.0.0.1");
+        int port = n.number("port", 0, 65535).map(Long::intValue).orElse(ServerSettings.DEFAULT_PORT);
+        URI publicUrl = n.get("publicUrl").flatMap(node -> node.text().flatMap(text -> origin(node, text)))
+                .orElse(URI.create("http://localhost:" + port));
+        String basePath = n.string("basePath", "");
+        if (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/") || basePath.contains("//"))) {
+            n.get("basePath").orElseThrow().error("write it like /chat: starting with '/', without a trailing '/'");
+        }
+        Duration shutdown = n.number("shutdownTimeout", 0, Duration.ofMinutes(10).toMillis()).map(Duration::ofMillis)
+                .orElse(Duration.ofSeconds(30));
+        n.rejectUnknownKeys();
+        return new ServerSettings(host, port, publicUrl, basePath, shutdown);
+    }
+
+    /** A public URL is an origin plus an optional path prefix: no query, no fragment, no credentials. */
+    private static Optional<URI> origin(ConfigNode node, String text) {
+        try {
+            URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                node.error("expected an absolute URL such as https://gateway.example.com");
+            } else if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                node.error("the public URL takes no user info, query or fragment");
+            } else {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            node.error("not a valid URL: " + e.getReason());
+        }
+        return Optional.empty();
+    }
+
+    private static StorageSettings storage(Optional<ConfigNode> section, Path baseDir) {
+        Path defaultDataDir = baseDir.resolve("data").normalize();
+        if (section.isEmpty()) {
+            return new StorageSettings(StorageSettings.defaultH2Url(defaultDataDir), Optional.empty(),
+                    Optional.empty(), 10, defaultDataDir);
+        }
+        ConfigNode n = section.get();
+        Path dataDir = n.string("dataDir").map(d -> baseDir.resolve(d).normalize()).orElse(defaultDataDir);
+        String url = n.string("url", StorageSettings.defaultH2Url(dataDir));
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            n.get("url").orElseThrow().error("use a jdbc:postgresql:// URL for PostgreSQL, or leave it out for the built-in H2 file database");
+        }
+        Optional<String> username = n.string("username");
+        Optional<Secret> password = n.secret("password");
+        int pool = n.number("maxPoolSize", 1, 200).map(Long::intValue).orElse(10);
+        n.rejectUnknownKeys();
+        return new StorageSettings(url, username, password, pool, dataDir);
+    }
+
+    private static Optional<RedisSettings> redis(ConfigNode n) {
+        Optional<String> url = n.string("url");
+        if (url.isEmpty()) {
+            n.error("redis needs 'url', such as redis://127.0.0.1:6379 (or remove the section)");
+        } else if (!url.get().startsWith("redis://") && !url.get().startsWith("rediss://")) {
+            n.get("url").orElseThrow().error("expected a redis:// or rediss:// URL");
+        }
+        n.rejectUnknownKeys();
+        return url.map(u -> new RedisSettings(Secret.of(u)));
+    }
+
+    private static AuthSettings auth(Optional<ConfigNode> section) {
+        AuthSettings.ClaimNames defaults = AuthSettings.ClaimNames.LIBRECHAT;
+        if (section.isEmpty()) {
+            return new AuthSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    defaults, Duration.ofSeconds(60));
+        }
+        ConfigNode n = section.get();
+        Optional<Secret> secret = n.secret("secret");
+        secret.filter(s -> s.reveal().getBytes(StandardCharsets.UTF_8).length < 32).ifPresent(s ->
+                n.get("secret").orElseThrow().error("an HS256 secret must be at least 32 bytes; generate one with: openssl rand -hex 32"));
+        Optional<URI> jwks = n.get("jwksUrl").flatMap(node -> node.text().flatMap(text -> {
+            try {
+                URI uri = new URI(text);
+                if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())) {
+                    node.error("expected an http:// or https:// URL of the identity provider's JWKS");
+                    return Optional.empty();
+                }
+                return Optional.of(uri);
+            } catch (URISyntaxException e) {
+                node.error("not a valid URL: " + e.getReason());
+                return Optional.empty();
+            }
+        }));
+        if (secret.isPresent() && jwks.isPresent()) {
+            n.error("set either 'secret' (HS256, LibreChat's JWT_SECRET) or 'jwksUrl', not both");
+        }
+        AuthSettings.ClaimNames claims = n.get("claims").map(c -> {
+            AuthSettings.ClaimNames names = new AuthSettings.ClaimNames(c.string("userId", defaults.userId()),
+                    c.string("role", defaults.role()), c.string("email", defaults.email()),
+                    c.string("tenant", defaults.tenant()), c.string("groups", defaults.groups()));
+            c.rejectUnknownKeys();
+            return names;
+        }).orElse(defaults);
+        Duration skew = n.number("clockSkewSeconds", 0, 600).map(Duration::ofSeconds).orElse(Duration.ofSeconds(60));
+        AuthSettings settings = new AuthSettings(secret, jwks, n.string("issuer"), n.string("audience"), claims, skew);
+        n.rejectUnknownKeys();
+        return settings;
+    }
+
+    private static EncryptionSettings encryption(Optional<ConfigNode> section) {
+        if (section.isEmpty()) {
+            return new EncryptionSettings(Optional.empty(), List.of());
+        }
+        ConfigNode n = section.get();
+        Optional<Secret> key = n.get("key").flatMap(node -> node.text().filter(t -> !t.isEmpty())
+                .flatMap(text -> key(node, text)));
+        List<Secret> previous = new ArrayList<>();
+        n.get("previousKeys").ifPresent(list -> list.items().forEach(item ->
+                item.text().flatMap(text -> key(item, text)).ifPresent(previous::add)));
+        n.rejectUnknownKeys();
+        return new EncryptionSettings(key, List.copyOf(previous));
+    }
+
+    private static Optional<Secret> key(ConfigNode node, String text) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(text.strip());
+            if (bytes.length == EncryptionSettings.KEY_BYTES) {
+                return Optional.of(Secret.of(text.strip()));
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below, without the value
+        }
+        node.error("expected 32 random bytes in base64; generate a key with: openssl rand -base64 32");
+        return Optional.empty();
+    }
+
+    /** {@code allowedDomains} / {@code allowedAddresses} of one context; other keys are LibreChat's own. */
+    private static EgressSettings.AllowLists allowLists(ConfigNode section, boolean domainsToo, List<String> ignored) {
+        List<String> domains = domainsToo ? stringList(section, "allowedDomains") : List.of();
+        List<String> addresses = stringList(section, "allowedAddresses");
+        for (String key : section.entries().keySet()) {
+            boolean used = key.equals("allowedAddresses") || (domainsToo && key.equals("allowedDomains"));
+            if (!used) {
+                ignored.add(section.path() + "." + key);
+            }
+        }
+        return new EgressSettings.AllowLists(domains, addresses);
+    }
+
+    private static List<String> stringList(ConfigNode section, String key) {
+        List<String> out = new ArrayList<>();
+        section.get(key).ifPresent(list -> list.items().forEach(item -> item.text().ifPresent(out::add)));
+        return List.copyOf(out);
+    }
+
+    private static McpPermissionDefaults permissions(ConfigNode section, List<String> ignored) {
+        McpPermissionDefaults d = McpPermissionDefaults.LIBRECHAT;
+        McpPermissionDefaults result = section.get("mcpServers").map(n -> new McpPermissionDefaults(
+                n.bool("use", d.use()), n.bool("create", d.create()), n.bool("share", d.share()),
+                n.bool("public", d.sharePublic()))).orElse(d);
+        for (String key : section.entries().keySet()) {
+            if (!key.equals("mcpServers")) {
+                ignored.add(section.path() + "." + key);
+            }
+        }
+        return result;
+    }
+}

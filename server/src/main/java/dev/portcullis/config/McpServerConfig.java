@@ -1,0 +1,108 @@
+package dev.portcullis.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One entry of {@code mcpServers}, with LibreChat's meaning. Operator {@code ${VAR}} references
+ * are already resolved; user placeholders ({@code {{VAR}}}) remain, which is why {@code url} is a
+ * template string rather than a URI. Header, env, API-key and OAuth-secret values are
+ * {@link Secret}s, so printing a config never prints them.
+ *
+ * @param type empty when a URL was given without {@code type}: the transport is then probed
+ *             (Streamable HTTP first, legacy SSE on 400/404/405), as the MCP specification advises
+ */
+public record McpServerConfig(
+        String name,
+        Optional<Transport> type,
+        Optional<String> url,
+        Optional<String> command,
+        List<String> args,
+        Map<String, Secret> env,
+        Optional<String> cwd,
+        Map<String, Secret> headers,
+        Optional<Duration> timeout,
+        Duration initTimeout,
+        Duration sseReadTimeout,
+        boolean startup,
+        boolean chatMenu,
+        Optional<String> title,
+        Optional<String> description,
+        Optional<String> iconPath,
+        ServerInstructions serverInstructions,
+        Map<String, CustomUserVar> customUserVars,
+        Optional<Boolean> requiresOAuth,
+        Optional<ApiKey> apiKey,
+        Optional<OAuthSettings> oauth,
+        Map<String, Secret> oauthHeaders) {
+
+    public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SSE_READ_TIMEOUT = Duration.ofMinutes(5);
+
+    /** The transports MCP servers speak; {@code http} is LibreChat's alias for Streamable HTTP. */
+    public enum Transport {
+        STDIO("stdio"), SSE("sse"), STREAMABLE_HTTP("streamable-http"), WEBSOCKET("websocket");
+
+        private final String configName;
+
+        Transport(String configName) {
+            this.configName = configName;
+        }
+
+        public String configName() {
+            return configName;
+        }
+
+        static Optional<Transport> fromConfig(String name) {
+            if (name.equals("http")) {
+                return Optional.of(STREAMABLE_HTTP);
+            }
+            for (Transport t : values()) {
+                if (t.configName.equals(name)) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** {@code serverInstructions}: {@code true} uses what the server says, a string is used verbatim. */
+    public record ServerInstructions(boolean fromServer, Optional<String> text) {
+        public static final ServerInstructions NONE = new ServerInstructions(false, Optional.empty());
+    }
+
+    /** A value each user supplies for themselves, referenced as {@code {{NAME}}}. */
+    public record CustomUserVar(String title, Optional<String> description, boolean sensitive) {
+    }
+
+    /** {@code apiKey}: an admin-held key injected as a header, or a per-user one. */
+    public record ApiKey(Source source, AuthorizationType authorizationType, Optional<String> customHeader,
+                         Optional<Secret> key) {
+        public enum Source { ADMIN, USER }
+
+        public enum AuthorizationType { BASIC, BEARER, CUSTOM }
+    }
+
+    /** The {@code oauth} block: operator knobs that override or complete discovery. */
+    public record OAuthSettings(
+            Optional<String> authorizationUrl,
+            Optional<String> tokenUrl,
+            Optional<String> clientId,
+            Optional<Secret> clientSecret,
+            Optional<String> scope,
+            Optional<String> audience,
+            Optional<TokenExchangeMethod> tokenExchangeMethod,
+            List<String> grantTypesSupported,
+            List<String> tokenEndpointAuthMethodsSupported,
+            List<String> responseTypesSupported,
+            List<String> codeChallengeMethodsSupported,
+            boolean skipCodeChallengeCheck,
+            Optional<String> revocationEndpoint,
+            List<String> revocationEndpointAuthMethodsSupported) {
+
+        /** LibreChat's names: {@code default_post} is client_secret_post, {@code basic_auth_header} client_secret_basic. */
+        public enum TokenExchangeMethod { DEFAULT_POST, BASIC_AUTH_HEADER }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.portcullis.config;
+
+import dev.portcullis.config.McpServerConfig.ApiKey;
+import dev.portcullis.config.McpServerConfig.CustomUserVar;
+import dev.portcullis.config.McpServerConfig.OAuthSettings;
+import dev.portcullis.config.McpServerConfig.ServerInstructions;
+import dev.portcullis.config.McpServerConfig.Transport;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Reads one {@code mcpServers} entry with LibreChat's schema and reports every problem in it. */
+final class McpServerParser {
+    /** Server names appear in URL paths and in tool keys {@code <tool>_mcp_<server>}. */
+    private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern TITLE = Pattern.compile("[a-zA-Z0-9 ]+");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final String NOT_SUPPORTED = "not supported by Portcullis; ignored";
+    private static final long MAX_TIMEOUT_MS = Duration.ofHours(24).toMillis();
+
+    private McpServerParser() {
+    }
+
+    static Optional<McpServerConfig> parse(String name, ConfigNode node) {
+        int errorsBefore = errorCount(node);
+        if (!SERVER_NAME.matcher(name).matches() || name.contains("_mcp_")) {
+            node.error("server names use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)"
+                    + " and must not contain '_mcp_', the tool-key delimiter");
+        }
+        if (!node.isMapping()) {
+            node.error("expected the server's settings (command or url, and options)");
+            return Optional.empty();
+        }
+        Optional<String> typeName = node.string("type");
+        Optional<String> url = node.string("url");
+        Optional<String> command = node.string("command");
+        List<String> args = node.strings("args");
+        Map<String, Secret> env = node.stringMap("env", Secret::of);
+        Optional<String> cwd = node.string("cwd");
+        Map<String, Secret> headers = node.stringMap("headers", Secret::of);
+        Optional<Transport> type = transport(node, typeName, url, command);
+
+        Optional<Duration> timeout = node.number("timeout", 0, MAX_TIMEOUT_MS).map(Duration::ofMillis);
+        Duration initTimeout = node.number("initTimeout", 0, MAX_TIMEOUT_MS).map(Duration::ofMillis)
+                .orElse(McpServerConfig.DEFAULT_INIT_TIMEOUT);
+        Duration sseReadTimeout = node.number("sseReadTimeout", 1, MAX_TIMEOUT_MS).map(Duration::ofMillis)
+                .orElse(McpServerConfig.DEFAULT_SSE_READ_TIMEOUT);
+        boolean startup = node.bool("startup", true);
+        boolean chatMenu = node.bool("chatMenu", true);
+        Optional<String> title = node.string("title");
+        title.filter(t -> !TITLE.matcher(t).matches()).ifPresent(t -> node.get("title").orElseThrow()
+                .error("titles use letters, digits and spaces only"));
+        Optional<String> description = node.string("description");
+        Optional<String> iconPath = node.string("iconPath");
+        ServerInstructions instructions = node.get("serverInstructions").map(McpServerParser::instructions)
+                .orElse(ServerInstructions.NONE);
+        Map<String, CustomUserVar> userVars = customUserVars(node);
+        Optional<Boolean> requiresOAuth = node.bool("requiresOAuth");
+        Optional<ApiKey> apiKey = node.get("apiKey").flatMap(McpServerParser::apiKey);
+        Optional<OAuthSettings> oauth = node.get("oauth").flatMap(McpServerParser::oauth);
+        Map<String, Secret> oauthHeaders = node.stringMap("oauth_headers", Secret::of);
+
+        transportFields(node, type, url, command, env, headers);
+        for (String unsupported : List.of("proxy", "obo", "stderr")) {
+            node.get(unsupported).ifPresent(child -> child.warning(NOT_SUPPORTED));
+        }
+        node.warnUnknownKeys("unknown MCP server option; ignored");
+
+        if (errorCount(node) > errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(new McpServerConfig(name, type, url, command, args, env, cwd, headers, timeout,
+                initTimeout, sseReadTimeout, startup, chatMenu, title, description, iconPath, instructions,
+                userVars, requiresOAuth, apiKey, oauth, oauthHeaders));
+    }
+
+    private static int errorCount(ConfigNode node) {
+        return (int) node.report().problems().stream().filter(ConfigProblem::isError).count();
+    }
+
+    /** LibreChat's inference: a command is stdio, a ws(s) URL is WebSocket; a bare URL is probed. */
+    private static Optional<Transport> transport(ConfigNode node, Optional<String> typeName, Optional<String> url,
+                                                 Optional<String> command) {
+        if (typeName.isPresent()) {
+            Optional<Transport> type = Transport.fromConfig(typeName.get().toLowerCase(Locale.ROOT));
+            if (type.isEmpty()) {
+                node.get("type").orElseThrow().error("unknown transport '" + typeName.get()
+                        + "'; use stdio, streamable-http (or http), sse or websocket");
+            }
+            return type;
+        }
+        if (command.isPresent()) {
+            return Optional.of(Transport.STDIO);
+        }
+        String lower = url.orElse("").toLowerCase(Locale.ROOT);
+        if (lower.startsWith("ws://") || lower.startsWith("wss://")) {
+            return Optional.of(Transport.WEBSOCKET);
+        }
+        return Optional.empty();
+    }
+
+    private static void transportFields(ConfigNode node, Optional<Transport> type, Optional<String> url,
+                                        Optional<String> command, Map<String, Secret> env,
+                                        Map<String, Secret> headers) {
+        if (url.isEmpty() && command.isEmpty()) {
+            node.error("give either 'command' (a stdio server) or 'url' (a remote server)");
+            return;
+        }
+        if (url.isPresent() && command.isPresent()) {
+            node.error("give either 'command' or 'url', not both");
+            return;
+        }
+        if (type.isEmpty() && typeNamedButUnknown(node)) {
+            return;
+        }
+        boolean stdio = type.orElse(null) == Transport.STDIO;
+        if (stdio && command.isEmpty()) {
+            node.error("type stdio needs 'command' (and optionally 'args', 'env', 'cwd')");
+        }
+        if (!stdio && command.isPresent()) {
+            node.error("'command' is only for type stdio");
+        }
+        if (!stdio) {
+            for (String key : List.of("args", "env", "cwd")) {
+                node.get(key).ifPresent(child -> child.error("only stdio servers take '" + key + "'"));
+            }
+            url.ifPresent(u -> checkUrl(node.get("url").orElseThrow(), u, type.orElse(null)));
+        } else if (!headers.isEmpty()) {
+            node.get("headers").orElseThrow().error("stdio servers take 'env', not 'headers'");
+        }
+        env.keySet().stream().filter(k -> !VARIABLE.matcher(k).matches()).forEach(k ->
+                node.get("env").orElseThrow().error("environment variable names use letters, digits and '_': '" + k + "'"));
+    }
+
+    private static boolean typeNamedButUnknown(ConfigNode node) {
+        return node.entries().containsKey("type") && node.entries().get("type").text()
+                .flatMap(t -> Transport.fromConfig(t.toLowerCase(Locale.ROOT))).isEmpty();
+    }
+
+    private static void checkUrl(ConfigNode at, String url, Transport type) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        boolean ws = lower.startsWith("ws://") || lower.startsWith("wss://");
+        boolean http = lower.startsWith("http://") || lower.startsWith("https://");
+        if (type == Transport.WEBSOCKET && !ws) {
+            at.error("a websocket server needs a ws:// or wss:// URL");
+            return;
+        }
+        if (type != Transport.WEBSOCKET && !http) {
+            at.error(ws ? "a ws:// URL needs type: websocket" : "expected an absolute http:// or https:// URL");
+            return;
+        }
+        if (url.contains("{{")) {
+            return; // resolved per user; checked again, with the egress guard, when it is used
+        }
+        try {
+            URI uri = new URI(url);
+            if (uri.getHost() == null) {
+                at.error("the URL has no host");
+            }
+        } catch (URISyntaxException e) {
+            at.error("not a valid URL: " + e.getReason());
+        }
+    }
+
+    private static ServerInstructions instructions(ConfigNode node) {
+        String text = node.text().orElse("");
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> new ServerInstructions(true, Optional.empty());
+            case "false" -> ServerInstructions.NONE;
+            default -> new ServerInstructions(false, Optional.of(text));
+        };
+    }
+
+    private static Map<String, CustomUserVar> customUserVars(ConfigNode node) {
+        Map<String, CustomUserVar> vars = new LinkedHashMap<>();
+        node.get("customUserVars").ifPresent(section -> section.entries().forEach((name, spec) -> {
+            if (!VARIABLE.matcher(name).matches()) {
+                spec.error("variable names use letters, digits and '_', starting with a letter or '_'");
+                return;
+            }
+            if (!spec.isMapping()) {
+                spec.error("expected {title, description} for this variable");
+                return;
+            }
+            Optional<String> title = spec.string("title");
+            if (title.isEmpty()) {
+                spec.error("each custom user variable needs a 'title' to show the user");
+            }
+            Optional<String> description = spec.string("description");
+            boolean sensitive = spec.bool("sensitive", true);
+            spec.warnUnknownKeys("unknown custom user variable option; ignored");
+            title.ifPresent(t -> vars.put(name, new CustomUserVar(t, description, sensitive)));
+        }));
+        return vars;
+    }
+
+    private static Optional<ApiKey> apiKey(ConfigNode node) {
+        Optional<ApiKey.Source> source = node.string("source").flatMap(s -> switch (s) {
+            case "admin" -> Optional.of(ApiKey.Source.ADMIN);
+            case "user" -> Optional.of(ApiKey.Source.USER);
+            default -> {
+                node.get("source").orElseThrow().error("use 'admin' (the key is in this file) or 'user' (each user enters one)");
+                yield Optional.empty();
+            }
+        });
+        if (source.isEmpty() && node.get("source").isEmpty()) {
+            node.error("apiKey needs 'source': admin or user");
+        }
+        ApiKey.AuthorizationType authType = node.string("authorization_type").flatMap(s -> switch (s) {
+            case "basic" -> Optional.of(ApiKey.AuthorizationType.BASIC);
+            case "bearer" -> Optional.of(ApiKey.AuthorizationType.BEARER);
+            case "custom" -> Optional.of(ApiKey.AuthorizationType.CUSTOM);
+            default -> {
+                node.get("authorization_type").orElseThrow().error("use basic, bearer or custom");
+                yield Optional.empty();
+            }
+        }).orElse(ApiKey.AuthorizationType.BEARER);
+        Optional<String> customHeader = node.string("custom_header");
+        Optional<Secret> key = node.secret("key");
+        if (authType == ApiKey.AuthorizationType.CUSTOM && customHeader.isEmpty()) {
+            node.error("authorization_type custom needs 'custom_header', the header to send the key in");
+        }
+        if (source.orElse(null) == ApiKey.Source.ADMIN && key.isEmpty()) {
+            node.error("source admin needs 'key' (write key: ${YOUR_ENV_VAR} to keep it out of this file)");
+        }
+        node.rejectUnknownKeys();
+        return source.map(s -> new ApiKey(s, authType, customHeader, key));
+    }
+
+    private static Optional<OAuthSettings> oauth(ConfigNode node) {
+        if (!node.isMapping()) {
+            node.error("expected the OAuth settings as a mapping");
+            return Optional.empty();
+        }
+        Optional<String> authorizationUrl = node.string("authorization_url");
+        Optional<String> tokenUrl = node.string("token_url");
+        Optional<String> clientId = node.string("client_id");
+        Optional<Secret> clientSecret = node.secret("client_secret");
+        Optional<String> revocation = node.string("revocation_endpoint");
+        for (String key : List.of("authorization_url", "token_url", "revocation_endpoint")) {
+            node.get(key).ifPresent(child -> child.text().ifPresent(u -> {
+                String lower = u.toLowerCase(Locale.ROOT);
+                if (!lower.startsWith("https://") && !lower.startsWith("http://")) {
+                    child.error("expected an absolute http:// or https:// URL");
+                }
+            }));
+        }
+        Optional<OAuthSettings.TokenExchangeMethod> method = node.string("token_exchange_method").flatMap(s ->
+                switch (s.toLowerCase(Locale.ROOT)) {
+                    case "default_post" -> Optional.of(OAuthSettings.TokenExchangeMethod.DEFAULT_POST);
+                    case "basic_auth_header" -> Optional.of(OAuthSettings.TokenExchangeMethod.BASIC_AUTH_HEADER);
+                    default -> {
+                        node.get("token_exchange_method").orElseThrow()
+                                .error("use default_post (client_secret_post) or basic_auth_header (client_secret_basic)");
+                        yield Optional.empty();
+                    }
+                });
+        if (clientSecret.isPresent() && clientId.isEmpty()) {
+            node.error("client_secret needs client_id");
+        }
+        // LibreChat's rule: a confidential client pins its endpoints, so discovery cannot send its
+        // secret to a token endpoint the MCP server picked.
+        if (clientSecret.isPresent() && (authorizationUrl.isEmpty() || tokenUrl.isEmpty())) {
+            node.error("a client_secret needs authorization_url and token_url set too, so the secret only goes to endpoints you chose");
+        }
+        node.get("redirect_uri").ifPresent(child -> child.warning(
+                "ignored: the redirect URI is always {publicUrl}/api/mcp/<server>/oauth/callback"));
+        OAuthSettings settings = new OAuthSettings(authorizationUrl, tokenUrl, clientId, clientSecret,
+                node.string("scope"), node.string("audience"), method,
+                node.strings("grant_types_supported"), node.strings("token_endpoint_auth_methods_supported"),
+                node.strings("response_types_supported"), node.strings("code_challenge_methods_supported"),
+                node.bool("skip_code_challenge_check", false), revocation,
+                node.strings("revocation_endpoint_auth_methods_supported"));
+        node.get("forward_audience_on_refresh").ifPresent(child -> child.warning(NOT_SUPPORTED));
+        node.warnUnknownKeys("unknown OAuth option; ignored");
+        return Optional.of(settings);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.portcullis.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration. Built only by {@link ConfigLoader}; holding one means the
+ * file had no errors.
+ *
+ * @param ignoredSections LibreChat sections (and sub-sections) that were accepted but are not used
+ * @param warnings        problems that do not stop the gateway
+ */
+public record PortcullisConfig(Path source, ServerSettings server, StorageSettings storage,
+                               Optional<RedisSettings> redis, AuthSettings auth, EncryptionSettings encryption,
+                               Map<String, McpServerConfig> mcpServers, EgressSettings egress,
+                               McpPermissionDefaults mcpPermissions, List<String> ignoredSections,
+                               List<ConfigProblem> warnings) {
+}

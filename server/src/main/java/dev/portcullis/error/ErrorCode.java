@@ -1,0 +1,32 @@
+package dev.portcullis.error;
+
+/**
+ * The closed set of failures the API reports. Each code is stable (clients may switch on it) and
+ * carries its HTTP status, so no layer ever classifies an error by reading its message.
+ */
+public enum ErrorCode {
+    BAD_REQUEST(400),
+    INVALID_JSON(400),
+    AUTH_TOKEN_MISSING(401),
+    AUTH_TOKEN_MALFORMED(401),
+    AUTH_TOKEN_EXPIRED(401),
+    AUTH_TOKEN_INVALID(401),
+    FORBIDDEN(403),
+    MCP_DOMAIN_NOT_ALLOWED(403),
+    NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    PAYLOAD_TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    SERVICE_UNAVAILABLE(503),
+    INTERNAL_ERROR(500);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}

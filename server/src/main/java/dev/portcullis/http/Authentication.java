@@ -1,0 +1,49 @@
+package dev.portcullis.http;
+
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.identity.TokenVerifier;
+import io.javalin.http.Context;
+import java.util.regex.Pattern;
+
+/**
+ * Requires a verified bearer token on every {@code /api} route except the OAuth callback, which
+ * the provider reaches by redirecting the user's browser (no token travels with it; the callback
+ * is validated by its browser binding instead).
+ */
+final class Authentication {
+    private static final String ATTRIBUTE = "portcullis.caller";
+    private static final Pattern OAUTH_CALLBACK = Pattern.compile("/api/mcp/[^/]+/oauth/callback");
+
+    private final TokenVerifier verifier;
+
+    Authentication(TokenVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    void require(Context ctx) {
+        if (OAUTH_CALLBACK.matcher(ctx.path()).matches()) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            throw new GatewayException(ErrorCode.AUTH_TOKEN_MISSING,
+                    "Authentication required: send Authorization: Bearer <token>");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
+            throw new GatewayException(ErrorCode.AUTH_TOKEN_MALFORMED,
+                    "The Authorization header must be 'Bearer <token>'");
+        }
+        ctx.attribute(ATTRIBUTE, verifier.verify(header.substring(7).strip()));
+    }
+
+    /** The verified caller of an authenticated route. */
+    static Caller caller(Context ctx) {
+        Caller caller = ctx.attribute(ATTRIBUTE);
+        if (caller == null) {
+            throw new GatewayException(ErrorCode.AUTH_TOKEN_MISSING, "Authentication required");
+        }
+        return caller;
+    }
+}

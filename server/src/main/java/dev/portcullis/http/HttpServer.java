@@ -1,0 +1,136 @@
+package dev.portcullis.http;
+
+import dev.portcullis.config.ServerSettings;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.RolePermissions;
+import dev.portcullis.identity.TokenVerifier;
+import dev.portcullis.registry.OperatorServers;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The gateway's HTTP surface: Javalin on virtual threads, one error shape, request ids, an access
+ * log, health, readiness and metrics, and a shutdown that drains in-flight requests.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger accessLog = LoggerFactory.getLogger("portcullis.access");
+    private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Everything the routes need, wired by the composition root. */
+    public record Dependencies(ServerSettings settings, TokenVerifier tokens, RolePermissions roles,
+                               OperatorServers operatorServers, PrometheusMeterRegistry metrics,
+                               List<ReadinessCheck> readiness, ObjectMapper json) {
+    }
+
+    private final Javalin app;
+
+    private HttpServer(Javalin app) {
+        this.app = app;
+    }
+
+    public static HttpServer start(Dependencies d) {
+        Authentication authentication = new Authentication(d.tokens());
+        Permissions permissions = new Permissions(d.roles());
+        McpServerRoutes servers = new McpServerRoutes(d.operatorServers(), permissions);
+        Javalin app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JacksonJsonMapper(d.json()));
+            config.jetty.host = d.settings().host();
+            config.jetty.port = d.settings().port();
+            config.jetty.modifyServer(server -> server.setStopTimeout(d.settings().shutdownTimeout().toMillis()));
+            config.requestLogger.http((ctx, ms) -> recordRequest(ctx, ms, d.metrics()));
+
+            config.routes.before(RequestIds::assign);
+            config.routes.before("/api/*", authentication::require);
+
+            config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/readyz", ctx -> readiness(ctx, d.readiness()));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(d.metrics().scrape()));
+            config.routes.get("/api/mcp/servers", servers::list);
+
+            config.routes.exception(GatewayException.class, (e, ctx) -> ErrorBody.send(ctx, e));
+            config.routes.exception(JacksonException.class, (e, ctx) ->
+                    ErrorBody.send(ctx, ErrorCode.INVALID_JSON, "The request body is not valid JSON"));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unhandled failure on {} {}", ctx.method(), ctx.path(), e);
+                ErrorBody.send(ctx, ErrorCode.INTERNAL_ERROR,
+                        "An internal error occurred; quote the request id when you report it");
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty() || !ctx.isJson()) {
+                    ErrorBody.send(ctx, ErrorCode.NOT_FOUND, "No route for " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, ctx -> ErrorBody.send(ctx, ErrorCode.METHOD_NOT_ALLOWED,
+                    ctx.method() + " is not supported on " + ctx.path()));
+        });
+        installGracefulHandler(app);
+        app.start();
+        log.info("listening on {}:{}", d.settings().host(), app.port());
+        return new HttpServer(app);
+    }
+
+    /**
+     * Jetty drains in-flight requests on stop only through a {@link GracefulHandler}; without one,
+     * stop cuts them off. New requests during the drain are refused with 503.
+     */
+    private static void installGracefulHandler(Javalin app) {
+        Server server = app.jettyServer().server();
+        server.insertHandler(new GracefulHandler());
+        for (var connector : server.getConnectors()) {
+            if (connector instanceof ServerConnector sc) {
+                sc.setAcceptedTcpNoDelay(true); // see DESIGN.md: no Nagle on the hot path
+            }
+        }
+    }
+
+    private static void readiness(Context ctx, List<ReadinessCheck> checks) {
+        Map<String, String> results = new LinkedHashMap<>();
+        boolean ready = true;
+        for (ReadinessCheck check : checks) {
+            boolean ok = check.isReady(READINESS_TIMEOUT);
+            results.put(check.name(), ok ? "up" : "down");
+            ready &= ok;
+        }
+        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "unavailable", "checks", results));
+    }
+
+    private static void recordRequest(Context ctx, Float ms, PrometheusMeterRegistry metrics) {
+        var matched = ctx.endpoints().matchedHttpEndpoint();
+        String route = matched != null ? matched.path : "unmatched";
+        int status = ctx.statusCode();
+        Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)
+                .tag("status", Integer.toString(status)).register(metrics).record((long) (ms * 1000), TimeUnit.MICROSECONDS);
+        accessLog.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format(java.util.Locale.ROOT, "%.1f", ms));
+        MDC.remove("requestId");
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting, lets in-flight requests finish within the shutdown timeout, then stops. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

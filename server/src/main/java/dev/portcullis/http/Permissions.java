@@ -1,0 +1,28 @@
+package dev.portcullis.http;
+
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.identity.McpPermission;
+import dev.portcullis.identity.RolePermissions;
+import io.javalin.http.Context;
+
+/** Role-permission checks of routes, answering as LibreChat does: 403 "Forbidden: Insufficient permissions". */
+final class Permissions {
+    private final RolePermissions roles;
+
+    Permissions(RolePermissions roles) {
+        this.roles = roles;
+    }
+
+    Caller require(Context ctx, McpPermission... needed) {
+        Caller caller = Authentication.caller(ctx);
+        for (McpPermission p : needed) {
+            if (!roles.allows(caller, p)) {
+                throw new GatewayException(ErrorCode.FORBIDDEN, "Forbidden: Insufficient permissions",
+                        java.util.Map.of("permission", "MCP_SERVERS." + p.name()), null);
+            }
+        }
+        return caller;
+    }
+}
