@@ -28,9 +28,11 @@ final class ConfigCommand implements Runnable {
             description = {"Validate a configuration file: print every problem (file:line: path: what to fix)",
                     "and exit 1, or print a summary and exit 0. Secrets are never printed."})
     static final class Check implements Callable<Integer> {
-        @Parameters(arity = "0..1", paramLabel = "FILE",
-                description = "The file to check (default: $PORTCULLIS_CONFIG, else ./portcullis.yaml).")
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "The file to check; the same as --config FILE.")
         Path file;
+
+        @picocli.CommandLine.Mixin
+        ConfigOption config;
 
         @Spec
         CommandSpec spec;
@@ -38,9 +40,10 @@ final class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             Map<String, String> env = System.getenv();
-            ConfigOption option = new ConfigOption();
-            option.file = file;
-            Path path = option.resolve(env);
+            if (file != null) {
+                config.file = file;
+            }
+            Path path = config.resolve(env);
             ConfigLoader.Result result = new ConfigLoader(env).load(path);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();

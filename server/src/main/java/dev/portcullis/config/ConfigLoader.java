@@ -126,7 +126,8 @@ public final class ConfigLoader {
                 ignored.add(key);
             }
         }
-        return new PortcullisConfig(source, server, storage, redis, auth, encryption, Map.copyOf(servers),
+        return new PortcullisConfig(source, server, storage, redis, auth, encryption,
+                java.util.Collections.unmodifiableMap(servers),
                 new EgressSettings(mcpLists, endpointLists, actionLists), permissions, List.copyOf(ignored),
                 report.problems().stream().filter(p -> !p.isError()).toList());
     }

@@ -90,8 +90,7 @@ final class McpServerParser {
         if (typeName.isPresent()) {
             Optional<Transport> type = Transport.fromConfig(typeName.get().toLowerCase(Locale.ROOT));
             if (type.isEmpty()) {
-                node.get("type").orElseThrow().error("unknown transport '" + typeName.get()
-                        + "'; use stdio, streamable-http (or http), sse or websocket");
+                node.get("type").orElseThrow().error("unknown transport; use stdio, streamable-http (or http), sse or websocket");
             }
             return type;
         }

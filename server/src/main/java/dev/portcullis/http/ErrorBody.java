@@ -20,6 +20,12 @@ final class ErrorBody {
         body.put("message", e.getMessage());
         body.put("requestId", RequestIds.of(ctx));
         e.details().forEach(body::putIfAbsent);
+        if (e.status() == 401) {
+            // RFC 6750 section 3: a 401 names its scheme, and why the token failed when one was sent.
+            ctx.header("WWW-Authenticate", e.code() == ErrorCode.AUTH_TOKEN_MISSING
+                    ? "Bearer realm=\"portcullis\""
+                    : "Bearer realm=\"portcullis\", error=\"invalid_token\"");
+        }
         ctx.status(e.status()).json(body);
     }
 

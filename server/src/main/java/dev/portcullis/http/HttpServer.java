@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -83,19 +82,15 @@ public final class HttpServer implements AutoCloseable {
             config.routes.error(405, ctx -> ErrorBody.send(ctx, ErrorCode.METHOD_NOT_ALLOWED,
                     ctx.method() + " is not supported on " + ctx.path()));
         });
-        installGracefulHandler(app);
+        disableNagle(app);
         app.start();
         log.info("listening on {}:{}", d.settings().host(), app.port());
         return new HttpServer(app);
     }
 
-    /**
-     * Jetty drains in-flight requests on stop only through a {@link GracefulHandler}; without one,
-     * stop cuts them off. New requests during the drain are refused with 503.
-     */
-    private static void installGracefulHandler(Javalin app) {
+    /** Javalin's server already wraps its handlers in Jetty's GracefulHandler, which drains on stop. */
+    private static void disableNagle(Javalin app) {
         Server server = app.jettyServer().server();
-        server.insertHandler(new GracefulHandler());
         for (var connector : server.getConnectors()) {
             if (connector instanceof ServerConnector sc) {
                 sc.setAcceptedTcpNoDelay(true); // see DESIGN.md: no Nagle on the hot path

@@ -6,7 +6,9 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
@@ -59,12 +61,17 @@ public final class TokenVerifier {
     }
 
     public Caller verify(String token) {
-        JWTClaimsSet set;
+        JWT jwt;
         try {
-            set = processor.process(token, null);
+            jwt = JWTParser.parse(token);
+            jwt.getJWTClaimsSet(); // a payload that is not a JSON object is malformed, not merely untrusted
         } catch (ParseException e) {
             throw new GatewayException(ErrorCode.AUTH_TOKEN_MALFORMED,
                     "The bearer token is not a JWT; send Authorization: Bearer <token> with a token from your platform");
+        }
+        JWTClaimsSet set;
+        try {
+            set = processor.process(jwt, null);
         } catch (ExpiredJWTException e) {
             throw new GatewayException(ErrorCode.AUTH_TOKEN_EXPIRED, "The token has expired; get a new one and retry");
         } catch (BadJOSEException | JOSEException | RuntimeException e) {

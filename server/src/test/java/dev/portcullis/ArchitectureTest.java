@@ -1,0 +1,37 @@
+package dev.portcullis;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The layering of DESIGN.md, kept honest: dependencies point down, and there is one door out. */
+class ArchitectureTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.portcullis");
+
+    @Test
+    void nothing_below_http_knows_the_gateway_api() {
+        noClasses().that().resideInAnyPackage("dev.portcullis.config..", "dev.portcullis.identity..",
+                        "dev.portcullis.registry..", "dev.portcullis.store..", "dev.portcullis.error..", "dev.portcullis.egress..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.http..", "dev.portcullis.cli..", "io.javalin..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void storage_and_configuration_sit_at_the_bottom() {
+        noClasses().that().resideInAnyPackage("dev.portcullis.config..", "dev.portcullis.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.identity..", "dev.portcullis.registry..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void there_is_no_second_http_client() {
+        noClasses().should().dependOnClassesThat().haveFullyQualifiedName("java.net.http.HttpClient")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.HttpURLConnection")
+                .check(CLASSES);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.portcullis.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.config.AuthSettings;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.testing.TestConfigs;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.client.HttpClient;
+import org.junit.jupiter.api.Test;
+
+class TokenVerifierTest {
+    private static final byte[] SECRET = TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8);
+    private static final AuthSettings SETTINGS = new AuthSettings(Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), AuthSettings.ClaimNames.LIBRECHAT, Duration.ofSeconds(60));
+
+    private final TokenVerifier verifier = TokenVerifier.sharedSecret(SECRET, SETTINGS);
+
+    private static String hs256(JWTClaimsSet claims, byte[] key) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        jwt.sign(new MACSigner(key));
+        return jwt.serialize();
+    }
+
+    private static JWTClaimsSet.Builder librechatClaims() {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().claim("id", "6650a1b2c3d4e5f6a7b8c9d0").claim("username", "ada")
+                .claim("provider", "local").claim("email", "ada@example.com")
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(900)));
+    }
+
+    private ErrorCode rejection(String token) {
+        try {
+            verifier.verify(token);
+        } catch (GatewayException e) {
+            assertThat(e.status()).isEqualTo(401);
+            return e.code();
+        }
+        throw new AssertionError("token was accepted");
+    }
+
+    @Test
+    void accepts_a_librechat_token_and_defaults_the_role_to_user() throws Exception {
+        Caller caller = verifier.verify(hs256(librechatClaims().build(), SECRET));
+        assertThat(caller.userId()).isEqualTo("6650a1b2c3d4e5f6a7b8c9d0");
+        assertThat(caller.role()).isEqualTo("USER");
+        assertThat(caller.email()).contains("ada@example.com");
+        assertThat(caller.tenantId()).isEmpty();
+        assertThat(caller.isAdmin()).isFalse();
+    }
+
+    @Test
+    void reads_role_tenant_and_groups() throws Exception {
+        Caller caller = verifier.verify(hs256(librechatClaims().claim("role", "ADMIN").claim("tenantId", "t1")
+                .claim("groups", List.of("eng", "ops")).build(), SECRET));
+        assertThat(caller.isAdmin()).isTrue();
+        assertThat(caller.tenantId()).contains("t1");
+        assertThat(caller.groups()).containsExactly("eng", "ops");
+    }
+
+    @Test
+    void a_minted_token_verifies() {
+        String token = new TokenMinter(SECRET, SETTINGS, Clock.systemUTC()).mint(new TokenMinter.Claims("u1", "ADMIN",
+                Optional.of("a@b.c"), Optional.empty(), Duration.ofMinutes(5)));
+        assertThat(verifier.verify(token)).isEqualTo(new Caller("u1", "ADMIN", Optional.of("a@b.c"), Optional.empty(), List.of()));
+    }
+
+    @Test
+    void rejects_an_expired_token() throws Exception {
+        Instant past = Instant.now().minusSeconds(3600);
+        assertThat(rejection(hs256(librechatClaims().expirationTime(Date.from(past)).build(), SECRET)))
+                .isEqualTo(ErrorCode.AUTH_TOKEN_EXPIRED);
+    }
+
+    @Test
+    void tolerates_clock_skew_within_a_minute() throws Exception {
+        Instant justExpired = Instant.now().minusSeconds(20);
+        assertThat(verifier.verify(hs256(librechatClaims().expirationTime(Date.from(justExpired)).build(), SECRET)).userId())
+                .isNotEmpty();
+    }
+
+    @Test
+    void rejects_an_unsigned_token() {
+        String none = new PlainJWT(librechatClaims().build()).serialize();
+        assertThat(rejection(none)).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
+    }
+
+    @Test
+    void rejects_alg_none_with_a_signature_part() throws Exception {
+        String signed = hs256(librechatClaims().build(), SECRET);
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
+        String forged = header + signed.substring(signed.indexOf('.'));
+        assertThat(rejection(forged)).isIn(ErrorCode.AUTH_TOKEN_INVALID, ErrorCode.AUTH_TOKEN_MALFORMED);
+    }
+
+    @Test
+    void rejects_a_token_signed_with_another_secret() throws Exception {
+        byte[] other = "another-secret-0123456789abcdef0123456789".getBytes(StandardCharsets.UTF_8);
+        assertThat(rejection(hs256(librechatClaims().build(), other))).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
+    }
+
+    @Test
+    void rejects_a_tampered_payload() throws Exception {
+        String[] parts = hs256(librechatClaims().build(), SECRET).split("\\.");
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                librechatClaims().claim("role", "ADMIN").build().toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(rejection(parts[0] + "." + payload + "." + parts[2])).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
+    }
+
+    @Test
+    void rejects_an_asymmetric_token_when_configured_for_a_shared_secret() throws Exception {
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), librechatClaims().build());
+        jwt.sign(new RSASSASigner(key));
+        assertThat(rejection(jwt.serialize())).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
+    }
+
+    @Test
+    void rejects_malformed_tokens() {
+        assertThat(rejection("not-a-jwt")).isEqualTo(ErrorCode.AUTH_TOKEN_MALFORMED);
+        assertThat(rejection("a.b.c")).isEqualTo(ErrorCode.AUTH_TOKEN_MALFORMED);
+        assertThat(rejection("")).isEqualTo(ErrorCode.AUTH_TOKEN_MALFORMED);
+    }
+
+    @Test
+    void rejects_a_token_without_expiry_or_user() throws Exception {
+        assertThat(rejection(hs256(new JWTClaimsSet.Builder().claim("id", "u").build(), SECRET)))
+                .isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
+        assertThat(rejection(hs256(librechatClaims().claim("id", null).build(), SECRET)))
+                .isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
+    }
+
+    @Test
+    void checks_issuer_and_audience_when_configured() throws Exception {
+        AuthSettings strict = new AuthSettings(Optional.empty(), Optional.empty(), Optional.of("https://chat.example.com"),
+                Optional.of("portcullis"), AuthSettings.ClaimNames.LIBRECHAT, Duration.ofSeconds(60));
+        TokenVerifier v = TokenVerifier.sharedSecret(SECRET, strict);
+        assertThat(v.verify(hs256(librechatClaims().issuer("https://chat.example.com").audience("portcullis").build(), SECRET))
+                .userId()).isNotEmpty();
+        assertThatThrownBy(() -> v.verify(hs256(librechatClaims().issuer("https://evil.example.com").audience("portcullis").build(), SECRET)))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID));
+        assertThatThrownBy(() -> v.verify(hs256(librechatClaims().issuer("https://chat.example.com").audience("other").build(), SECRET)))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID));
+    }
+
+    @Test
+    void verifies_with_a_jwks_served_over_http() throws Exception {
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
+        String jwks = new JWKSet(key.toPublicJWK()).toString();
+        Javalin idp = Javalin.create(c -> c.routes.get("/jwks", ctx -> ctx.contentType("application/json").result(jwks)))
+                .start("127.0.0.1", 0);
+        HttpClient client = new HttpClient();
+        client.start();
+        try {
+            AuthSettings settings = new AuthSettings(Optional.empty(),
+                    Optional.of(URI.create("http://127.0.0.1:" + idp.port() + "/jwks")), Optional.empty(), Optional.empty(),
+                    new AuthSettings.ClaimNames("sub", "role", "email", "tenantId", "groups"), Duration.ofSeconds(60));
+            var config = TestConfigs.fromYaml("auth:\n  jwksUrl: " + settings.jwksUrl().get() + "\n  claims: {userId: sub}\n",
+                    java.nio.file.Path.of("."));
+            TokenVerifier v = TokenVerifiers.forConfig(config, client);
+
+            Instant now = Instant.now();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("oidc-user").expirationTime(Date.from(now.plusSeconds(60))).build();
+            SignedJWT good = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").type(JOSEObjectType.JWT).build(), claims);
+            good.sign(new RSASSASigner(key));
+            assertThat(v.verify(good.serialize()).userId()).isEqualTo("oidc-user");
+
+            SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims);
+            forged.sign(new RSASSASigner(stranger));
+            assertThatThrownBy(() -> v.verify(forged.serialize())).isInstanceOfSatisfying(GatewayException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID));
+            assertThatThrownBy(() -> v.verify(hs256(librechatClaims().claim("sub", "x").build(), SECRET)))
+                    .as("an HS256 token must not pass against a JWKS (algorithm confusion)")
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID));
+        } finally {
+            client.stop();
+            idp.stop();
+        }
+    }
+}
