@@ -248,7 +248,7 @@ public final class ConfigLoader {
                 .flatMap(text -> key(node, text)));
         List<Secret> previous = new ArrayList<>();
         n.get("previousKeys").ifPresent(list -> list.items().forEach(item ->
-                item.text().flatMap(text -> key(item, text)).ifPresent(previous::add)));
+                item.text().filter(t -> !t.isBlank()).flatMap(text -> key(item, text)).ifPresent(previous::add)));
         n.rejectUnknownKeys();
         return new EncryptionSettings(key, List.copyOf(previous));
     }

@@ -38,17 +38,29 @@ public final class HttpServer implements AutoCloseable {
                                List<ReadinessCheck> readiness, ObjectMapper json) {
     }
 
-    private final Javalin app;
+    /** A route the server answers: an HTTP method and a path template such as {@code /api/mcp/{server}/...}. */
+    public record Route(String method, String path) {
+    }
 
-    private HttpServer(Javalin app) {
+    private final Javalin app;
+    private final List<Route> routes;
+
+    private HttpServer(Javalin app, List<Route> routes) {
         this.app = app;
+        this.routes = List.copyOf(routes);
     }
 
     public static HttpServer start(Dependencies d) {
         Authentication authentication = new Authentication(d.tokens());
         Permissions permissions = new Permissions(d.roles());
         McpServerRoutes servers = new McpServerRoutes(d.operatorServers(), permissions);
+        List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
+            config.events.handlerAdded(info -> {
+                if (info.getHttpMethod().isHttpMethod()) {
+                    routes.add(new Route(info.getHttpMethod().name(), info.getPath()));
+                }
+            });
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JacksonJsonMapper(d.json()));
@@ -85,7 +97,7 @@ public final class HttpServer implements AutoCloseable {
         disableNagle(app);
         app.start();
         log.info("listening on {}:{}", d.settings().host(), app.port());
-        return new HttpServer(app);
+        return new HttpServer(app, routes);
     }
 
     /** Javalin's server already wraps its handlers in Jetty's GracefulHandler, which drains on stop. */
@@ -117,6 +129,11 @@ public final class HttpServer implements AutoCloseable {
                 .tag("status", Integer.toString(status)).register(metrics).record((long) (ms * 1000), TimeUnit.MICROSECONDS);
         accessLog.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format(java.util.Locale.ROOT, "%.1f", ms));
         MDC.remove("requestId");
+    }
+
+    /** Every route registered, for the documentation check. */
+    public List<Route> routes() {
+        return routes;
     }
 
     public int port() {
