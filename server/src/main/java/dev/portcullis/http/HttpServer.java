@@ -62,6 +62,7 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
             config.concurrency.useVirtualThreads = true;
+            config.http.prefer405over404 = true;
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JacksonJsonMapper(d.json()));
             config.jetty.host = d.settings().host();
@@ -87,7 +88,7 @@ public final class HttpServer implements AutoCloseable {
                         "An internal error occurred; quote the request id when you report it");
             });
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty() || !ctx.isJson()) {
+                if (!isJsonResponse(ctx)) { // a route's own 404 already has the JSON shape
                     ErrorBody.send(ctx, ErrorCode.NOT_FOUND, "No route for " + ctx.method() + " " + ctx.path());
                 }
             });
@@ -108,6 +109,11 @@ public final class HttpServer implements AutoCloseable {
                 sc.setAcceptedTcpNoDelay(true); // see DESIGN.md: no Nagle on the hot path
             }
         }
+    }
+
+    private static boolean isJsonResponse(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && type.startsWith("application/json");
     }
 
     private static void readiness(Context ctx, List<ReadinessCheck> checks) {

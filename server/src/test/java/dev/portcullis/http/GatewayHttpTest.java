@@ -162,4 +162,11 @@ class GatewayHttpTest {
         assertError(http.get("/nope"), 404, "NOT_FOUND");
         assertError(http.get("/api/mcp/nope/nothing", token("ADMIN")), 404, "NOT_FOUND");
     }
+
+    @Test
+    void a_known_route_with_the_wrong_method_is_405() {
+        assertError(Http.send(http.request("/healthz").method("POST")), 405, "METHOD_NOT_ALLOWED");
+        assertError(Http.send(http.request("/api/mcp/servers").method("PUT")
+                .headers(h -> h.put("Authorization", "Bearer " + token("ADMIN")))), 405, "METHOD_NOT_ALLOWED");
+    }
 }
