@@ -105,11 +105,17 @@ public record EgressTarget(String scheme, String host, int port, String pathAndQ
             throw new EgressTargetException(BlockReason.NON_ASCII,
                     "the redirect Location contains non-ASCII characters; they must be percent-encoded");
         }
+        String withoutFragment = location.indexOf('#') >= 0 ? location.substring(0, location.indexOf('#')) : location;
+        String path = pathAndQuery.indexOf('?') >= 0 ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
+        if (withoutFragment.isEmpty() || withoutFragment.startsWith("?")) {
+            // java.net.URI follows RFC 2396 here and would drop the last path segment; RFC 3986 keeps the path.
+            return new EgressTarget(scheme, host, port, withoutFragment.isEmpty() ? pathAndQuery : path + withoutFragment);
+        }
         try {
             URI merged = URI.create("http://h" + pathAndQuery).resolve(location);
-            String path = merged.getRawPath() == null || merged.getRawPath().isEmpty() ? "/" : merged.getRawPath();
+            String mergedPath = merged.getRawPath() == null || merged.getRawPath().isEmpty() ? "/" : merged.getRawPath();
             String query = merged.getRawQuery() == null ? "" : "?" + merged.getRawQuery();
-            return new EgressTarget(scheme, host, port, path + query);
+            return new EgressTarget(scheme, host, port, mergedPath + query);
         } catch (IllegalArgumentException e) {
             throw new EgressTargetException(BlockReason.REDIRECT_INVALID,
                     "the redirect Location '" + location + "' is not a valid relative reference");
