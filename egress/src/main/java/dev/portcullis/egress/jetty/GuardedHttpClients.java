@@ -1,0 +1,49 @@
+package dev.portcullis.egress.jetty;
+
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressPolicy;
+import dev.portcullis.egress.EgressTarget;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+/**
+ * Builds the one outbound Jetty {@link HttpClient}: its socket address resolver enforces the policy on every
+ * connection, automatic redirects are impossible (follow them with {@link RedirectFollower}), Nagle is off and
+ * blocking work runs on virtual threads.
+ */
+public final class GuardedHttpClients {
+
+    private GuardedHttpClients() {
+    }
+
+    /**
+     * A guarded client, not yet started. Every request must carry an {@link EgressTag} (use
+     * {@link #newRequest}); an untagged request is refused at connect time.
+     */
+    public static HttpClient create(EgressPolicy policy) {
+        return create(policy, null);
+    }
+
+    /**
+     * A guarded client that judges untagged requests in {@code untaggedContext} — for callers that cannot set a
+     * request tag, such as a WebSocket client sharing this HttpClient. Prefer {@link #create(EgressPolicy)}.
+     */
+    public static HttpClient create(EgressPolicy policy, EgressContext untaggedContext) {
+        HttpClient client = new GuardedHttpClient();
+        client.setSocketAddressResolver(new GuardedSocketAddressResolver(policy, untaggedContext));
+        client.setFollowRedirects(false);
+        client.getClientConnector().setTCPNoDelay(true);
+        client.setExecutor(new VirtualThreadPool());
+        return client;
+    }
+
+    /** A request built from the parsed target's parts and tagged with its context. */
+    public static Request newRequest(HttpClient client, EgressTarget target, EgressContext context) {
+        return newRequest(client, target, EgressTag.of(context));
+    }
+
+    static Request newRequest(HttpClient client, EgressTarget target, EgressTag tag) {
+        return client.newRequest(target.uri()).tag(tag);
+    }
+}
