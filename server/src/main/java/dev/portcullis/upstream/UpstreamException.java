@@ -1,0 +1,95 @@
+package dev.portcullis.upstream;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Why talking to an MCP server failed, as a closed set: transports raise these, the connection
+ * manager decides from the kind alone whether to reconnect, re-initialize or trip a breaker, and
+ * the HTTP layer maps each kind to a status and a stable code. Nothing is classified by message.
+ * Messages never carry header values, tokens or response bodies.
+ */
+public abstract sealed class UpstreamException extends RuntimeException {
+    UpstreamException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The server could not be reached, or the connection broke (502 {@code UPSTREAM_UNAVAILABLE}). */
+    public static final class Unreachable extends UpstreamException {
+        public Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** No answer within the configured time (504 {@code UPSTREAM_TIMEOUT}). */
+    public static final class Timeout extends UpstreamException {
+        private final Duration after;
+
+        public Timeout(String message, Duration after) {
+            super(message, null);
+            this.after = after;
+        }
+
+        public Duration after() {
+            return after;
+        }
+    }
+
+    /**
+     * The server answered 401, or 403 with {@code insufficient_scope}: the caller must authorize
+     * (OAuth). Carries the raw {@code WWW-Authenticate} value for discovery.
+     */
+    public static final class AuthorizationRequired extends UpstreamException {
+        private final int status;
+        private final Optional<String> wwwAuthenticate;
+
+        public AuthorizationRequired(int status, Optional<String> wwwAuthenticate) {
+            super("the MCP server requires authorization (HTTP " + status + ")", null);
+            this.status = status;
+            this.wwwAuthenticate = wwwAuthenticate;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public Optional<String> wwwAuthenticate() {
+            return wwwAuthenticate;
+        }
+    }
+
+    /** The server no longer knows our session (404 on a request with a session id): re-initialize. */
+    public static final class SessionExpired extends UpstreamException {
+        public SessionExpired(String message) {
+            super(message, null);
+        }
+    }
+
+    /** A message or line exceeded the configured limit; the request failed instead of hanging. */
+    public static final class MessageTooLarge extends UpstreamException {
+        public MessageTooLarge(String message) {
+            super(message, null);
+        }
+    }
+
+    /** The egress guard refused the URL or an address it resolved to (403 {@code MCP_DOMAIN_NOT_ALLOWED}). */
+    public static final class Blocked extends UpstreamException {
+        private final String reasonCode;
+
+        public Blocked(String reasonCode, String message) {
+            super(message, null);
+            this.reasonCode = reasonCode;
+        }
+
+        public String reasonCode() {
+            return reasonCode;
+        }
+    }
+
+    /** The server broke the protocol: a bad status, content type or message (502). */
+    public static final class ProtocolViolation extends UpstreamException {
+        public ProtocolViolation(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
