@@ -1,6 +1,11 @@
 package dev.portcullis;
 
 import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressDecision;
+import dev.portcullis.egress.EgressPolicy;
+import dev.portcullis.egress.HostResolver;
+import dev.portcullis.egress.jetty.GuardedHttpClients;
 import dev.portcullis.http.HttpServer;
 import dev.portcullis.http.ReadinessCheck;
 import dev.portcullis.identity.RolePermissions;
@@ -59,8 +64,9 @@ public final class Gateway implements AutoCloseable {
                     + "in {}; set auth.secret (LibreChat's JWT_SECRET) before exposing this gateway", config.storage().dataDir());
         }
 
-        HttpClient outbound = new HttpClient();
-        outbound.setFollowRedirects(false);
+        EgressPolicy egress = config.egress().policy(HostResolver.system());
+        refuseBlockedJwksUrl(config, egress);
+        HttpClient outbound = GuardedHttpClients.create(egress);
         startClient(outbound);
         closeInReverse.add(outbound::stop);
 
@@ -88,6 +94,16 @@ public final class Gateway implements AutoCloseable {
                 new RolePermissions(config.mcpPermissions()), new OperatorServers(config.mcpServers()), metrics,
                 List.copyOf(readiness), json));
         closeInReverse.add(http);
+    }
+
+    /** A JWKS URL the egress policy refuses would fail every request; refuse to start instead. */
+    private static void refuseBlockedJwksUrl(PortcullisConfig config, EgressPolicy egress) {
+        config.auth().jwksUrl().ifPresent(url -> {
+            if (egress.decide(url.toString(), EgressContext.ENDPOINT) instanceof EgressDecision.Block block) {
+                throw new IllegalStateException("auth.jwksUrl is refused by the egress policy (" + block.describe()
+                        + "); list its host in endpoints.allowedAddresses if it is a private address you trust");
+            }
+        });
     }
 
     private static void startClient(HttpClient client) {

@@ -15,6 +15,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import dev.portcullis.egress.EgressConfigProblem;
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressLists;
+import dev.portcullis.egress.EgressPolicy;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -110,12 +114,12 @@ public final class ConfigLoader {
                 McpServerParser.parse(serverName, node).ifPresent(c -> servers.put(serverName, c))));
 
         List<String> ignored = new ArrayList<>();
-        EgressSettings.AllowLists mcpLists = top.get("mcpSettings").map(n -> allowLists(n, true, ignored))
-                .orElse(EgressSettings.AllowLists.NONE);
-        EgressSettings.AllowLists endpointLists = top.get("endpoints").map(n -> allowLists(n, false, ignored))
-                .orElse(EgressSettings.AllowLists.NONE);
-        EgressSettings.AllowLists actionLists = top.get("actions").map(n -> allowLists(n, true, ignored))
-                .orElse(EgressSettings.AllowLists.NONE);
+        EgressLists mcpLists = top.get("mcpSettings").map(n -> allowLists(n, EgressContext.MCP, ignored))
+                .orElse(EgressLists.none());
+        EgressLists endpointLists = top.get("endpoints").map(n -> allowLists(n, EgressContext.ENDPOINT, ignored))
+                .orElse(EgressLists.none());
+        EgressLists actionLists = top.get("actions").map(n -> allowLists(n, EgressContext.ACTION, ignored))
+                .orElse(EgressLists.none());
         McpPermissionDefaults permissions = top.get("interface").map(n -> permissions(n, ignored))
                 .orElse(McpPermissionDefaults.LIBRECHAT);
 
@@ -266,23 +270,37 @@ public final class ConfigLoader {
         return Optional.empty();
     }
 
-    /** {@code allowedDomains} / {@code allowedAddresses} of one context; other keys are LibreChat's own. */
-    private static EgressSettings.AllowLists allowLists(ConfigNode section, boolean domainsToo, List<String> ignored) {
-        List<String> domains = domainsToo ? stringList(section, "allowedDomains") : List.of();
-        List<String> addresses = stringList(section, "allowedAddresses");
+    /**
+     * {@code allowedDomains} / {@code allowedAddresses} of one context (custom endpoints have no
+     * domain list); other keys are LibreChat's own. Every entry is checked by the egress rules and
+     * a bad one reported at its own line.
+     */
+    private static EgressLists allowLists(ConfigNode section, EgressContext context, List<String> ignored) {
+        boolean domainsToo = context != EgressContext.ENDPOINT;
+        List<ConfigNode> domainNodes = domainsToo ? items(section, EgressConfigProblem.ALLOWED_DOMAINS) : List.of();
+        List<ConfigNode> addressNodes = items(section, EgressConfigProblem.ALLOWED_ADDRESSES);
         for (String key : section.entries().keySet()) {
-            boolean used = key.equals("allowedAddresses") || (domainsToo && key.equals("allowedDomains"));
+            boolean used = key.equals(EgressConfigProblem.ALLOWED_ADDRESSES)
+                    || (domainsToo && key.equals(EgressConfigProblem.ALLOWED_DOMAINS));
             if (!used) {
                 ignored.add(section.path() + "." + key);
             }
         }
-        return new EgressSettings.AllowLists(domains, addresses);
+        EgressLists lists = new EgressLists(texts(domainNodes), texts(addressNodes));
+        for (EgressConfigProblem p : EgressPolicy.validate(context, lists)) {
+            List<ConfigNode> nodes = p.list().equals(EgressConfigProblem.ALLOWED_DOMAINS) ? domainNodes : addressNodes;
+            ConfigNode at = p.index() >= 0 && p.index() < nodes.size() ? nodes.get(p.index()) : section;
+            at.error(p.code() + ": " + p.message());
+        }
+        return lists;
     }
 
-    private static List<String> stringList(ConfigNode section, String key) {
-        List<String> out = new ArrayList<>();
-        section.get(key).ifPresent(list -> list.items().forEach(item -> item.text().ifPresent(out::add)));
-        return List.copyOf(out);
+    private static List<ConfigNode> items(ConfigNode section, String key) {
+        return section.get(key).map(ConfigNode::items).orElse(List.of());
+    }
+
+    private static List<String> texts(List<ConfigNode> nodes) {
+        return nodes.stream().map(n -> n.text().orElse("")).toList();
     }
 
     private static McpPermissionDefaults permissions(ConfigNode section, List<String> ignored) {

@@ -1,15 +1,25 @@
 package dev.portcullis.config;
 
-import java.util.List;
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressLists;
+import dev.portcullis.egress.EgressPolicy;
+import dev.portcullis.egress.HostResolver;
 
 /**
  * The operator's SSRF lists, per context, exactly as written (LibreChat's meaning):
  * {@code mcpSettings} for MCP servers and their OAuth endpoints, {@code endpoints} for custom
- * endpoint base URLs, {@code actions} for OpenAPI actions.
+ * endpoint base URLs (and the operator's own URLs such as {@code auth.jwksUrl}), {@code actions}
+ * for OpenAPI actions. The loader has already validated every entry.
  */
-public record EgressSettings(AllowLists mcp, AllowLists endpoints, AllowLists actions) {
+public record EgressSettings(EgressLists mcp, EgressLists endpoints, EgressLists actions) {
+    public static final EgressSettings NONE = new EgressSettings(EgressLists.none(), EgressLists.none(), EgressLists.none());
 
-    public record AllowLists(List<String> allowedDomains, List<String> allowedAddresses) {
-        public static final AllowLists NONE = new AllowLists(List.of(), List.of());
+    public EgressPolicy policy(HostResolver resolver) {
+        return EgressPolicy.builder()
+                .lists(EgressContext.MCP, mcp)
+                .lists(EgressContext.ENDPOINT, endpoints)
+                .lists(EgressContext.ACTION, actions)
+                .resolver(resolver)
+                .build();
     }
 }

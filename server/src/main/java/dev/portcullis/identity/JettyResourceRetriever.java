@@ -7,6 +7,10 @@ import java.net.URL;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressTarget;
+import dev.portcullis.egress.EgressTargetException;
+import dev.portcullis.egress.jetty.GuardedHttpClients;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
@@ -14,7 +18,8 @@ import org.eclipse.jetty.client.Request;
 
 /**
  * Lets Nimbus fetch a JWKS through the gateway's one outbound client instead of its own
- * {@code HttpURLConnection}, with a timeout and a size cap.
+ * {@code HttpURLConnection}, with a timeout and a size cap. The JWKS URL is the operator's own, so
+ * it is judged like a custom endpoint: a private address needs {@code endpoints.allowedAddresses}.
  */
 final class JettyResourceRetriever implements ResourceRetriever {
     private static final int MAX_BYTES = 512 * 1024;
@@ -27,8 +32,13 @@ final class JettyResourceRetriever implements ResourceRetriever {
 
     @Override
     public Resource retrieveResource(URL url) throws IOException {
-        Request request = client.newRequest(url.toString()).timeout(10, TimeUnit.SECONDS)
-                .headers(h -> h.put("Accept", "application/json"));
+        Request request;
+        try {
+            request = GuardedHttpClients.newRequest(client, EgressTarget.parse(url.toString()), EgressContext.ENDPOINT)
+                    .timeout(10, TimeUnit.SECONDS).headers(h -> h.put("Accept", "application/json"));
+        } catch (EgressTargetException e) {
+            throw new IOException("the JWKS URL is refused: " + e.block().describe(), e);
+        }
         try {
             ContentResponse response = new CompletableResponseListener(request, MAX_BYTES).send().get(15, TimeUnit.SECONDS);
             if (response.getStatus() != 200) {

@@ -41,8 +41,9 @@ class CliTest {
     void help_explains_every_command() {
         Run root = run("--help");
         assertThat(root.exit()).isZero();
-        assertThat(root.out()).contains("serve", "token", "config");
-        for (String[] command : new String[][] {{"serve", "--help"}, {"token", "--help"}, {"config", "check", "--help"}}) {
+        assertThat(root.out()).contains("serve", "token", "config", "egress");
+        for (String[] command : new String[][] {{"serve", "--help"}, {"token", "--help"}, {"config", "check", "--help"},
+                {"egress", "check", "--help"}}) {
             Run r = run(command);
             assertThat(r.exit()).as(String.join(" ", command)).isZero();
             assertThat(r.out()).contains("Usage:").contains("--config").doesNotContain("Unknown");
@@ -108,6 +109,42 @@ class CliTest {
         Run r = run("token", "--config", file.toString(), "--user", "u1", "--ttl", "forever");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--ttl");
+    }
+
+    @Test
+    void egress_check_answers_per_target_with_exit_codes() throws Exception {
+        Path file = write("e.yaml", "mcpSettings:\n  allowedAddresses: ['127.0.0.1:8080']\n");
+        Run allowed = run("egress", "check", "--config", file.toString(), "http://127.0.0.1:8080/mcp");
+        assertThat(allowed.exit()).isZero();
+        assertThat(allowed.out()).isEqualTo("allow\thttp://127.0.0.1:8080/mcp\n");
+
+        Run blocked = run("egress", "check", "--config", file.toString(), "169.254.169.254", "127.0.0.1:8080");
+        assertThat(blocked.exit()).isEqualTo(3);
+        assertThat(blocked.out().lines().toList()).hasSize(2);
+        assertThat(blocked.out().lines().toList().getFirst()).startsWith("block\t169.254.169.254\t");
+        assertThat(blocked.out().lines().toList().get(1)).isEqualTo("allow\t127.0.0.1:8080");
+    }
+
+    @Test
+    void egress_check_answers_dns_from_resolve_and_judges_the_answer() throws Exception {
+        Path file = write("e.yaml", "");
+        Run rebinding = run("egress", "check", "--config", file.toString(), "--resolve", "evil.example.com=10.1.2.3",
+                "https://evil.example.com/");
+        assertThat(rebinding.exit()).isEqualTo(3);
+        Run publicAnswer = run("egress", "check", "--config", file.toString(), "--resolve", "ok.example.com=93.184.215.14",
+                "--context", "oauth", "https://ok.example.com/token");
+        assertThat(publicAnswer.exit()).as(publicAnswer.out() + publicAnswer.err()).isZero();
+    }
+
+    @Test
+    void egress_check_usage_and_config_errors_exit_2() throws Exception {
+        Path good = write("e.yaml", "");
+        assertThat(run("egress", "check", "--config", good.toString(), "--context", "ftp", "a.example").exit()).isEqualTo(2);
+        assertThat(run("egress", "check", "--config", good.toString(), "--resolve", "nohost", "a.example").exit()).isEqualTo(2);
+        Path bad = write("bad.yaml", "mcpSettings:\n  allowedAddresses: ['http://10.0.0.5/']\n");
+        Run r = run("egress", "check", "--config", bad.toString(), "a.example");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(bad + ":2: mcpSettings.allowedAddresses[0]:");
     }
 
     @Test

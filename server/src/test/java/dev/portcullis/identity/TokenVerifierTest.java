@@ -172,7 +172,9 @@ class TokenVerifierTest {
         String jwks = new JWKSet(key.toPublicJWK()).toString();
         Javalin idp = Javalin.create(c -> c.routes.get("/jwks", ctx -> ctx.contentType("application/json").result(jwks)))
                 .start("127.0.0.1", 0);
-        HttpClient client = new HttpClient();
+        var policy = dev.portcullis.egress.EgressPolicy.builder().lists(dev.portcullis.egress.EgressContext.ENDPOINT,
+                dev.portcullis.egress.EgressLists.addressesOnly(List.of("127.0.0.1:" + idp.port()))).build();
+        HttpClient client = dev.portcullis.egress.jetty.GuardedHttpClients.create(policy);
         client.start();
         try {
             AuthSettings settings = new AuthSettings(Optional.empty(),
