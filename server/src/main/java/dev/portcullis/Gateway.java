@@ -1,6 +1,16 @@
 package dev.portcullis;
 
 import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.crypto.Sealers;
+import dev.portcullis.store.UserVariables;
+import dev.portcullis.upstream.ConnectionManager;
+import dev.portcullis.upstream.ServerResolver;
+import dev.portcullis.upstream.ToolService;
+import dev.portcullis.upstream.Transports;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
+import java.time.Clock;
 import dev.portcullis.egress.EgressContext;
 import dev.portcullis.egress.EgressDecision;
 import dev.portcullis.egress.EgressPolicy;
@@ -27,7 +37,6 @@ import java.util.Optional;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,6 +68,10 @@ public final class Gateway implements AutoCloseable {
             log.info("ignoring configuration sections Portcullis does not use: {}", String.join(", ", config.ignoredSections()));
         }
         config.warnings().forEach(w -> log.warn("{}", w.describe()));
+        if (config.encryption().key().isEmpty()) {
+            log.warn("development mode: no encryption.key is set, so secrets at rest are sealed with a key generated in {}; "
+                    + "set encryption.key before storing real credentials", config.storage().dataDir());
+        }
         if (config.auth().developmentMode()) {
             log.warn("development mode: no auth.secret or auth.jwksUrl is set, so tokens are signed with a secret generated "
                     + "in {}; set auth.secret (LibreChat's JWT_SECRET) before exposing this gateway", config.storage().dataDir());
@@ -89,9 +102,19 @@ public final class Gateway implements AutoCloseable {
         new UptimeMetrics().bindTo(metrics);
         closeInReverse.add(metrics::close);
 
-        ObjectMapper json = JsonMapper.builder().build();
+        JsonMapper json = JsonMapper.builder().build();
+        McpJsonMapper mcpJson = new JacksonMcpJsonMapper(json);
+        UserVariables variables = new UserVariables(database.jdbi(),
+                Sealers.fromSettings(config.encryption(), config.storage().dataDir()), Clock.systemUTC());
+        ConnectionManager connections = new ConnectionManager(config.upstream(),
+                new Transports(outbound, egress, mcpJson), mcpJson, Clock.systemUTC());
+        closeInReverse.add(connections);
+        OperatorServers operatorServers = new OperatorServers(config.mcpServers());
+        ToolService tools = new ToolService(operatorServers, variables,
+                new ServerResolver(System.getenv(), config.upstream().maxMessageBytes()), connections,
+                new DefaultJsonSchemaValidator(json));
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
-                new RolePermissions(config.mcpPermissions()), new OperatorServers(config.mcpServers()), metrics,
+                new RolePermissions(config.mcpPermissions()), operatorServers, tools, connections, variables, metrics,
                 List.copyOf(readiness), json));
         closeInReverse.add(http);
     }

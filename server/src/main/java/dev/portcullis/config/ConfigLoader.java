@@ -33,7 +33,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * listed as ignored, so an operator can point the gateway at the file they already have.
  */
 public final class ConfigLoader {
-    private static final Set<String> OWN_SECTIONS = Set.of("server", "storage", "redis", "auth", "encryption");
+    private static final Set<String> OWN_SECTIONS = Set.of("server", "storage", "redis", "auth", "encryption", "upstream");
     private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
     private final Map<String, String> environment;
@@ -109,6 +109,7 @@ public final class ConfigLoader {
         Optional<RedisSettings> redis = top.get("redis").flatMap(ConfigLoader::redis);
         AuthSettings auth = auth(top.get("auth"));
         EncryptionSettings encryption = encryption(top.get("encryption"));
+        UpstreamSettings upstream = top.get("upstream").map(ConfigLoader::upstream).orElse(UpstreamSettings.DEFAULTS);
         Map<String, McpServerConfig> servers = new LinkedHashMap<>();
         top.get("mcpServers").ifPresent(section -> section.entries().forEach((serverName, node) ->
                 McpServerParser.parse(serverName, node).ifPresent(c -> servers.put(serverName, c))));
@@ -130,7 +131,7 @@ public final class ConfigLoader {
                 ignored.add(key);
             }
         }
-        return new PortcullisConfig(source, server, storage, redis, auth, encryption,
+        return new PortcullisConfig(source, server, storage, redis, auth, encryption, upstream,
                 java.util.Collections.unmodifiableMap(servers),
                 new EgressSettings(mcpLists, endpointLists, actionLists), permissions, List.copyOf(ignored),
                 report.problems().stream().filter(p -> !p.isError()).toList());
@@ -241,6 +242,22 @@ public final class ConfigLoader {
         AuthSettings settings = new AuthSettings(secret, jwks, n.string("issuer"), n.string("audience"), claims, skew);
         n.rejectUnknownKeys();
         return settings;
+    }
+
+    private static UpstreamSettings upstream(ConfigNode n) {
+        UpstreamSettings d = UpstreamSettings.DEFAULTS;
+        long day = Duration.ofDays(1).toMillis();
+        UpstreamSettings s = new UpstreamSettings(
+                n.number("idleTimeout", 1000, day).map(Duration::ofMillis).orElse(d.idleTimeout()),
+                n.number("maxConnections", 1, 100_000).map(Long::intValue).orElse(d.maxConnections()),
+                n.number("maxConnectionsPerUser", 1, 10_000).map(Long::intValue).orElse(d.maxConnectionsPerUser()),
+                n.number("maxMessageBytes", 1024, 256L * 1024 * 1024).map(Long::intValue).orElse(d.maxMessageBytes()),
+                n.number("maxToolPages", 1, 1000).map(Long::intValue).orElse(d.maxToolPages()),
+                n.number("maxTools", 1, 100_000).map(Long::intValue).orElse(d.maxTools()),
+                n.number("maxToolBytes", 1024, 256L * 1024 * 1024).map(Long::intValue).orElse(d.maxToolBytes()),
+                n.number("toolListTimeout", 100, day).map(Duration::ofMillis).orElse(d.toolListTimeout()));
+        n.rejectUnknownKeys();
+        return s;
     }
 
     private static EncryptionSettings encryption(Optional<ConfigNode> section) {

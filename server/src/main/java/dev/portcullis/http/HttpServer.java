@@ -6,6 +6,11 @@ import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.RolePermissions;
 import dev.portcullis.identity.TokenVerifier;
 import dev.portcullis.registry.OperatorServers;
+import dev.portcullis.store.UserVariables;
+import dev.portcullis.upstream.ConnectionManager;
+import dev.portcullis.upstream.MissingUserVariablesException;
+import dev.portcullis.upstream.ToolService;
+import dev.portcullis.upstream.UpstreamException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Timer;
@@ -34,7 +39,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** Everything the routes need, wired by the composition root. */
     public record Dependencies(ServerSettings settings, TokenVerifier tokens, RolePermissions roles,
-                               OperatorServers operatorServers, PrometheusMeterRegistry metrics,
+                               OperatorServers operatorServers, ToolService tools, ConnectionManager connections,
+                               UserVariables variables, PrometheusMeterRegistry metrics,
                                List<ReadinessCheck> readiness, ObjectMapper json) {
     }
 
@@ -54,6 +60,8 @@ public final class HttpServer implements AutoCloseable {
         Authentication authentication = new Authentication(d.tokens());
         Permissions permissions = new Permissions(d.roles());
         McpServerRoutes servers = new McpServerRoutes(d.operatorServers(), permissions);
+        ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json());
+        ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions, d.json());
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {
@@ -78,8 +86,20 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(d.metrics().scrape()));
             config.routes.get("/api/mcp/servers", servers::list);
+            config.routes.get("/api/mcp/tools", toolRoutes::list);
+            config.routes.post("/api/mcp/{server}/tools/{tool}/call", toolRoutes::call);
+            config.routes.post("/api/mcp/{server}/reinitialize", connectionRoutes::reinitialize);
+            config.routes.get("/api/mcp/connection/status", connectionRoutes::statusAll);
+            config.routes.get("/api/mcp/connection/status/{server}", connectionRoutes::statusOne);
+            config.routes.get("/api/mcp/{server}/auth-values", connectionRoutes::authValues);
+            config.routes.put("/api/mcp/{server}/auth-values", connectionRoutes::setAuthValues);
+            config.routes.delete("/api/mcp/{server}/auth-values", connectionRoutes::clearAuthValues);
+            config.routes.post("/api/user/plugins", connectionRoutes::userPlugins);
 
             config.routes.exception(GatewayException.class, (e, ctx) -> ErrorBody.send(ctx, e));
+            config.routes.exception(UpstreamException.class, (e, ctx) -> ErrorBody.send(ctx, UpstreamErrors.toGateway(e)));
+            config.routes.exception(MissingUserVariablesException.class, (e, ctx) ->
+                    ErrorBody.send(ctx, UpstreamErrors.toGateway(e)));
             config.routes.exception(JacksonException.class, (e, ctx) ->
                     ErrorBody.send(ctx, ErrorCode.INVALID_JSON, "The request body is not valid JSON"));
             config.routes.exception(Exception.class, (e, ctx) -> {

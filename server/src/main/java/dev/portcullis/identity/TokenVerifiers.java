@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.portcullis.config.PortcullisConfig;
 import java.net.MalformedURLException;
+import dev.portcullis.crypto.DevelopmentKeys;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.client.HttpClient;
 
@@ -22,7 +23,7 @@ public final class TokenVerifiers {
         }
         return java.util.Optional.of(config.auth().secret()
                 .map(s -> s.reveal().getBytes(StandardCharsets.UTF_8))
-                .orElseGet(() -> DevelopmentSecret.loadOrCreate(config.storage().dataDir())));
+                .orElseGet(() -> DevelopmentKeys.tokenSecret(config.storage().dataDir())));
     }
 
     public static TokenVerifier forConfig(PortcullisConfig config, HttpClient outbound) {

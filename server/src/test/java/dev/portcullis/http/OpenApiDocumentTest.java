@@ -26,6 +26,10 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** Keeps docs/openapi.yaml in step with the code: every error code and every route is documented. */
 class OpenApiDocumentTest {
+    private static dev.portcullis.store.Database database(PortcullisConfig config) {
+        return dev.portcullis.store.Database.open(config.storage());
+    }
+
     @TempDir
     Path dir;
 
@@ -50,10 +54,7 @@ class OpenApiDocumentTest {
     void documents_every_route_with_its_method() throws Exception {
         Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document().get("paths");
         PortcullisConfig config = TestConfigs.fromYaml("server: {port: 0}\n", dir);
-        HttpServer server = HttpServer.start(new HttpServer.Dependencies(config.server(),
-                TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
-                new RolePermissions(McpPermissionDefaults.LIBRECHAT), new OperatorServers(Map.of()),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(), JsonMapper.builder().build()));
+        HttpServer server = HttpServer.start(dev.portcullis.testing.TestDependencies.of(config, database(config), List.of()));
         try {
             assertThat(server.routes()).isNotEmpty().allSatisfy(route -> {
                 assertThat(paths).as("documented paths").containsKey(route.path());

@@ -29,6 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 class ReadinessAndShutdownTest {
+    private static dev.portcullis.store.Database database(PortcullisConfig config) {
+        return dev.portcullis.store.Database.open(config.storage());
+    }
+
     @TempDir
     Path dir;
 
@@ -94,10 +98,7 @@ class ReadinessAndShutdownTest {
             return true;
         });
         PortcullisConfig config = TestConfigs.fromYaml("server: {port: 0}\n", dir);
-        HttpServer server = HttpServer.start(new HttpServer.Dependencies(config.server(),
-                TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
-                new RolePermissions(McpPermissionDefaults.LIBRECHAT), new OperatorServers(Map.of()),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(slow), JsonMapper.builder().build()));
+        HttpServer server = HttpServer.start(dev.portcullis.testing.TestDependencies.of(config, database(config), List.of(slow)));
         try (Http http = new Http(server.port())) {
             CompletableFuture<ContentResponse> inFlight = CompletableFuture.supplyAsync(() -> http.get("/readyz"));
             assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();

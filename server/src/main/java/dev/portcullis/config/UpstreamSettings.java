@@ -1,0 +1,21 @@
+package dev.portcullis.config;
+
+import java.time.Duration;
+
+/**
+ * Limits on connections to MCP servers (Portcullis' own {@code upstream} section).
+ *
+ * @param idleTimeout           a connection unused this long is closed by the reaper
+ * @param maxConnections        connections open at once, all users together
+ * @param maxConnectionsPerUser user-scoped connections one user may hold
+ * @param maxMessageBytes       the largest message (or SSE line) accepted from a server
+ * @param maxToolPages          {@code tools/list} pages read per listing
+ * @param maxTools              tools kept per listing
+ * @param maxToolBytes          serialized size of one listing
+ * @param toolListTimeout       time allowed for one whole listing
+ */
+public record UpstreamSettings(Duration idleTimeout, int maxConnections, int maxConnectionsPerUser, int maxMessageBytes,
+                               int maxToolPages, int maxTools, int maxToolBytes, Duration toolListTimeout) {
+    public static final UpstreamSettings DEFAULTS = new UpstreamSettings(Duration.ofMinutes(15), 1000, 25,
+            8 * 1024 * 1024, 20, 1000, 4 * 1024 * 1024, Duration.ofSeconds(30));
+}

@@ -1,0 +1,202 @@
+package dev.portcullis.http;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.identity.McpPermission;
+import dev.portcullis.store.UserVariables;
+import dev.portcullis.upstream.ConnectionManager;
+import dev.portcullis.upstream.ConnectionState;
+import dev.portcullis.upstream.MissingUserVariablesException;
+import dev.portcullis.upstream.ToolService;
+import dev.portcullis.upstream.UpstreamException;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * A user's connections and their per-user values: reinitialize, connection status, and the
+ * {@code customUserVars} values (flags only ever leave the gateway, never the values).
+ */
+final class ConnectionRoutes {
+    /** LibreChat's OAUTH_HANDLING_TIMEOUT, reported as {@code oauthTimeout}. */
+    private static final long OAUTH_TIMEOUT_MS = 120_000;
+
+    private final ToolService tools;
+    private final ConnectionManager connections;
+    private final UserVariables variables;
+    private final Permissions permissions;
+    private final ObjectMapper json;
+
+    ConnectionRoutes(ToolService tools, ConnectionManager connections, UserVariables variables, Permissions permissions,
+                     ObjectMapper json) {
+        this.tools = tools;
+        this.connections = connections;
+        this.variables = variables;
+        this.permissions = permissions;
+        this.json = json;
+    }
+
+    /** Drops the caller's connection and connects again, reporting why it failed if it does. */
+    void reinitialize(Context ctx) {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        String name = ctx.pathParam("server");
+        McpServerConfig config = tools.server(name);
+        tools.disconnect(caller, name);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("serverName", name);
+        body.put("oauthRequired", false);
+        body.put("oauthUrl", null);
+        try {
+            tools.tools(caller, name);
+            body.put("success", true);
+            body.put("message", "MCP server '" + name + "' reinitialized successfully");
+        } catch (MissingUserVariablesException e) {
+            body.put("success", false);
+            body.put("message", e.getMessage());
+            body.put("failureReason", "missing_custom_user_vars");
+            body.put("missingUserVars", e.missing());
+        } catch (UpstreamException.AuthorizationRequired e) {
+            body.put("success", false);
+            body.put("oauthRequired", true);
+            body.put("message", "MCP server '" + name + "' requires OAuth authentication");
+            body.put("failureReason", "oauth_required");
+        } catch (UpstreamException e) {
+            body.put("success", false);
+            body.put("message", UpstreamErrors.toGateway(e).getMessage());
+            body.put("failureReason", e instanceof UpstreamException.Unreachable || e instanceof UpstreamException.Timeout
+                    ? "unreachable" : "initialization_failed");
+        }
+        body.put("oauthTimeout", OAUTH_TIMEOUT_MS);
+        body.put("requiresOAuth", config.requiresOAuth().orElse(false));
+        ctx.json(body);
+    }
+
+    void statusAll(Context ctx) {
+        Caller caller = Authentication.caller(ctx);
+        Map<String, Object> status = new LinkedHashMap<>();
+        tools.servers().forEach((name, config) -> status.put(name, status(caller, config)));
+        ctx.json(Map.of("success", true, "connectionStatus", status, "oauthTimeout", OAUTH_TIMEOUT_MS));
+    }
+
+    void statusOne(Context ctx) {
+        Caller caller = Authentication.caller(ctx);
+        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        Map<String, Object> s = status(caller, config);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("serverName", config.name());
+        body.put("connectionStatus", s.get("connectionState"));
+        body.put("requiresOAuth", s.get("requiresOAuth"));
+        body.put("authorizationState", s.get("authorizationState"));
+        ctx.json(body);
+    }
+
+    /**
+     * Reachable and authorized are separate facts: a server can be connected for the app while a
+     * user still has to authorize, and a user can hold a grant for a server that is down.
+     */
+    private Map<String, Object> status(Caller caller, McpServerConfig config) {
+        ConnectionState state = connections.state(tools.key(caller, config), config.name());
+        boolean oauth = config.requiresOAuth().orElse(false);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("requiresOAuth", oauth);
+        s.put("connectionState", state.wireName());
+        s.put("authorizationState", !oauth ? "not_required"
+                : state == ConnectionState.CONNECTED ? "authorized" : "needs_authorization");
+        return s;
+    }
+
+    void authValues(Context ctx) {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        ctx.json(flags(caller, config));
+    }
+
+    /** Sets the caller's values ({@code {VAR: value}}); an empty value clears one. Replaces their connection. */
+    void setAuthValues(Context ctx) {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        store(caller, config, values(json.readTree(ctx.body().isBlank() ? "{}" : ctx.body()), config));
+        ctx.json(flags(caller, config));
+    }
+
+    void clearAuthValues(Context ctx) {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        variables.clear(ToolService.owner(caller, config.name()));
+        tools.disconnect(caller, config.name());
+        ctx.json(flags(caller, config));
+    }
+
+    /**
+     * LibreChat's {@code POST /api/user/plugins} for MCP servers: {@code pluginKey: "mcp_<server>"},
+     * {@code action: install} with {@code auth: {VAR: value}} sets values, {@code uninstall} clears them.
+     */
+    void userPlugins(Context ctx) {
+        Caller caller = Authentication.caller(ctx);
+        JsonNode body = json.readTree(ctx.body().isBlank() ? "{}" : ctx.body());
+        String pluginKey = body.path("pluginKey").asString("");
+        String action = body.path("action").asString("");
+        if (!pluginKey.startsWith("mcp_")) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "Portcullis handles MCP plugin keys only: 'mcp_<server>'");
+        }
+        McpServerConfig config = tools.server(pluginKey.substring(4));
+        switch (action) {
+            case "install" -> store(caller, config, values(body.path("auth"), config));
+            case "uninstall" -> {
+                variables.clear(ToolService.owner(caller, config.name()));
+                tools.disconnect(caller, config.name());
+            }
+            default -> throw new GatewayException(ErrorCode.BAD_REQUEST, "'action' must be install or uninstall");
+        }
+        ctx.status(200);
+    }
+
+    private void store(Caller caller, McpServerConfig config, Map<String, String> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        variables.set(ToolService.owner(caller, config.name()), values);
+        tools.disconnect(caller, config.name()); // the connection was built with the old values
+    }
+
+    private static Map<String, String> values(JsonNode node, McpServerConfig config) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "Send the values as a JSON object: {\"VAR\": \"value\"}");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!config.customUserVars().containsKey(e.getKey())) {
+                throw new GatewayException(ErrorCode.BAD_REQUEST, "'" + e.getKey() + "' is not a variable of '" + config.name()
+                        + "'; it declares: " + String.join(", ", config.customUserVars().keySet()));
+            }
+            if (!e.getValue().isString()) {
+                throw new GatewayException(ErrorCode.BAD_REQUEST, "The value of '" + e.getKey() + "' must be a string");
+            }
+            if (e.getValue().asString().length() > 4096) {
+                throw new GatewayException(ErrorCode.BAD_REQUEST, "The value of '" + e.getKey() + "' is longer than 4096 characters");
+            }
+            values.put(e.getKey(), e.getValue().asString());
+        }
+        return values;
+    }
+
+    private Map<String, Object> flags(Caller caller, McpServerConfig config) {
+        Set<String> set = variables.namesWithValues(ToolService.owner(caller, config.name()));
+        Map<String, Boolean> flags = new LinkedHashMap<>();
+        config.customUserVars().keySet().forEach(name -> flags.put(name, set.contains(name)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", true);
+        body.put("serverName", config.name());
+        body.put("authValueFlags", flags);
+        return body;
+    }
+}

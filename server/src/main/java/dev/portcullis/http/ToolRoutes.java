@@ -1,0 +1,207 @@
+package dev.portcullis.http;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.identity.McpPermission;
+import dev.portcullis.upstream.ProgressListener;
+import dev.portcullis.upstream.ToolList;
+import dev.portcullis.upstream.ToolService;
+import dev.portcullis.store.UserVariables;
+import io.javalin.http.Context;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/** Listing and calling tools: {@code GET /api/mcp/tools} and {@code POST /api/mcp/{server}/tools/{tool}/call}. */
+final class ToolRoutes {
+    /** LibreChat's tool key: {@code <tool>_mcp_<server>}. */
+    static final String DELIMITER = "_mcp_";
+    private static final long LISTING_BUDGET_SECONDS = 60;
+
+    private final ToolService tools;
+    private final UserVariables variables;
+    private final Permissions permissions;
+    private final ObjectMapper json;
+
+    ToolRoutes(ToolService tools, UserVariables variables, Permissions permissions, ObjectMapper json) {
+        this.tools = tools;
+        this.variables = variables;
+        this.permissions = permissions;
+        this.json = json;
+    }
+
+    /** Every server's tools, listed concurrently; a server that fails is reported, not fatal. */
+    void list(Context ctx) throws InterruptedException {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        Map<String, Callable<Map<String, Object>>> work = new LinkedHashMap<>();
+        tools.servers().forEach((name, config) -> work.put(name, () -> serverEntry(caller, config)));
+        Map<String, Object> servers = new LinkedHashMap<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<String, Future<Map<String, Object>>> futures = new LinkedHashMap<>();
+            work.forEach((name, task) -> futures.put(name, pool.submit(task)));
+            for (Map.Entry<String, Future<Map<String, Object>>> f : futures.entrySet()) {
+                try {
+                    servers.put(f.getKey(), f.getValue().get(LISTING_BUDGET_SECONDS, TimeUnit.SECONDS));
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    f.getValue().cancel(true);
+                    servers.put(f.getKey(), base(tools.server(f.getKey()), caller));
+                }
+            }
+        }
+        ctx.json(Map.of("servers", servers));
+    }
+
+    private Map<String, Object> serverEntry(Caller caller, McpServerConfig config) {
+        Map<String, Object> entry = base(config, caller);
+        try {
+            ToolList list = tools.tools(caller, config.name());
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (McpSchema.Tool t : list.tools()) {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("name", t.name());
+                item.put("pluginKey", t.name() + DELIMITER + config.name());
+                item.put("description", t.description() == null ? "" : t.description());
+                item.put("inputSchema", t.inputSchema());
+                items.add(item);
+            }
+            entry.put("tools", items);
+            list.truncated().ifPresent(bound -> entry.put("truncated", bound));
+        } catch (RuntimeException e) {
+            GatewayException g = UpstreamErrors.toGateway(e);
+            entry.put("error", Map.of("error", g.code().name(), "message", g.getMessage()));
+        }
+        return entry;
+    }
+
+    /** The fields LibreChat's list has for every server, before its tools. */
+    private Map<String, Object> base(McpServerConfig config, Caller caller) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("name", config.name());
+        entry.put("icon", config.iconPath().orElse(null));
+        Set<String> set = config.customUserVars().isEmpty() ? Set.of()
+                : variables.namesWithValues(ToolService.owner(caller, config.name()));
+        entry.put("authenticated", set.containsAll(config.customUserVars().keySet()));
+        List<Map<String, Object>> authConfig = new ArrayList<>();
+        config.customUserVars().forEach((name, v) -> {
+            Map<String, Object> field = new LinkedHashMap<>();
+            field.put("authField", name);
+            field.put("label", v.title());
+            field.put("description", v.description().orElse(""));
+            field.put("sensitive", v.sensitive());
+            authConfig.add(field);
+        });
+        entry.put("authConfig", authConfig);
+        entry.put("tools", List.of());
+        return entry;
+    }
+
+    void call(Context ctx) throws IOException {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        String server = ctx.pathParam("server");
+        String tool = ctx.pathParam("tool");
+        Map<String, Object> arguments = arguments(ctx);
+        boolean stream = Optional.ofNullable(ctx.header("Accept")).orElse("").contains("text/event-stream");
+        if (!stream) {
+            McpSchema.CallToolResult result = invoke(caller, server, tool, arguments, Optional.empty());
+            ctx.json(resultBody(result));
+            return;
+        }
+        streamCall(ctx, caller, server, tool, arguments);
+    }
+
+    /** Progress as SSE events while the call runs, then one {@code result} (or {@code error}) event. */
+    private void streamCall(Context ctx, Caller caller, String server, String tool, Map<String, Object> arguments)
+            throws IOException {
+        ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache");
+        OutputStream out = ctx.res().getOutputStream();
+        ProgressListener listener = (progress, total, message) -> {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("progress", progress);
+            if (total != null) {
+                event.put("total", total);
+            }
+            if (message != null) {
+                event.put("message", message);
+            }
+            writeEvent(out, "progress", event);
+        };
+        try {
+            McpSchema.CallToolResult result = invoke(caller, server, tool, arguments, Optional.of(listener));
+            writeEvent(out, "result", resultBody(result));
+        } catch (GatewayException e) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", e.code().name());
+            body.put("message", e.getMessage());
+            body.put("status", e.status());
+            body.put("requestId", RequestIds.of(ctx));
+            writeEvent(out, "error", body);
+        }
+    }
+
+    private void writeEvent(OutputStream out, String name, Object data) {
+        byte[] bytes = ("event: " + name + "\ndata: " + json.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (out) {
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                // the client went away; the call still completes upstream
+            }
+        }
+    }
+
+    private McpSchema.CallToolResult invoke(Caller caller, String server, String tool, Map<String, Object> arguments,
+                                            Optional<ProgressListener> progress) {
+        try {
+            return tools.call(caller, server, tool, arguments, progress);
+        } catch (RuntimeException e) {
+            throw UpstreamErrors.toGateway(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> arguments(Context ctx) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            return Map.of();
+        }
+        JsonNode node = json.readTree(body);
+        if (!node.isObject()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "Send a JSON object: {\"arguments\": {...}}");
+        }
+        JsonNode args = node.get("arguments");
+        if (args == null || args.isNull()) {
+            return Map.of();
+        }
+        if (!args.isObject()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "'arguments' must be a JSON object of the tool's parameters");
+        }
+        return json.convertValue(args, Map.class);
+    }
+
+    private Map<String, Object> resultBody(McpSchema.CallToolResult result) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("content", json.convertValue(result.content() == null ? List.of() : result.content(), List.class));
+        if (result.structuredContent() != null) {
+            body.put("structuredContent", result.structuredContent());
+        }
+        body.put("isError", Boolean.TRUE.equals(result.isError()));
+        return body;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.portcullis.http;
+
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.upstream.MissingUserVariablesException;
+import dev.portcullis.upstream.UpstreamException;
+import java.util.Map;
+
+/** Maps upstream failures, by kind, to the API's status codes and stable error codes. */
+final class UpstreamErrors {
+    private UpstreamErrors() {
+    }
+
+    static GatewayException toGateway(UpstreamException e) {
+        return switch (e) {
+            case UpstreamException.Unreachable u -> new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, u.getMessage());
+            case UpstreamException.Timeout t -> new GatewayException(ErrorCode.UPSTREAM_TIMEOUT, t.getMessage(),
+                    Map.of("timeoutMs", t.after().toMillis()), null);
+            case UpstreamException.Blocked b -> new GatewayException(ErrorCode.MCP_DOMAIN_NOT_ALLOWED, b.getMessage(),
+                    Map.of("reason", b.reasonCode()), null);
+            case UpstreamException.AuthorizationRequired a -> new GatewayException(ErrorCode.OAUTH_REQUIRED,
+                    "The MCP server requires you to authorize the gateway first", Map.of("oauthRequired", true), null);
+            case UpstreamException.SessionExpired s -> new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, s.getMessage());
+            case UpstreamException.MessageTooLarge m -> new GatewayException(ErrorCode.UPSTREAM_ERROR, m.getMessage());
+            case UpstreamException.ProtocolViolation p -> new GatewayException(ErrorCode.UPSTREAM_ERROR, p.getMessage());
+        };
+    }
+
+    static GatewayException toGateway(MissingUserVariablesException e) {
+        return new GatewayException(ErrorCode.MISSING_USER_VARS, e.getMessage(),
+                Map.of("serverName", e.serverName(), "missingUserVars", e.missing()), null);
+    }
+
+    /** Any failure of the tool flow as the API reports it. */
+    static GatewayException toGateway(RuntimeException e) {
+        return switch (e) {
+            case GatewayException g -> g;
+            case UpstreamException u -> toGateway(u);
+            case MissingUserVariablesException m -> toGateway(m);
+            default -> throw e;
+        };
+    }
+}

@@ -1,0 +1,5 @@
+package dev.portcullis.upstream;
+
+/** One connection: a scope and a server. */
+public record ConnectionKey(ConnectionScope scope, String serverName) {
+}

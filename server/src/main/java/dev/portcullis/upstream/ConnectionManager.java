@@ -1,0 +1,181 @@
+package dev.portcullis.upstream;
+
+import dev.portcullis.config.UpstreamSettings;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands out sessions: the shared app session of a server, or a user's own. One connect at a time
+ * per key (concurrent callers wait for the same attempt); a session whose configuration changed,
+ * or whose transport died, is replaced on next use; idle sessions are closed by a reaper; caps on
+ * sessions per user and in total. Failed connects open a breaker with exponential backoff: per
+ * server for transport failures of a server every user shares, per (user, server) for failures
+ * that are one user's own (their credentials, their variables, their placeholder-built URL), so
+ * one user's bad credentials never lock everyone else out.
+ */
+public final class ConnectionManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
+
+    private final UpstreamSettings settings;
+    private final TransportFactory transports;
+    private final ToolLister lister;
+    private final Clock clock;
+    private final Map<ConnectionKey, CompletableFuture<UpstreamSession>> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Breaker> serverBreakers = new ConcurrentHashMap<>();
+    private final Map<ConnectionKey, Breaker> userBreakers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService reaper;
+
+    public ConnectionManager(UpstreamSettings settings, TransportFactory transports, McpJsonMapper json, Clock clock) {
+        this.settings = settings;
+        this.transports = transports;
+        this.lister = new ToolLister(settings, json);
+        this.clock = clock;
+        this.reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mcp-reaper").factory());
+        long period = Math.max(1000, Math.min(60_000, settings.idleTimeout().toMillis() / 4));
+        reaper.scheduleAtFixedRate(this::reapIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** The live session for this resolution, connecting (once, shared by concurrent callers) when needed. */
+    public UpstreamSession session(ResolvedServer server) {
+        ConnectionKey key = server.key();
+        while (true) {
+            CompletableFuture<UpstreamSession> existing = sessions.get(key);
+            if (existing != null) {
+                if (!existing.isDone()) {
+                    return await(existing);
+                }
+                UpstreamSession session = existing.getNow(null);
+                if (session != null && session.isAlive() && session.server().fingerprint().equals(server.fingerprint())) {
+                    return session;
+                }
+                if (sessions.remove(key, existing) && session != null) {
+                    session.close(); // stale configuration or a dead transport: replace it
+                }
+                continue;
+            }
+            breakerFor(server).check();
+            enforceCaps(server);
+            CompletableFuture<UpstreamSession> attempt = new CompletableFuture<>();
+            if (sessions.putIfAbsent(key, attempt) != null) {
+                continue;
+            }
+            try {
+                UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister);
+                breakerFor(server).succeeded();
+                attempt.complete(session);
+                return session;
+            } catch (RuntimeException e) {
+                sessions.remove(key, attempt);
+                if (e instanceof UpstreamException u) {
+                    breakerFor(server).failed(u);
+                }
+                attempt.completeExceptionally(e);
+                throw e;
+            }
+        }
+    }
+
+    private static UpstreamSession await(CompletableFuture<UpstreamSession> attempt) {
+        try {
+            return attempt.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Failures of a session every user shares count against the server; a user-scoped session's
+     * failures are that user's own.
+     */
+    private Breaker breakerFor(ResolvedServer server) {
+        return server.scope() instanceof ConnectionScope.App
+                ? serverBreakers.computeIfAbsent(server.name(), n -> new Breaker(clock))
+                : userBreakers.computeIfAbsent(server.key(), k -> new Breaker(clock));
+    }
+
+    private void enforceCaps(ResolvedServer server) {
+        if (sessions.size() >= settings.maxConnections()) {
+            throw new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS, "The gateway holds its maximum of "
+                    + settings.maxConnections() + " MCP connections; try again shortly");
+        }
+        if (server.scope() instanceof ConnectionScope.User user) {
+            long mine = sessions.keySet().stream().filter(k -> k.scope().equals(user)).count();
+            if (mine >= settings.maxConnectionsPerUser()) {
+                throw new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS, "You hold the maximum of "
+                        + settings.maxConnectionsPerUser() + " MCP connections; unused ones close after "
+                        + settings.idleTimeout().toMinutes() + " minutes");
+            }
+        }
+    }
+
+    /** The session for a key if one is open, without connecting. */
+    public Optional<UpstreamSession> existing(ConnectionKey key) {
+        CompletableFuture<UpstreamSession> f = sessions.get(key);
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? Optional.ofNullable(f.getNow(null)) : Optional.empty();
+    }
+
+    public ConnectionState state(ConnectionKey key, String serverName) {
+        CompletableFuture<UpstreamSession> f = sessions.get(key);
+        if (f != null && !f.isDone()) {
+            return ConnectionState.CONNECTING;
+        }
+        Optional<UpstreamSession> session = existing(key);
+        if (session.isPresent() && session.get().isAlive()) {
+            return ConnectionState.CONNECTED;
+        }
+        Breaker breaker = key.scope() instanceof ConnectionScope.App ? serverBreakers.get(serverName) : userBreakers.get(key);
+        return breaker != null && breaker.isOpen() || session.isPresent() ? ConnectionState.ERROR : ConnectionState.DISCONNECTED;
+    }
+
+    /** Closes one session (reinitialize, changed variables); the next use connects afresh. */
+    public void disconnect(ConnectionKey key) {
+        CompletableFuture<UpstreamSession> f = sessions.remove(key);
+        userBreakers.remove(key);
+        if (key.scope() instanceof ConnectionScope.App) {
+            serverBreakers.remove(key.serverName());
+        }
+        if (f != null) {
+            f.thenAccept(UpstreamSession::close);
+        }
+    }
+
+    /** Closes every session of a server, for every user. */
+    public void disconnectAll(String serverName) {
+        List.copyOf(sessions.keySet()).stream().filter(k -> k.serverName().equals(serverName)).forEach(this::disconnect);
+    }
+
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    void reapIdle() {
+        Instant cutoff = clock.instant().minus(settings.idleTimeout());
+        sessions.forEach((key, f) -> {
+            UpstreamSession s = f.isDone() && !f.isCompletedExceptionally() ? f.getNow(null) : null;
+            if (s != null && (s.lastUsed().isBefore(cutoff) || !s.isAlive()) && sessions.remove(key, f)) {
+                log.debug("closing idle MCP session {}", key);
+                s.close();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        reaper.shutdownNow();
+        List.copyOf(sessions.keySet()).forEach(this::disconnect);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.portcullis.upstream;
+
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * Wraps a transport so the session learns at once when it dies. The SDK keeps a request pending
+ * until its timeout even after the transport failed; the session uses this signal to fail every
+ * pending call immediately (502 in milliseconds, not 504 after a minute) and to reconnect next time.
+ */
+final class ObservedTransport implements McpClientTransport {
+    private final McpClientTransport delegate;
+    private final Consumer<Throwable> onFailure;
+
+    ObservedTransport(McpClientTransport delegate, Consumer<Throwable> onFailure) {
+        this.delegate = delegate;
+        this.onFailure = onFailure;
+        delegate.setExceptionHandler(onFailure);
+    }
+
+    @Override
+    public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+        return delegate.connect(handler);
+    }
+
+    @Override
+    public void setExceptionHandler(Consumer<Throwable> handler) {
+        delegate.setExceptionHandler(failure -> {
+            onFailure.accept(failure);
+            handler.accept(failure);
+        });
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return delegate.closeGracefully();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+        return delegate.sendMessage(message);
+    }
+
+    @Override
+    public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+        return delegate.unmarshalFrom(data, typeRef);
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+        return delegate.protocolVersions();
+    }
+}

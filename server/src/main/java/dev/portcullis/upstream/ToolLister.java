@@ -1,0 +1,79 @@
+package dev.portcullis.upstream;
+
+import dev.portcullis.config.UpstreamSettings;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code tools/list} page by page within bounds, because a server decides how much it
+ * sends: at most so many pages, tools and bytes, within a time budget, and never the same cursor
+ * twice (a server that loops its cursor would otherwise hold the gateway forever).
+ */
+final class ToolLister {
+    private static final Logger log = LoggerFactory.getLogger(ToolLister.class);
+
+    private final UpstreamSettings limits;
+    private final McpJsonMapper json;
+
+    ToolLister(UpstreamSettings limits, McpJsonMapper json) {
+        this.limits = limits;
+        this.json = json;
+    }
+
+    ToolList list(String serverName, McpSyncClient client) {
+        long deadline = System.nanoTime() + limits.toolListTimeout().toNanos();
+        List<McpSchema.Tool> tools = new ArrayList<>();
+        Set<String> seenCursors = new HashSet<>();
+        long bytes = 0;
+        String cursor = null;
+        for (int page = 0; ; page++) {
+            if (page >= limits.maxToolPages()) {
+                return truncated(serverName, tools, "pages (" + limits.maxToolPages() + ")");
+            }
+            if (System.nanoTime() > deadline) {
+                return truncated(serverName, tools, "time (" + limits.toolListTimeout().toMillis() + " ms)");
+            }
+            McpSchema.ListToolsResult result = client.listTools(cursor);
+            for (McpSchema.Tool tool : result.tools()) {
+                bytes += size(tool);
+                if (tools.size() >= limits.maxTools()) {
+                    return truncated(serverName, tools, "tools (" + limits.maxTools() + ")");
+                }
+                if (bytes > limits.maxToolBytes()) {
+                    return truncated(serverName, tools, "bytes (" + limits.maxToolBytes() + ")");
+                }
+                tools.add(tool);
+            }
+            cursor = result.nextCursor();
+            if (cursor == null || cursor.isEmpty()) {
+                return new ToolList(tools, Optional.empty());
+            }
+            if (!seenCursors.add(cursor)) {
+                return truncated(serverName, tools, "a repeated cursor");
+            }
+        }
+    }
+
+    private long size(McpSchema.Tool tool) {
+        try {
+            return json.writeValueAsString(tool).getBytes(StandardCharsets.UTF_8).length;
+        } catch (IOException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    private static ToolList truncated(String serverName, List<McpSchema.Tool> tools, String bound) {
+        log.warn("tools/list of '{}' stopped at the bound on {}; keeping {} tools", serverName, bound, tools.size());
+        return new ToolList(tools, Optional.of(bound));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.portcullis.upstream;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.registry.OperatorServers;
+import dev.portcullis.store.UserVariables;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tool-call flow of DESIGN.md below the HTTP layer: find the server, resolve it for the
+ * caller (their variables, their placeholders), get the session from the connection manager, and
+ * list or call tools — validating arguments against the tool's input schema before anything is
+ * sent, re-initializing once when the server lost our session, and dropping a session whose
+ * transport failed so the next call reconnects.
+ */
+public final class ToolService {
+    private final OperatorServers servers;
+    private final UserVariables variables;
+    private final ServerResolver resolver;
+    private final ConnectionManager connections;
+    private final JsonSchemaValidator schemas;
+
+    public ToolService(OperatorServers servers, UserVariables variables, ServerResolver resolver,
+                       ConnectionManager connections, JsonSchemaValidator schemas) {
+        this.servers = servers;
+        this.variables = variables;
+        this.resolver = resolver;
+        this.connections = connections;
+        this.schemas = schemas;
+    }
+
+    public McpServerConfig server(String name) {
+        return servers.find(name).orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND,
+                "MCP server '" + name + "' not found in configuration"));
+    }
+
+    public Map<String, McpServerConfig> servers() {
+        return servers.all();
+    }
+
+    public static UserVariables.Owner owner(Caller caller, String serverName) {
+        return new UserVariables.Owner(caller.tenantId().orElse(""), caller.userId(), serverName);
+    }
+
+    public ResolvedServer resolve(Caller caller, McpServerConfig config) {
+        Map<String, String> values = config.customUserVars().isEmpty() ? Map.of()
+                : variables.values(owner(caller, config.name()));
+        return resolver.resolve(config, caller, values);
+    }
+
+    public ConnectionKey key(Caller caller, McpServerConfig config) {
+        return ServerResolver.isUserScoped(config)
+                ? new ConnectionKey(new ConnectionScope.User(caller.tenantId().orElse(""), caller.userId()), config.name())
+                : new ConnectionKey(ConnectionScope.APP, config.name());
+    }
+
+    public ToolList tools(Caller caller, String serverName) {
+        ResolvedServer server = resolve(caller, server(serverName));
+        return withSession(server, UpstreamSession::tools);
+    }
+
+    public McpSchema.CallToolResult call(Caller caller, String serverName, String toolName, Map<String, Object> arguments,
+                                         Optional<ProgressListener> progress) {
+        ResolvedServer server = resolve(caller, server(serverName));
+        McpSchema.Tool tool = withSession(server, UpstreamSession::tools).find(toolName).orElseThrow(() ->
+                new GatewayException(ErrorCode.NOT_FOUND, "MCP server '" + serverName + "' has no tool '" + toolName + "'"));
+        if (tool.inputSchema() != null && !tool.inputSchema().isEmpty()) {
+            JsonSchemaValidator.ValidationResponse check = schemas.validate(tool.inputSchema(), arguments);
+            if (!check.valid()) {
+                throw new GatewayException(ErrorCode.INVALID_ARGUMENTS, "The arguments do not match the input schema of '"
+                        + toolName + "': " + check.errorMessage(), Map.of("tool", toolName), null);
+            }
+        }
+        return withSession(server, session -> session.call(toolName, arguments, progress));
+    }
+
+    /** Closes the caller's session to the server; the next use connects afresh. */
+    public void disconnect(Caller caller, String serverName) {
+        connections.disconnect(key(caller, server(serverName)));
+    }
+
+    private <T> T withSession(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
+        UpstreamSession session = connections.session(server);
+        try {
+            return work.apply(session);
+        } catch (UpstreamException.SessionExpired expired) {
+            // The server rejected the session before doing anything: reconnecting and retrying is safe.
+            connections.disconnect(server.key());
+            return work.apply(connections.session(server));
+        } catch (UpstreamException.Unreachable | UpstreamException.ProtocolViolation | UpstreamException.MessageTooLarge e) {
+            connections.disconnect(server.key());
+            throw e;
+        }
+    }
+}

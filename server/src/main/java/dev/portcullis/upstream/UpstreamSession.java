@@ -1,0 +1,187 @@
+package dev.portcullis.upstream;
+
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One live MCP session with one server for one scope: the SDK client over a transport, the
+ * server's tools as last listed, and the routing of progress notifications to the call that
+ * asked for them. When the transport dies, every pending call fails at once with the cause.
+ */
+public final class UpstreamSession implements AutoCloseable {
+    private static final McpSchema.Implementation CLIENT_INFO = new McpSchema.Implementation("portcullis", "0.1.0");
+
+    private final ResolvedServer server;
+    private final Clock clock;
+    private final ToolLister lister;
+    private final Map<Object, ProgressListener> progressListeners = new ConcurrentHashMap<>();
+    private final Instant connectedAt;
+    private volatile McpSyncClient client;
+    private volatile Instant lastUsed;
+    private volatile UpstreamException failure;
+    private volatile ToolList tools;
+
+    private UpstreamSession(ResolvedServer server, Clock clock, ToolLister lister) {
+        this.server = server;
+        this.clock = clock;
+        this.lister = lister;
+        this.connectedAt = clock.instant();
+        this.lastUsed = connectedAt;
+    }
+
+    /** Connects and initializes; the caller owns the result. */
+    static UpstreamSession open(ResolvedServer server, McpClientTransport transport, Clock clock, ToolLister lister) {
+        UpstreamSession session = new UpstreamSession(server, clock, lister);
+        ObservedTransport observed = new ObservedTransport(transport, session::transportFailed);
+        McpSyncClient client = McpClient.sync(observed)
+                .clientInfo(CLIENT_INFO)
+                .capabilities(McpSchema.ClientCapabilities.builder().build())
+                .requestTimeout(server.requestTimeout())
+                .initializationTimeout(server.initTimeout())
+                .progressConsumer(session::routeProgress)
+                .toolsChangeConsumer(changed -> session.tools = null) // re-listed, within bounds, on next use
+                .build();
+        session.client = client;
+        try {
+            client.initialize();
+        } catch (RuntimeException e) {
+            session.close();
+            throw session.translate(e, server.initTimeout(), "initialize");
+        }
+        return session;
+    }
+
+    private void transportFailed(Throwable cause) {
+        if (failure == null) {
+            failure = cause instanceof UpstreamException u ? u
+                    : new UpstreamException.Unreachable("the connection to '" + server.name() + "' failed", cause);
+            Thread.ofVirtual().start(this::close); // fails every pending call now instead of at its timeout
+        }
+    }
+
+    private void routeProgress(McpSchema.ProgressNotification n) {
+        ProgressListener listener = progressListeners.get(n.progressToken());
+        if (listener != null) {
+            listener.progress(n.progress(), n.total(), n.message());
+        }
+    }
+
+    public ResolvedServer server() {
+        return server;
+    }
+
+    public boolean isAlive() {
+        return failure == null && client != null;
+    }
+
+    public Optional<UpstreamException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    public Instant lastUsed() {
+        return lastUsed;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    public Optional<String> instructions() {
+        return Optional.ofNullable(client.getServerInstructions());
+    }
+
+    /** The server's tools, listed within bounds on first use and after a list_changed notification. */
+    public ToolList tools() {
+        touch();
+        ToolList current = tools;
+        if (current == null) {
+            synchronized (this) {
+                current = tools;
+                if (current == null) {
+                    try {
+                        current = lister.list(server.name(), client);
+                    } catch (RuntimeException e) {
+                        throw translate(e, server.requestTimeout(), "tools/list");
+                    }
+                    tools = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    public McpSchema.CallToolResult call(String tool, Map<String, Object> arguments, Optional<ProgressListener> progress) {
+        touch();
+        Map<String, Object> meta = Map.of();
+        String token = null;
+        if (progress.isPresent()) {
+            token = UUID.randomUUID().toString();
+            progressListeners.put(token, progress.get());
+            meta = Map.of("progressToken", token);
+        }
+        try {
+            return client.callTool(new McpSchema.CallToolRequest(tool, arguments, meta));
+        } catch (RuntimeException e) {
+            throw translate(e, server.requestTimeout(), "tools/call");
+        } finally {
+            if (token != null) {
+                progressListeners.remove(token);
+            }
+            touch();
+        }
+    }
+
+    private void touch() {
+        lastUsed = clock.instant();
+    }
+
+    /**
+     * The SDK reports failures as assorted runtime exceptions; name them by kind. A JSON-RPC error
+     * the server sent is its answer, not a transport failure, and keeps the session.
+     */
+    private RuntimeException translate(RuntimeException e, Duration timeout, String what) {
+        if (failure != null) {
+            return failure;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UpstreamException u) {
+                return u;
+            }
+            if (t instanceof TimeoutException) {
+                return new UpstreamException.Timeout("'" + server.name() + "' did not answer " + what + " within "
+                        + timeout.toMillis() + " ms", timeout);
+            }
+            if (t instanceof McpError m && m.getJsonRpcError() != null) {
+                return new GatewayException(ErrorCode.UPSTREAM_ERROR, "'" + server.name() + "' answered " + what
+                        + " with error " + m.getJsonRpcError().code() + ": " + m.getJsonRpcError().message());
+            }
+        }
+        return new UpstreamException.ProtocolViolation("'" + server.name() + "' failed during " + what
+                + " (" + e.getClass().getSimpleName() + ")", e);
+    }
+
+    @Override
+    public void close() {
+        McpSyncClient c = client;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                // closing a broken session; nothing more to do
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.portcullis.testing;
+
+import dev.portcullis.config.McpPermissionDefaults;
+import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.config.UpstreamSettings;
+import dev.portcullis.crypto.Sealers;
+import dev.portcullis.http.HttpServer;
+import dev.portcullis.http.ReadinessCheck;
+import dev.portcullis.identity.RolePermissions;
+import dev.portcullis.identity.TokenVerifier;
+import dev.portcullis.registry.OperatorServers;
+import dev.portcullis.store.Database;
+import dev.portcullis.store.UserVariables;
+import dev.portcullis.upstream.ConnectionManager;
+import dev.portcullis.upstream.ServerResolver;
+import dev.portcullis.upstream.ToolService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The HTTP server's dependencies for tests that start it without a whole gateway. */
+public final class TestDependencies {
+    private TestDependencies() {
+    }
+
+    public static HttpServer.Dependencies of(PortcullisConfig config, Database database, List<ReadinessCheck> readiness) {
+        JsonMapper json = JsonMapper.builder().build();
+        var mcpJson = new JacksonMcpJsonMapper(json);
+        UserVariables variables = new UserVariables(database.jdbi(),
+                Sealers.fromSettings(config.encryption(), config.storage().dataDir()), Clock.systemUTC());
+        ConnectionManager connections = new ConnectionManager(UpstreamSettings.DEFAULTS, server -> {
+            throw new IllegalStateException("no transports in this test");
+        }, mcpJson, Clock.systemUTC());
+        OperatorServers servers = new OperatorServers(Map.of());
+        return new HttpServer.Dependencies(config.server(),
+                TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
+                new RolePermissions(McpPermissionDefaults.LIBRECHAT), servers,
+                new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
+                        new DefaultJsonSchemaValidator(json)),
+                connections, variables, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), readiness, json);
+    }
+}
