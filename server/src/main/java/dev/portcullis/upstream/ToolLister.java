@@ -30,7 +30,17 @@ final class ToolLister {
         this.json = json;
     }
 
+    /** One page of {@code tools/list}: the seam that lets the bounds be tested without a server. */
+    @FunctionalInterface
+    interface Pages {
+        McpSchema.ListToolsResult page(String cursor);
+    }
+
     ToolList list(String serverName, McpSyncClient client) {
+        return list(serverName, client::listTools);
+    }
+
+    ToolList list(String serverName, Pages pages) {
         long deadline = System.nanoTime() + limits.toolListTimeout().toNanos();
         List<McpSchema.Tool> tools = new ArrayList<>();
         Set<String> seenCursors = new HashSet<>();
@@ -43,7 +53,7 @@ final class ToolLister {
             if (System.nanoTime() > deadline) {
                 return truncated(serverName, tools, "time (" + limits.toolListTimeout().toMillis() + " ms)");
             }
-            McpSchema.ListToolsResult result = client.listTools(cursor);
+            McpSchema.ListToolsResult result = pages.page(cursor);
             for (McpSchema.Tool tool : result.tools()) {
                 bytes += size(tool);
                 if (tools.size() >= limits.maxTools()) {

@@ -1,0 +1,86 @@
+package dev.portcullis.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.testing.TestConfigs;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ServerResolverTest {
+    private static final Caller ALICE = new Caller("alice", "USER", Optional.of("alice@example.com"), Optional.of("t1"), List.of());
+    private final ServerResolver resolver = new ServerResolver(Map.of("PATH", "/usr/bin", "SECRET_OF_GATEWAY", "s"), 1 << 20);
+
+    private static McpServerConfig server(String yaml) {
+        return TestConfigs.fromYaml("mcpServers:\n  s:\n" + yaml.indent(4), Path.of("."), Map.of("OP", "operator-value"))
+                .mcpServers().get("s");
+    }
+
+    @Test
+    void a_server_that_needs_nothing_per_user_shares_the_app_connection() {
+        ResolvedServer r = resolver.resolve(server("command: node\nargs: [x]\n"), ALICE, Map.of());
+        assertThat(r.scope()).isEqualTo(ConnectionScope.APP);
+    }
+
+    @Test
+    void oauth_user_vars_and_user_placeholders_make_connections_per_user() {
+        assertThat(ServerResolver.isUserScoped(server("url: https://a.example/mcp\nrequiresOAuth: true\n"))).isTrue();
+        assertThat(ServerResolver.isUserScoped(server("command: x\ncustomUserVars: {K: {title: K}}\n"))).isTrue();
+        assertThat(ServerResolver.isUserScoped(server("url: https://a.example/mcp\nheaders: {X-User: '{{LIBRECHAT_USER_ID}}'}\n"))).isTrue();
+        assertThat(ServerResolver.isUserScoped(server("url: https://a.example/mcp\n"))).isFalse();
+    }
+
+    @Test
+    void stdio_children_get_path_and_their_configured_env_only() {
+        ResolvedServer r = resolver.resolve(server("command: node\nenv: {A: '${OP}', B: b}\n"), ALICE, Map.of());
+        var launch = ((ResolvedServer.Stdio) r.endpoint()).launch();
+        assertThat(launch.environment()).containsOnlyKeys("PATH", "A", "B").containsEntry("A", "operator-value");
+        assertThat(launch.toString()).doesNotContain("operator-value");
+    }
+
+    @Test
+    void user_values_and_fields_fill_placeholders_in_one_pass() {
+        McpServerConfig c = server("""
+                url: "https://{{TENANT}}.example.com/mcp?u={{LIBRECHAT_USER_ID}}"
+                headers: {X-Key: "{{KEY}}", X-Mail: "{{LIBRECHAT_USER_EMAIL}}", X-Unknown: "{{LIBRECHAT_USER_GOOGLEID}}"}
+                customUserVars: {TENANT: {title: T}, KEY: {title: K}}
+                """);
+        ResolvedServer r = resolver.resolve(c, ALICE, Map.of("TENANT", "acme", "KEY", "{{TENANT}}-${OP}"));
+        var remote = (ResolvedServer.Remote) r.endpoint();
+        assertThat(remote.url()).hasToString("https://acme.example.com/mcp?u=alice");
+        assertThat(remote.headers()).containsEntry("X-Key", "{{TENANT}}-${OP}").containsEntry("X-Mail", "alice@example.com")
+                .containsEntry("X-Unknown", "");
+        assertThat(r.scope()).isEqualTo(new ConnectionScope.User("t1", "alice"));
+        assertThat(remote.toString()).doesNotContain("{{TENANT}}-${OP}");
+    }
+
+    @Test
+    void missing_user_values_are_named() {
+        McpServerConfig c = server("command: x\ncustomUserVars: {A: {title: A}, B: {title: B}}\n");
+        assertThatThrownBy(() -> resolver.resolve(c, ALICE, Map.of("A", "1", "B", "")))
+                .isInstanceOfSatisfying(MissingUserVariablesException.class, e -> assertThat(e.missing()).containsExactly("B"));
+    }
+
+    @Test
+    void an_admin_api_key_becomes_a_header() {
+        ResolvedServer r = resolver.resolve(server("url: https://a.example/mcp\napiKey: {source: admin, key: k1}\n"), ALICE, Map.of());
+        assertThat(((ResolvedServer.Remote) r.endpoint()).headers()).containsEntry("Authorization", "Bearer k1");
+        ResolvedServer custom = resolver.resolve(server(
+                "url: https://a.example/mcp\napiKey: {source: admin, key: k1, authorization_type: custom, custom_header: X-Api-Key}\n"),
+                ALICE, Map.of());
+        assertThat(((ResolvedServer.Remote) custom.endpoint()).headers()).containsEntry("X-Api-Key", "k1");
+    }
+
+    @Test
+    void different_values_give_different_fingerprints() {
+        McpServerConfig c = server("command: x\nenv: {K: '{{K}}'}\ncustomUserVars: {K: {title: K}}\n");
+        String a = resolver.resolve(c, ALICE, Map.of("K", "1")).fingerprint();
+        assertThat(resolver.resolve(c, ALICE, Map.of("K", "1")).fingerprint()).isEqualTo(a);
+        assertThat(resolver.resolve(c, ALICE, Map.of("K", "2")).fingerprint()).isNotEqualTo(a);
+    }
+}
