@@ -117,6 +117,7 @@ public final class Gateway implements AutoCloseable {
                 new RolePermissions(config.mcpPermissions()), operatorServers, tools, connections, variables, metrics,
                 List.copyOf(readiness), json));
         closeInReverse.add(http);
+        tools.warmUp();
     }
 
     /** A JWKS URL the egress policy refuses would fail every request; refuse to start instead. */

@@ -197,7 +197,12 @@ final class ToolRoutes {
 
     private Map<String, Object> resultBody(McpSchema.CallToolResult result) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("content", json.convertValue(result.content() == null ? List.of() : result.content(), List.class));
+        // Item by item: converting the list as a whole loses the content blocks' "type" discriminator.
+        List<Object> content = new ArrayList<>();
+        if (result.content() != null) {
+            result.content().forEach(c -> content.add(json.convertValue(c, Map.class)));
+        }
+        body.put("content", content);
         if (result.structuredContent() != null) {
             body.put("structuredContent", result.structuredContent());
         }

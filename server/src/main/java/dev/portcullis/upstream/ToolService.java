@@ -79,6 +79,25 @@ public final class ToolService {
         return withSession(server, session -> session.call(toolName, arguments, progress));
     }
 
+    /**
+     * Connects, in the background, the shared app connection of every server whose {@code startup}
+     * is not false (LibreChat's boot-time initialization), so the first user does not wait for a
+     * cold start. Failures are only logged: the breaker and the next request handle them.
+     */
+    public void warmUp() {
+        Caller system = new Caller("system", Caller.ADMIN, Optional.empty(), Optional.empty(), java.util.List.of());
+        servers.all().values().stream()
+                .filter(c -> c.startup() && !ServerResolver.isUserScoped(c))
+                .forEach(c -> Thread.ofVirtual().name("mcp-startup-" + c.name()).start(() -> {
+                    try {
+                        withSession(resolver.resolve(c, system, Map.of()), UpstreamSession::tools);
+                    } catch (RuntimeException e) {
+                        org.slf4j.LoggerFactory.getLogger(ToolService.class)
+                                .warn("startup connection to '{}' failed: {}", c.name(), e.getMessage());
+                    }
+                }));
+    }
+
     /** Closes the caller's session to the server; the next use connects afresh. */
     public void disconnect(Caller caller, String serverName) {
         connections.disconnect(key(caller, server(serverName)));

@@ -110,6 +110,7 @@ class StdioUpstreamTest {
         ContentResponse echo = post("/api/mcp/everything/tools/echo/call", "alice", "{\"arguments\":{\"message\":\"hello\"}}");
         assertThat(echo.getStatus()).as(echo.getContentAsString()).isEqualTo(200);
         assertThat(text(echo)).isEqualTo("Echo: hello");
+        assertThat(json(echo).at("/content/0/type").asString()).isEqualTo("text");
         assertThat(json(echo).get("isError").asBoolean()).isFalse();
 
         ContentResponse sum = post("/api/mcp/everything/tools/get-sum/call", "alice", "{\"arguments\":{\"a\":2,\"b\":3}}");
