@@ -44,7 +44,7 @@ class GatewayHttpTest {
                 server: {port: 0}
                 auth: {secret: %s}
                 mcpServers:
-                  everything: {command: npx, args: [server-everything], title: Everything}
+                  everything: {command: npx, args: [server-everything], title: Everything, startup: false}
                   remote: {type: streamable-http, url: "https://mcp.example.com/mcp?key=abc", headers: {X-Key: hidden}}
                 interface:
                   mcpServers: {use: false}
