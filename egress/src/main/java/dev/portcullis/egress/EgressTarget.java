@@ -107,6 +107,7 @@ public record EgressTarget(String scheme, String host, int port, String pathAndQ
         }
         String withoutFragment = location.indexOf('#') >= 0 ? location.substring(0, location.indexOf('#')) : location;
         String path = pathAndQuery.indexOf('?') >= 0 ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
+        UrlParser.checkPathAndQuery(withoutFragment);
         if (withoutFragment.isEmpty() || withoutFragment.startsWith("?")) {
             // java.net.URI follows RFC 2396 here and would drop the last path segment; RFC 3986 keeps the path.
             return new EgressTarget(scheme, host, port, withoutFragment.isEmpty() ? pathAndQuery : path + withoutFragment);

@@ -106,8 +106,13 @@ class UrlParsingTest {
                 Arguments.of("ftp://example.com/", "SCHEME_NOT_ALLOWED"),
                 Arguments.of("jar:http://example.com/a.jar!/", "SCHEME_NOT_ALLOWED"),
                 Arguments.of("javascript:alert(1)", "SCHEME_NOT_ALLOWED"),
-                // Non-ASCII outside the host.
-                Arguments.of("http://example.com/caf\u00e9", "NON_ASCII"));
+                // Non-ASCII outside the host; path characters no URI parser agrees on.
+                Arguments.of("http://example.com/caf\u00e9", "NON_ASCII"),
+                Arguments.of("http://example.com/<script>", "INVALID_URL"),
+                Arguments.of("http://example.com/a|b", "INVALID_URL"),
+                Arguments.of("http://example.com/[x]", "INVALID_URL"),
+                Arguments.of("http://example.com/%zz", "INVALID_URL"),
+                Arguments.of("http://example.com/50%", "INVALID_URL"));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")

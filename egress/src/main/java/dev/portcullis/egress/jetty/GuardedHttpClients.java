@@ -44,6 +44,13 @@ public final class GuardedHttpClients {
     }
 
     static Request newRequest(HttpClient client, EgressTarget target, EgressTag tag) {
-        return client.newRequest(target.uri()).tag(tag);
+        if (target.host().indexOf('_') < 0) {
+            return client.newRequest(target.uri()).tag(tag);
+        }
+        // java.net.URI reads a host with '_' (a container service name such as rag_api) as a registry-based
+        // authority without host, and Jetty refuses such a URI; start from a placeholder host and set the real one.
+        return client.newRequest(target.scheme() + "://placeholder.invalid:" + target.port() + target.pathAndQuery())
+                .host(target.host())
+                .tag(tag);
     }
 }
