@@ -24,12 +24,8 @@ public record EgressTarget(String scheme, String host, int port, String pathAndQ
             throw new IllegalArgumentException("scheme must be http, https, ws or wss: " + scheme);
         }
         // A hand-built target must not smuggle in a host the parser would have refused or read differently.
-        try {
-            if (!Hosts.normalize(host).equals(host)) {
-                throw new IllegalArgumentException("host is not in normalized form: " + host);
-            }
-        } catch (EgressTargetException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+        if (!Hosts.isNormalized(host)) {
+            throw new IllegalArgumentException("host is not in normalized form (use EgressTarget.of): " + host);
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);

@@ -1,6 +1,7 @@
 package dev.portcullis.egress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.stream.Stream;
@@ -8,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Rule 1: strict parsing, with every encoding trick refused by its own reason code. */
 class UrlParsingTest {
@@ -145,6 +147,13 @@ class UrlParsingTest {
             throws EgressTargetException {
         EgressTarget target = EgressTarget.parse(unescape(url));
         assertThat(target).isEqualTo(new EgressTarget(scheme, host, port, pathAndQuery));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Example.com", "example.com.", "127.1", "0x7f.0.0.1", "[::1]", "0:0:0:0:0:0:0:1", "a..b",
+            "ex%41mple.com", "exa mple.com"})
+    void handBuiltTargetsMustUseTheNormalizedHost(String host) {
+        assertThatThrownBy(() -> new EgressTarget("http", host, 80, "/")).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** IDNA folds look-alikes into ASCII; the rules then judge what the conversion produced. */
