@@ -61,11 +61,6 @@ public record EgressTarget(String scheme, String host, int port, String pathAndQ
         };
     }
 
-    /** Whether the host is an IP literal rather than a name. */
-    public boolean isIpLiteral() {
-        return Hosts.literal(host) != null;
-    }
-
     /** {@code host[:port]} as a Host header or URL authority: IPv6 bracketed, default port left out. */
     public String authority() {
         String h = Hosts.forUri(host);

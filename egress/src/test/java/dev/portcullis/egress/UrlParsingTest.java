@@ -74,6 +74,13 @@ class UrlParsingTest {
                 Arguments.of("http://[::ffff:127.1]/", "INVALID_IPV6"),
                 Arguments.of("http://[::ffff:0177.0.0.1]/", "INVALID_IPV6"),
                 Arguments.of("http://[example.com]/", "INVALID_IPV6"),
+                Arguments.of("http://[1:]/", "INVALID_IPV6"),
+                Arguments.of("http://[:1]/", "INVALID_IPV6"),
+                Arguments.of("http://[::1:]/", "INVALID_IPV6"),
+                Arguments.of("http://[1:2:3:4:5:6:7:8::]/", "INVALID_IPV6"),
+                Arguments.of("http://[1:2:3:4:5:6:7:1.2.3.4]/", "INVALID_IPV6"),
+                Arguments.of("http://[1.2.3.4]/", "INVALID_IPV6"),
+                Arguments.of("http://[::g]/", "INVALID_IPV6"),
                 Arguments.of("http://[::1]x/", "INVALID_HOST"),
                 Arguments.of("http://::1/", "INVALID_PORT"),
                 // Labels and host characters.
@@ -137,6 +144,10 @@ class UrlParsingTest {
             http://[::FFFF:127.0.0.1]:81/      | http  | ::ffff:7f00:1          | 81   | /
             http://[0:0:0:0:0:0:0:1]/          | http  | ::1                    | 80   | /
             http://[2001:DB8:0:0:1:0:0:1]/     | http  | 2001:db8::1:0:0:1      | 80   | /
+            http://[1::]/                      | http  | 1::                    | 80   | /
+            http://[1:2:3:4:5:6:7::]/          | http  | 1:2:3:4:5:6:7:0        | 80   | /
+            http://[1:0:0:2:0:0:0:3]/          | http  | 1:0:0:2::3             | 80   | /
+            http://[::]/                       | http  | ::                     | 80   | /
             http://m\u00fcnchen.de/            | http  | xn--mnchen-3ya.de      | 80   | /
             http://\u24db\u24de\u24d2\u24d0\u24db\u24d7\u24de\u24e2\u24e3/ | http | localhost | 80 | /
             http://\uff11\uff12\uff17.\uff10.\uff10.\uff11/ | http | 127.0.0.1 | 80 | /

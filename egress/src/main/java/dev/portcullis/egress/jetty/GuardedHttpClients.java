@@ -18,20 +18,13 @@ public final class GuardedHttpClients {
     }
 
     /**
-     * A guarded client, not yet started. Every request must carry an {@link EgressTag} (use
-     * {@link #newRequest}); an untagged request is refused at connect time.
+     * A guarded client, not yet started. Every request must carry an {@link EgressTag}: build HTTP requests with
+     * {@link #newRequest}, and tag WebSocket upgrades ({@code ClientUpgradeRequest.tag(EgressTag.of(MCP))}) when
+     * a {@code WebSocketClient} shares this client. An untagged request is refused at connect time.
      */
     public static HttpClient create(EgressPolicy policy) {
-        return create(policy, null);
-    }
-
-    /**
-     * A guarded client that judges untagged requests in {@code untaggedContext} — for callers that cannot set a
-     * request tag, such as a WebSocket client sharing this HttpClient. Prefer {@link #create(EgressPolicy)}.
-     */
-    public static HttpClient create(EgressPolicy policy, EgressContext untaggedContext) {
         HttpClient client = new GuardedHttpClient();
-        client.setSocketAddressResolver(new GuardedSocketAddressResolver(policy, untaggedContext));
+        client.setSocketAddressResolver(new GuardedSocketAddressResolver(policy));
         client.setFollowRedirects(false);
         client.getClientConnector().setTCPNoDelay(true);
         client.setExecutor(new VirtualThreadPool());
