@@ -24,12 +24,8 @@ public record EgressTarget(String scheme, String host, int port, String pathAndQ
             throw new IllegalArgumentException("scheme must be http, https, ws or wss: " + scheme);
         }
         // A hand-built target must not smuggle in a host the parser would have refused or read differently.
-        try {
-            if (!Hosts.normalize(host).equals(host)) {
-                throw new IllegalArgumentException("host is not in normalized form: " + host);
-            }
-        } catch (EgressTargetException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+        if (!Hosts.isNormalized(host)) {
+            throw new IllegalArgumentException("host is not in normalized form (use EgressTarget.of): " + host);
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -63,11 +59,6 @@ public record EgressTarget(String scheme, String host, int port, String pathAndQ
             case "https", "wss" -> 443;
             default -> -1;
         };
-    }
-
-    /** Whether the host is an IP literal rather than a name. */
-    public boolean isIpLiteral() {
-        return Hosts.literal(host) != null;
     }
 
     /** {@code host[:port]} as a Host header or URL authority: IPv6 bracketed, default port left out. */
@@ -107,6 +98,7 @@ public record EgressTarget(String scheme, String host, int port, String pathAndQ
         }
         String withoutFragment = location.indexOf('#') >= 0 ? location.substring(0, location.indexOf('#')) : location;
         String path = pathAndQuery.indexOf('?') >= 0 ? pathAndQuery.substring(0, pathAndQuery.indexOf('?')) : pathAndQuery;
+        UrlParser.checkPathAndQuery(withoutFragment);
         if (withoutFragment.isEmpty() || withoutFragment.startsWith("?")) {
             // java.net.URI follows RFC 2396 here and would drop the last path segment; RFC 3986 keeps the path.
             return new EgressTarget(scheme, host, port, withoutFragment.isEmpty() ? pathAndQuery : path + withoutFragment);

@@ -47,6 +47,20 @@ final class Hosts {
         return host;
     }
 
+    /** Whether the host is already in the form {@link #normalize} produces; cheaper than normalizing again. */
+    static boolean isNormalized(String host) {
+        if (host.indexOf(':') >= 0) {
+            byte[] address = IpLiterals.parseIpv6(host);
+            return address != null && IpLiterals.format(address).equals(host);
+        }
+        try {
+            checkName(host, host); // lower-case letters only, no trailing dot, no empty or long labels
+        } catch (EgressTargetException e) {
+            return false;
+        }
+        return !IpLiterals.endsInNumber(host) || IpLiterals.parseCanonicalIpv4(host) != null;
+    }
+
     /** The literal's bytes, in {@link IpLiterals#canonical} form, when the normalized host is an IP literal. */
     static byte[] literal(String normalizedHost) {
         if (normalizedHost.indexOf(':') >= 0) {

@@ -69,67 +69,75 @@ final class IpLiterals {
         return true;
     }
 
-    /** RFC 4291 section 2.2 text (with an optional trailing dotted IPv4), no brackets, no zone; or null. */
+    /**
+     * RFC 4291 section 2.2 text (with an optional trailing dotted IPv4), no brackets, no zone; or null. One pass
+     * over the characters: this runs on every IPv6 literal decision.
+     */
     static byte[] parseIpv6(String s) {
-        if (s.isEmpty()) {
+        int n = s.length();
+        if (n < 2) {
             return null;
         }
-        int gap = s.indexOf("::");
-        if (gap >= 0 && s.indexOf("::", gap + 1) >= 0) {
+        int[] groups = new int[8];
+        int count = 0;
+        int gap = -1;
+        int i = 0;
+        if (s.startsWith("::")) {
+            gap = 0;
+            i = 2;
+        } else if (s.charAt(0) == ':') {
             return null;
         }
-        int[] head = gap < 0 ? groups(s, true) : groups(s.substring(0, gap), false);
-        int[] tail = gap < 0 ? new int[0] : groups(s.substring(gap + 2), true);
-        if (head == null || tail == null) {
-            return null;
+        while (i < n) {
+            if (count == 8) {
+                return null;
+            }
+            int j = i;
+            int value = 0;
+            while (j < n && j - i < 5 && hexDigit(s.charAt(j)) >= 0) {
+                value = (value << 4) | hexDigit(s.charAt(j));
+                j++;
+            }
+            if (j < n && s.charAt(j) == '.') {
+                byte[] v4 = count > 6 ? null : parseCanonicalIpv4(s.substring(i));
+                if (v4 == null) {
+                    return null;
+                }
+                groups[count++] = ((v4[0] & 0xff) << 8) | (v4[1] & 0xff);
+                groups[count++] = ((v4[2] & 0xff) << 8) | (v4[3] & 0xff);
+                break;
+            }
+            if (j == i || j - i > 4) {
+                return null;
+            }
+            groups[count++] = value;
+            i = j;
+            if (i == n) {
+                break;
+            }
+            if (s.charAt(i) != ':' || ++i == n) {
+                return null; // a character that is not a separator, or a single trailing colon
+            }
+            if (s.charAt(i) == ':') {
+                if (gap >= 0) {
+                    return null;
+                }
+                gap = count;
+                i++;
+            }
         }
-        int count = head.length + tail.length;
         if (gap < 0 ? count != 8 : count > 7) {
             return null;
         }
         byte[] out = new byte[16];
-        for (int g = 0; g < head.length; g++) {
-            put(out, g, head[g]);
+        int head = gap < 0 ? count : gap;
+        for (int g = 0; g < head; g++) {
+            put(out, g, groups[g]);
         }
-        for (int g = 0; g < tail.length; g++) {
-            put(out, 8 - tail.length + g, tail[g]);
+        for (int g = head; g < count; g++) {
+            put(out, 8 - count + g, groups[g]);
         }
         return out;
-    }
-
-    /** Colon-separated 16-bit groups; a dotted IPv4 may end the address and counts as two groups. */
-    private static int[] groups(String part, boolean ipv4AllowedAtEnd) {
-        if (part.isEmpty()) {
-            return new int[0];
-        }
-        String[] pieces = part.split(":", -1);
-        int[] out = new int[pieces.length + 1];
-        int count = 0;
-        for (int p = 0; p < pieces.length; p++) {
-            String piece = pieces[p];
-            if (ipv4AllowedAtEnd && p == pieces.length - 1 && piece.indexOf('.') >= 0) {
-                byte[] v4 = parseCanonicalIpv4(piece);
-                if (v4 == null) {
-                    return null;
-                }
-                out[count++] = ((v4[0] & 0xff) << 8) | (v4[1] & 0xff);
-                out[count++] = ((v4[2] & 0xff) << 8) | (v4[3] & 0xff);
-                continue;
-            }
-            if (piece.isEmpty() || piece.length() > 4) {
-                return null;
-            }
-            int value = 0;
-            for (int i = 0; i < piece.length(); i++) {
-                int d = hexDigit(piece.charAt(i));
-                if (d < 0) {
-                    return null;
-                }
-                value = (value << 4) | d;
-            }
-            out[count++] = value;
-        }
-        return Arrays.copyOf(out, count);
     }
 
     private static void put(byte[] out, int group, int value) {

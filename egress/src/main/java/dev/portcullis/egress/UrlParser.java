@@ -54,6 +54,7 @@ final class UrlParser {
             throw new EgressTargetException(BlockReason.NON_ASCII,
                     "the path or query contains non-ASCII characters; percent-encode them as UTF-8");
         }
+        checkPathAndQuery(pathAndQuery);
         if (!pathAndQuery.startsWith("/")) {
             pathAndQuery = "/" + pathAndQuery;
         }
@@ -104,6 +105,31 @@ final class UrlParser {
                         "the URL contains whitespace or a control character (U+%04X at index %d)", (int) c, i));
             }
         }
+    }
+
+    /**
+     * RFC 3986 path and query characters only, with well-formed percent escapes: whatever passes here, every
+     * URI parser downstream (Jetty's included) reads the same way.
+     */
+    static void checkPathAndQuery(String text) throws EgressTargetException {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0
+                        || Character.digit(text.charAt(i + 2), 16) < 0) {
+                    throw new EgressTargetException(BlockReason.INVALID_URL,
+                            "the path or query has a '%' not followed by two hex digits");
+                }
+            } else if (!isPathChar(c)) {
+                throw new EgressTargetException(BlockReason.INVALID_URL,
+                        "the path or query contains '" + c + "'; percent-encode it");
+            }
+        }
+    }
+
+    private static boolean isPathChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0;
     }
 
     /** Whether the text starts with an RFC 3986 scheme followed by ':'. */

@@ -1,6 +1,7 @@
 package dev.portcullis.egress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.stream.Stream;
@@ -8,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Rule 1: strict parsing, with every encoding trick refused by its own reason code. */
 class UrlParsingTest {
@@ -72,6 +74,13 @@ class UrlParsingTest {
                 Arguments.of("http://[::ffff:127.1]/", "INVALID_IPV6"),
                 Arguments.of("http://[::ffff:0177.0.0.1]/", "INVALID_IPV6"),
                 Arguments.of("http://[example.com]/", "INVALID_IPV6"),
+                Arguments.of("http://[1:]/", "INVALID_IPV6"),
+                Arguments.of("http://[:1]/", "INVALID_IPV6"),
+                Arguments.of("http://[::1:]/", "INVALID_IPV6"),
+                Arguments.of("http://[1:2:3:4:5:6:7:8::]/", "INVALID_IPV6"),
+                Arguments.of("http://[1:2:3:4:5:6:7:1.2.3.4]/", "INVALID_IPV6"),
+                Arguments.of("http://[1.2.3.4]/", "INVALID_IPV6"),
+                Arguments.of("http://[::g]/", "INVALID_IPV6"),
                 Arguments.of("http://[::1]x/", "INVALID_HOST"),
                 Arguments.of("http://::1/", "INVALID_PORT"),
                 // Labels and host characters.
@@ -106,8 +115,13 @@ class UrlParsingTest {
                 Arguments.of("ftp://example.com/", "SCHEME_NOT_ALLOWED"),
                 Arguments.of("jar:http://example.com/a.jar!/", "SCHEME_NOT_ALLOWED"),
                 Arguments.of("javascript:alert(1)", "SCHEME_NOT_ALLOWED"),
-                // Non-ASCII outside the host.
-                Arguments.of("http://example.com/caf\u00e9", "NON_ASCII"));
+                // Non-ASCII outside the host; path characters no URI parser agrees on.
+                Arguments.of("http://example.com/caf\u00e9", "NON_ASCII"),
+                Arguments.of("http://example.com/<script>", "INVALID_URL"),
+                Arguments.of("http://example.com/a|b", "INVALID_URL"),
+                Arguments.of("http://example.com/[x]", "INVALID_URL"),
+                Arguments.of("http://example.com/%zz", "INVALID_URL"),
+                Arguments.of("http://example.com/50%", "INVALID_URL"));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")
@@ -130,6 +144,10 @@ class UrlParsingTest {
             http://[::FFFF:127.0.0.1]:81/      | http  | ::ffff:7f00:1          | 81   | /
             http://[0:0:0:0:0:0:0:1]/          | http  | ::1                    | 80   | /
             http://[2001:DB8:0:0:1:0:0:1]/     | http  | 2001:db8::1:0:0:1      | 80   | /
+            http://[1::]/                      | http  | 1::                    | 80   | /
+            http://[1:2:3:4:5:6:7::]/          | http  | 1:2:3:4:5:6:7:0        | 80   | /
+            http://[1:0:0:2:0:0:0:3]/          | http  | 1:0:0:2::3             | 80   | /
+            http://[::]/                       | http  | ::                     | 80   | /
             http://m\u00fcnchen.de/            | http  | xn--mnchen-3ya.de      | 80   | /
             http://\u24db\u24de\u24d2\u24d0\u24db\u24d7\u24de\u24e2\u24e3/ | http | localhost | 80 | /
             http://\uff11\uff12\uff17.\uff10.\uff10.\uff11/ | http | 127.0.0.1 | 80 | /
@@ -140,6 +158,13 @@ class UrlParsingTest {
             throws EgressTargetException {
         EgressTarget target = EgressTarget.parse(unescape(url));
         assertThat(target).isEqualTo(new EgressTarget(scheme, host, port, pathAndQuery));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Example.com", "example.com.", "127.1", "0x7f.0.0.1", "[::1]", "0:0:0:0:0:0:0:1", "a..b",
+            "ex%41mple.com", "exa mple.com"})
+    void handBuiltTargetsMustUseTheNormalizedHost(String host) {
+        assertThatThrownBy(() -> new EgressTarget("http", host, 80, "/")).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** IDNA folds look-alikes into ASCII; the rules then judge what the conversion produced. */

@@ -18,20 +18,13 @@ public final class GuardedHttpClients {
     }
 
     /**
-     * A guarded client, not yet started. Every request must carry an {@link EgressTag} (use
-     * {@link #newRequest}); an untagged request is refused at connect time.
+     * A guarded client, not yet started. Every request must carry an {@link EgressTag}: build HTTP requests with
+     * {@link #newRequest}, and tag WebSocket upgrades ({@code ClientUpgradeRequest.tag(EgressTag.of(MCP))}) when
+     * a {@code WebSocketClient} shares this client. An untagged request is refused at connect time.
      */
     public static HttpClient create(EgressPolicy policy) {
-        return create(policy, null);
-    }
-
-    /**
-     * A guarded client that judges untagged requests in {@code untaggedContext} — for callers that cannot set a
-     * request tag, such as a WebSocket client sharing this HttpClient. Prefer {@link #create(EgressPolicy)}.
-     */
-    public static HttpClient create(EgressPolicy policy, EgressContext untaggedContext) {
         HttpClient client = new GuardedHttpClient();
-        client.setSocketAddressResolver(new GuardedSocketAddressResolver(policy, untaggedContext));
+        client.setSocketAddressResolver(new GuardedSocketAddressResolver(policy));
         client.setFollowRedirects(false);
         client.getClientConnector().setTCPNoDelay(true);
         client.setExecutor(new VirtualThreadPool());
@@ -44,6 +37,13 @@ public final class GuardedHttpClients {
     }
 
     static Request newRequest(HttpClient client, EgressTarget target, EgressTag tag) {
-        return client.newRequest(target.uri()).tag(tag);
+        if (target.host().indexOf('_') < 0) {
+            return client.newRequest(target.uri()).tag(tag);
+        }
+        // java.net.URI reads a host with '_' (a container service name such as rag_api) as a registry-based
+        // authority without host, and Jetty refuses such a URI; start from a placeholder host and set the real one.
+        return client.newRequest(target.scheme() + "://placeholder.invalid:" + target.port() + target.pathAndQuery())
+                .host(target.host())
+                .tag(tag);
     }
 }

@@ -2,7 +2,6 @@ package dev.portcullis.egress.jetty;
 
 import dev.portcullis.egress.BlockReason;
 import dev.portcullis.egress.EgressBlockedException;
-import dev.portcullis.egress.EgressContext;
 import dev.portcullis.egress.EgressDecision;
 import dev.portcullis.egress.EgressPolicy;
 import dev.portcullis.egress.EgressTarget;
@@ -24,18 +23,15 @@ import org.eclipse.jetty.util.SocketAddressResolver;
 final class GuardedSocketAddressResolver implements SocketAddressResolver {
 
     private final EgressPolicy policy;
-    private final EgressContext untaggedContext;
 
-    GuardedSocketAddressResolver(EgressPolicy policy, EgressContext untaggedContext) {
+    GuardedSocketAddressResolver(EgressPolicy policy) {
         this.policy = policy;
-        this.untaggedContext = untaggedContext;
     }
 
     @Override
     public void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
         Origin origin = context.get(Destination.CONTEXT_KEY) instanceof Destination d ? d.getOrigin() : null;
-        EgressTag tag = tagOf(origin);
-        if (origin == null || tag == null) {
+        if (origin == null || !(origin.getTag() instanceof EgressTag tag)) {
             promise.failed(new EgressBlockedException(new EgressDecision.Block(BlockReason.NO_CONTEXT.code(), "a request to " + host
                     + ":" + port + " carries no EgressTag; build requests with GuardedHttpClients.newRequest")));
             return;
@@ -52,13 +48,6 @@ final class GuardedSocketAddressResolver implements SocketAddressResolver {
                     promise.succeeded(allow.addresses().stream().map(a -> new InetSocketAddress(a, port)).toList());
             case EgressDecision.Block block -> promise.failed(new EgressBlockedException(block));
         }
-    }
-
-    private EgressTag tagOf(Origin origin) {
-        if (origin != null && origin.getTag() instanceof EgressTag tag) {
-            return tag;
-        }
-        return untaggedContext == null ? null : EgressTag.of(untaggedContext);
     }
 
     private static String stripBrackets(String host) {

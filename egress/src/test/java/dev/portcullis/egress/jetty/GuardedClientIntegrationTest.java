@@ -218,6 +218,18 @@ class GuardedClientIntegrationTest {
     }
 
     @Test
+    void underscoreServiceNameExemptionConnects() throws Exception {
+        LoopbackServer server = closeLater(LoopbackServer.ok());
+        EgressPolicy policy = policy(EgressLists.addressesOnly(List.of("rag_api:" + server.port())),
+                MapHostResolver.of(Map.of("rag_api", List.of(InetAddress.ofLiteral("127.0.0.1")))));
+        HttpClient client = client(policy);
+
+        assertThat(follow(client, policy, "http://rag_api:" + server.port() + "/health").status()).isEqualTo(200);
+        assertThat(server.received()).singleElement()
+                .satisfies(r -> assertThat(r.headers().get("host")).isEqualTo("rag_api:" + server.port()));
+    }
+
+    @Test
     void untaggedRequestsAreRefused() throws Exception {
         LoopbackServer server = closeLater(LoopbackServer.ok());
         EgressPolicy policy = exempting("127.0.0.1:" + server.port());
