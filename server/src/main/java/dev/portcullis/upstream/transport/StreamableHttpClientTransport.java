@@ -79,7 +79,12 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
 
     @Override
     public Mono<Void> sendMessage(JSONRPCMessage message) {
-        return workers.run("mcp-http-send", answered -> send(message, answered));
+        return workers.run("mcp-http-send", answered -> send(message, answered), failure -> {
+            if (failure instanceof UpstreamException.SessionExpired) {
+                // After the failed request has seen its error: the SDK then re-initializes on this transport.
+                exceptionHandler.accept(new McpTransportSessionNotFoundException("the MCP session is gone"));
+            }
+        });
     }
 
     private void send(JSONRPCMessage message, Runnable answered) {
@@ -282,15 +287,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
      * manager re-initializes at most once per call, so nothing loops.
      */
     private UpstreamException.SessionExpired sessionExpired(StreamableSession sent, int status) {
-        boolean forgotten = false;
         synchronized (this) {
             if (session == sent) {
                 session = StreamableSession.NONE;
-                forgotten = true;
             }
-        }
-        if (forgotten) {
-            exceptionHandler.accept(new McpTransportSessionNotFoundException("the MCP session is gone (HTTP " + status + ")"));
         }
         return new UpstreamException.SessionExpired("the MCP server no longer knows the session (HTTP " + status + ")");
     }
