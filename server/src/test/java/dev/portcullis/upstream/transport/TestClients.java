@@ -22,10 +22,21 @@ final class TestClients {
     }
 
     static HttpClient guarded() {
-        EgressPolicy policy = EgressPolicy.builder()
+        return started(GuardedHttpClients.create(policy()));
+    }
+
+    /** As the gateway must build its client for WebSocket upstreams: untagged requests judged as MCP traffic. */
+    static HttpClient guardedForWebSockets() {
+        return started(GuardedHttpClients.create(policy(), EgressContext.MCP));
+    }
+
+    private static EgressPolicy policy() {
+        return EgressPolicy.builder()
                 .lists(EgressContext.MCP, new EgressLists(List.of(), List.of("127.0.0.1")))
                 .build();
-        HttpClient client = GuardedHttpClients.create(policy);
+    }
+
+    private static HttpClient started(HttpClient client) {
         try {
             client.start();
         } catch (Exception e) {
