@@ -6,7 +6,6 @@ import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
-import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import io.modelcontextprotocol.spec.ProtocolVersions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
@@ -34,9 +32,11 @@ import reactor.core.publisher.Mono;
  * offers none).
  *
  * <p>Session loss: a 404 — and a 400, see {@link #sessionExpired} — to a request that carried a session id
- * fails that request with {@link UpstreamException.SessionExpired}, forgets the session and tells the SDK
- * (through its exception handler, with {@link McpTransportSessionNotFoundException}) so the SDK client
- * initializes again on this transport before its next request.
+ * fails that request with {@link UpstreamException.SessionExpired} and forgets the session. The connection
+ * manager then replaces the connection (a new transport and SDK client, which initializes afresh) and retries
+ * the call once. The SDK's own re-initialization hook (an exception handler fed
+ * {@code McpTransportSessionNotFoundException}) is deliberately not used: in SDK 2.1.0 a call racing that
+ * background re-initialization fails with a NullPointerException inside the SDK.
  */
 public final class StreamableHttpClientTransport implements McpClientTransport {
 
@@ -52,7 +52,6 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private final Workers workers = new Workers();
     private final AtomicReference<StreamableSession> listening = new AtomicReference<>();
     private volatile StreamableSession session = StreamableSession.NONE;
-    private volatile Consumer<Throwable> exceptionHandler = failure -> { };
     private volatile boolean closed;
 
     /**
@@ -73,18 +72,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     }
 
     @Override
-    public void setExceptionHandler(Consumer<Throwable> handler) {
-        this.exceptionHandler = handler;
-    }
-
-    @Override
     public Mono<Void> sendMessage(JSONRPCMessage message) {
-        return workers.run("mcp-http-send", answered -> send(message, answered), failure -> {
-            if (failure instanceof UpstreamException.SessionExpired) {
-                // After the failed request has seen its error: the SDK then re-initializes on this transport.
-                exceptionHandler.accept(new McpTransportSessionNotFoundException("the MCP session is gone"));
-            }
-        });
+        return workers.run("mcp-http-send", answered -> send(message, answered));
     }
 
     private void send(JSONRPCMessage message, Runnable answered) {

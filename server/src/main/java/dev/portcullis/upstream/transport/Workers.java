@@ -22,14 +22,6 @@ final class Workers {
      * Cancelling the subscription interrupts the thread.
      */
     Mono<Void> run(String name, Consumer<Runnable> body) {
-        return run(name, body, failure -> { });
-    }
-
-    /**
-     * As {@link #run(String, Consumer)}, then hands the failure to {@code afterFailure} once the subscriber has
-     * seen it (a lost session is reported to the SDK only after the request that found it has failed).
-     */
-    Mono<Void> run(String name, Consumer<Runnable> body, Consumer<UpstreamException> afterFailure) {
         return Mono.create(sink -> {
             Thread worker = Thread.ofVirtual().name(name).unstarted(() -> {
                 try {
@@ -37,7 +29,6 @@ final class Workers {
                     sink.success();
                 } catch (UpstreamException e) {
                     sink.error(e);
-                    afterFailure.accept(e);
                 } catch (RuntimeException e) {
                     sink.error(new UpstreamException.ProtocolViolation("the exchange failed unexpectedly", e));
                 } finally {

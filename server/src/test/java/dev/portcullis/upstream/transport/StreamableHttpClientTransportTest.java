@@ -105,6 +105,19 @@ class StreamableHttpClientTransportTest {
     }
 
     @Test
+    void aRequestOutlastingTheRequestTimeoutFailsWithTimeout() {
+        McpSyncClient mcp = connect(TestClients.settings(server.uri("/mcp"), Duration.ofSeconds(1), 1 << 20),
+                new CopyOnWriteArrayList<>());
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> mcp.callTool(new McpSchema.CallToolRequest("trigger-long-running-operation",
+                Map.of("duration", 5, "steps", 5))))
+                .isInstanceOfSatisfying(UpstreamException.Timeout.class,
+                        e -> assertThat(e.after()).isEqualTo(Duration.ofSeconds(1)));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+    }
+
+    @Test
     void anOversizedMessageFailsFastWithMessageTooLarge() {
         McpSyncClient mcp = connect(TestClients.settings(server.uri("/mcp"), Duration.ofSeconds(20), 4096),
                 new CopyOnWriteArrayList<>());
@@ -118,13 +131,16 @@ class StreamableHttpClientTransportTest {
     }
 
     @Test
-    void aRestartedServerFailsTheCallWithSessionExpiredAndTheNextCallReinitializes() {
-        McpSyncClient mcp = connect();
-        mcp.listTools();
+    void aRestartedServerFailsTheCallWithSessionExpiredAndAFreshClientWorks() {
+        McpSyncClient lost = connect();
+        lost.listTools();
         server.restart();
 
-        assertThatThrownBy(() -> mcp.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "lost"))))
+        // server-everything answers the unknown session with 400, which is read as a lost session too.
+        assertThatThrownBy(() -> lost.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "lost"))))
                 .isInstanceOf(UpstreamException.SessionExpired.class);
+        lost.closeGracefully();
+        McpSyncClient mcp = connect(); // what the connection manager does on SessionExpired
         var echo = mcp.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "again")));
         assertThat(((McpSchema.TextContent) echo.content().getFirst()).text()).contains("again");
     }
