@@ -1,5 +1,6 @@
 package dev.portcullis.upstream.transport;
 
+import dev.portcullis.egress.BlockReason;
 import dev.portcullis.egress.EgressTarget;
 import dev.portcullis.egress.EgressTargetException;
 import dev.portcullis.upstream.UpstreamException;
@@ -38,6 +39,6 @@ record Hop(EgressTarget target, boolean redirected) {
     }
 
     static UpstreamException tooManyRedirects() {
-        return new UpstreamException.Blocked("REDIRECT_LIMIT", "more than " + HttpExchange.MAX_REDIRECTS + " redirects");
+        return new UpstreamException.Blocked(BlockReason.REDIRECT_LIMIT.code(), "more than " + HttpExchange.MAX_REDIRECTS + " redirects");
     }
 }

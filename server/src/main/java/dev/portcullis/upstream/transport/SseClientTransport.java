@@ -100,10 +100,13 @@ public final class SseClientTransport implements McpClientTransport {
         }
     }
 
+    /** The reason code of a refused cross-origin endpoint event; the egress guard has no such case itself. */
+    static final String CROSS_ORIGIN_ENDPOINT = "ENDPOINT_CROSS_ORIGIN";
+
     private static Hop messageEndpoint(Hop sse, String reference) {
         EgressTarget target = sse.resolve(reference);
         if (!sse.sameOrigin(target)) {
-            throw new UpstreamException.Blocked("ENDPOINT_CROSS_ORIGIN",
+            throw new UpstreamException.Blocked(CROSS_ORIGIN_ENDPOINT,
                     "the MCP server named a message endpoint on another origin than its SSE URL");
         }
         return new Hop(target, false);

@@ -9,6 +9,7 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.client.HttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +70,24 @@ class ResumptionAndRedirectTest {
             assertThat(Duration.ofNanos(get.nanos() - fixture.primingClosedNanos))
                     .isBetween(Duration.ofMillis(450), Duration.ofMillis(700));
         });
+    }
+
+    @Test
+    void a401FailsWithAuthorizationRequiredCarryingTheRawChallengeAndTheAuthorizerIsAskedPerRequest() {
+        var settings = TestClients.settings(fixture.uri("/protected"));
+        var unauthorized = McpClient.sync(new StreamableHttpClientTransport(http, TestClients.JSON, settings)).build();
+        assertThatThrownBy(unauthorized::initialize).rootCause()
+                .isInstanceOfSatisfying(UpstreamException.AuthorizationRequired.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.wwwAuthenticate()).contains(ResumptionFixture.CHALLENGE);
+                    assertThat(e.getMessage()).doesNotContain("resource_metadata");
+                });
+        unauthorized.closeGracefully();
+
+        var authorized = new HttpTransportSettings(settings.endpoint(), settings.headers(), settings.requestTimeout(),
+                settings.sseReadTimeout(), settings.maxMessageBytes(), () -> Optional.of("Bearer good-token"));
+        client = McpClient.sync(new StreamableHttpClientTransport(http, TestClients.JSON, authorized)).build();
+        assertThat(client.initialize().serverInfo().name()).isEqualTo("resumption-fixture");
     }
 
     @Test

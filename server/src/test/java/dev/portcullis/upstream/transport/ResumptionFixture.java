@@ -25,6 +25,7 @@ final class ResumptionFixture implements AutoCloseable {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String CHALLENGE = "Bearer resource_metadata=\"http://127.0.0.1/.well-known/oauth-protected-resource\"";
 
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     volatile long primingClosedNanos;
@@ -38,6 +39,13 @@ final class ResumptionFixture implements AutoCloseable {
             config.jetty.host = "127.0.0.1";
             config.jetty.port = 0;
             config.routes.post("/mcp", this::post);
+            config.routes.post("/protected", ctx -> {
+                if ("Bearer good-token".equals(ctx.header("Authorization"))) {
+                    post(ctx);
+                } else {
+                    record(ctx).status(401).header("WWW-Authenticate", CHALLENGE);
+                }
+            });
             config.routes.get("/mcp", this::get);
             config.routes.delete("/mcp", ctx -> record(ctx).status(200));
             config.routes.post("/moved", ctx -> record(ctx).status(307).header("Location", "/mcp"));
