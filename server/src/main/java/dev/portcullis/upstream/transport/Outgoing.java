@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -68,7 +69,7 @@ record Outgoing(String method, HttpFields headers, byte[] body, Set<String> cred
         }
 
         private static Set<String> credentialNames(Map<String, String> configured) {
-            return java.util.stream.Stream.concat(ALWAYS_CREDENTIALS.stream(),
+            return Stream.concat(ALWAYS_CREDENTIALS.stream(),
                             configured.keySet().stream().map(name -> name.toLowerCase(Locale.ROOT)))
                     .collect(Collectors.toUnmodifiableSet());
         }
