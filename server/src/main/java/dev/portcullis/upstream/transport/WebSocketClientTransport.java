@@ -1,5 +1,7 @@
 package dev.portcullis.upstream.transport;
 
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.jetty.EgressTag;
 import dev.portcullis.upstream.UpstreamException;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -33,13 +35,9 @@ import reactor.core.publisher.Mono;
 /**
  * MCP over WebSocket ({@code ws://}, {@code wss://}, subprotocol {@code mcp}): one JSON-RPC message per text
  * frame. Built on Jetty's WebSocketClient over the guarded HttpClient, so the upgrade request connects through
- * the guard's address resolver. Jetty enforces the message size limit and closes with 1009, which fails every
- * waiting request with MessageTooLarge.
- *
- * <p>WebSocketClient offers no way to tag its upgrade request before Jetty picks the destination (the
- * handshake listener runs too late), so the guard sees it untagged: the shared client must be built with
- * {@code GuardedHttpClients.create(policy, EgressContext.MCP)}. On a client built without an untagged context
- * every WebSocket connect is refused (Blocked, {@code NO_CONTEXT}) — closed, not open.
+ * the guard's address resolver; the upgrade carries the MCP egress tag (the guard refuses untagged requests).
+ * Jetty enforces the message size limit and closes with 1009, which fails every waiting request with
+ * MessageTooLarge.
  */
 public final class WebSocketClientTransport implements McpClientTransport {
 
@@ -84,6 +82,7 @@ public final class WebSocketClientTransport implements McpClientTransport {
             webSockets = ws;
             ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
             upgrade.setSubProtocols("mcp");
+            upgrade.tag(EgressTag.of(EgressContext.MCP));
             settings.headers().forEach(upgrade::setHeader);
             settings.authorizer().authorizationHeader().ifPresent(v -> upgrade.setHeader(HttpHeader.AUTHORIZATION.asString(), v));
             Handshake handshake = new Handshake();

@@ -19,18 +19,15 @@ class EgressRefusalTest {
 
     private static final URI METADATA = URI.create("http://169.254.169.254/latest/meta-data/");
     private static HttpClient http;
-    private static HttpClient webSocketHttp;
 
     @BeforeAll
     static void client() {
         http = TestClients.guarded();
-        webSocketHttp = TestClients.guardedForWebSockets();
     }
 
     @AfterAll
     static void stopClient() {
         TestClients.stop(http);
-        TestClients.stop(webSocketHttp);
     }
 
     private static void assertRefused(Function<HttpTransportSettings, McpClientTransport> transport, URI uri) {
@@ -57,7 +54,7 @@ class EgressRefusalTest {
 
     @Test
     void webSocketRefusesTheMetadataAddress() {
-        assertRefused(s -> new WebSocketClientTransport(webSocketHttp, TestClients.JSON, s), URI.create("ws://169.254.169.254/mcp"));
+        assertRefused(s -> new WebSocketClientTransport(http, TestClients.JSON, s), URI.create("ws://169.254.169.254/mcp"));
     }
 
     @Test

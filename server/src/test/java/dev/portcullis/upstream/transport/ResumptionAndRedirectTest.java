@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** SEP-1699 resumption (the conformance sse-retry scenario) and hand-followed redirects, against a fixture. */
+/**
+ * SEP-1699 resumption (the conformance sse-retry scenario), authorization, hand-followed redirects and the legacy
+ * endpoint's origin rule, against a fixture.
+ */
 class ResumptionAndRedirectTest {
 
     private static HttpClient http;
@@ -88,6 +91,18 @@ class ResumptionAndRedirectTest {
                 settings.sseReadTimeout(), settings.maxMessageBytes(), () -> Optional.of("Bearer good-token"));
         client = McpClient.sync(new StreamableHttpClientTransport(http, TestClients.JSON, authorized)).build();
         assertThat(client.initialize().serverInfo().name()).isEqualTo("resumption-fixture");
+    }
+
+    @Test
+    void aLegacyEndpointEventNamingAnotherOriginIsRefused() {
+        var mcp = McpClient.sync(new SseClientTransport(http, TestClients.JSON, TestClients.settings(fixture.uri("/legacy-sse"))))
+                .build();
+        client = mcp;
+
+        assertThatThrownBy(mcp::initialize).rootCause()
+                .isInstanceOfSatisfying(UpstreamException.Blocked.class,
+                        e -> assertThat(e.reasonCode()).isEqualTo(SseClientTransport.CROSS_ORIGIN_ENDPOINT));
+        assertThat(fixture.seen).extracting(ResumptionFixture.Seen::method).containsOnly("GET");
     }
 
     @Test

@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A Streamable HTTP server that behaves like the conformance suite's {@code sse-retry} scenario (SEP-1699):
  * it answers {@code tools/call} with an SSE stream holding only a priming event ({@code id}, {@code retry: 500})
  * and closes it; the response comes on a GET carrying {@code Last-Event-ID}. {@code /moved} answers 307 to
- * {@code /mcp} (same origin) and {@code /elsewhere} 307 to another loopback origin. Loopback only.
+ * {@code /mcp} (same origin) and {@code /elsewhere} 307 to another loopback origin; {@code /legacy-sse} is a
+ * legacy SSE stream naming a message endpoint on another origin. Loopback only.
  */
 final class ResumptionFixture implements AutoCloseable {
 
@@ -47,6 +48,8 @@ final class ResumptionFixture implements AutoCloseable {
                 }
             });
             config.routes.get("/mcp", this::get);
+            config.routes.get("/legacy-sse", ctx -> writeEvents(record(ctx),
+                    "event: endpoint\ndata: http://127.0.0.1:" + EverythingServer.freePort() + "/message\n\n"));
             config.routes.delete("/mcp", ctx -> record(ctx).status(200));
             config.routes.post("/moved", ctx -> record(ctx).status(307).header("Location", "/mcp"));
             config.routes.post("/elsewhere", ctx -> record(ctx).status(307)

@@ -25,11 +25,6 @@ final class TestClients {
         return started(GuardedHttpClients.create(policy()));
     }
 
-    /** As the gateway must build its client for WebSocket upstreams: untagged requests judged as MCP traffic. */
-    static HttpClient guardedForWebSockets() {
-        return started(GuardedHttpClients.create(policy(), EgressContext.MCP));
-    }
-
     private static EgressPolicy policy() {
         return EgressPolicy.builder()
                 .lists(EgressContext.MCP, new EgressLists(List.of(), List.of("127.0.0.1")))

@@ -25,7 +25,7 @@ class WebSocketClientTransportTest {
 
     @BeforeAll
     static void client() {
-        http = TestClients.guardedForWebSockets();
+        http = TestClients.guarded();
     }
 
     @AfterAll
@@ -73,20 +73,6 @@ class WebSocketClientTransportTest {
         assertThatThrownBy(() -> mcp.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "big"))))
                 .isInstanceOf(UpstreamException.MessageTooLarge.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    }
-
-    @Test
-    void aClientThatJudgesNoUntaggedRequestRefusesTheUpgrade() {
-        HttpClient strict = TestClients.guarded();
-        try {
-            var mcp = McpClient.sync(new WebSocketClientTransport(strict, TestClients.JSON, TestClients.settings(server.uri())))
-                    .build();
-            assertThatThrownBy(mcp::initialize).rootCause()
-                    .isInstanceOfSatisfying(UpstreamException.Blocked.class, e -> assertThat(e.reasonCode()).isEqualTo("NO_CONTEXT"));
-            mcp.closeGracefully();
-        } finally {
-            TestClients.stop(strict);
-        }
     }
 
     @Test
