@@ -188,7 +188,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
                 throw new UpstreamException.Unreachable("the MCP server's stream ended before the response",
                         read.broken());
             }
-            deadline.sleep(read.retryMillis() >= 0 ? read.retryMillis() : DEFAULT_RETRY_MILLIS);
+            deadline.sleep(resumeDelay(read));
             StreamableSession sent = session;
             Outgoing get = sessionHeaders(Outgoing.builder("GET", settings), sent)
                     .header(HttpHeader.ACCEPT.asString(), "text/event-stream")
@@ -209,6 +209,18 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
                         next.retryMillis() >= 0 ? next.retryMillis() : read.retryMillis(), next.broken());
             }
         }
+    }
+
+    /**
+     * The server's {@code retry} when it named one (SEP-1699 polling closes streams on purpose); otherwise at
+     * once after a broken connection — a dead server then fails the request within milliseconds, a live one
+     * resumes without a pause — and the default after a clean close.
+     */
+    private static long resumeDelay(StreamRead read) {
+        if (read.retryMillis() >= 0) {
+            return read.retryMillis();
+        }
+        return read.broken() != null ? 0 : DEFAULT_RETRY_MILLIS;
     }
 
     /** The optional GET stream for server-initiated requests and notifications, one per session. */
