@@ -1,0 +1,163 @@
+package dev.portcullis.upstream.transport;
+
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressTarget;
+import dev.portcullis.egress.jetty.EgressTag;
+import dev.portcullis.egress.jetty.GuardedHttpClients;
+import dev.portcullis.upstream.UpstreamException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * One HTTP exchange on the guarded client whose body is read as a stream (an SSE answer can last as long as
+ * the request). Redirects: 307 and 308 are followed by hand, at most {@link #MAX_REDIRECTS} hops; each hop is
+ * tagged as a redirect so the guard decides it again at connect time without exemptions, and a hop to another
+ * origin leaves credentials, the session and configured headers behind. Blocking: call from a virtual thread.
+ * Closing an exchange whose body was not read to the end aborts it.
+ */
+final class HttpExchange implements AutoCloseable {
+
+    static final int MAX_REDIRECTS = 5;
+
+    private final Response response;
+    private final InputStream body;
+
+    private HttpExchange(Response response, InputStream body) {
+        this.response = response;
+        this.body = body;
+    }
+
+    /**
+     * Sends and waits for the response head.
+     *
+     * @param within       how long to wait for the response head (connect included); a Timeout after it
+     * @param totalMillis  the whole exchange's limit, body included, or 0 for a stream that may last (then
+     *                     {@code idle} bounds the silence)
+     */
+    static HttpExchange open(HttpClient client, Hop first, Outgoing outgoing, Duration within, long totalMillis,
+                             Duration idle) {
+        Hop hop = first;
+        HttpFields headers = outgoing.headers();
+        for (int redirects = 0; ; redirects++) {
+            HttpExchange exchange = send(client, hop, outgoing.method(), headers, outgoing.body(), within,
+                    totalMillis, idle);
+            int status = exchange.status();
+            String location = exchange.response.getHeaders().get(HttpHeader.LOCATION);
+            if ((status != 307 && status != 308) || location == null) {
+                return exchange;
+            }
+            exchange.close();
+            if (redirects == MAX_REDIRECTS) {
+                throw Hop.tooManyRedirects();
+            }
+            EgressTarget next = hop.resolve(location);
+            if (!hop.sameOrigin(next)) {
+                headers = outgoing.crossOriginHeaders();
+            }
+            hop = new Hop(next, true);
+        }
+    }
+
+    private static HttpExchange send(HttpClient client, Hop hop, String method, HttpFields headers, byte[] body,
+                                     Duration within, long totalMillis, Duration idle) {
+        EgressTag tag = hop.redirected() ? EgressTag.redirect(EgressContext.MCP) : EgressTag.of(EgressContext.MCP);
+        Request request = GuardedHttpClients.newRequest(client, hop.target(), EgressContext.MCP)
+                .tag(tag)
+                .method(method)
+                .headers(h -> h.add(headers))
+                .idleTimeout(idle.toMillis(), TimeUnit.MILLISECONDS);
+        if (totalMillis > 0) {
+            request.timeout(totalMillis, TimeUnit.MILLISECONDS);
+        }
+        if (body != null) {
+            request.body(new BytesRequestContent("application/json", body));
+        }
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        request.send(listener);
+        try {
+            Response response = listener.get(within.toMillis(), TimeUnit.MILLISECONDS);
+            return new HttpExchange(response, listener.getInputStream());
+        } catch (TimeoutException e) {
+            request.abort(e);
+            throw Failures.timeout(within);
+        } catch (InterruptedException e) {
+            request.abort(e);
+            Thread.currentThread().interrupt();
+            throw new UpstreamException.Unreachable("the request was cancelled", e);
+        } catch (ExecutionException e) {
+            throw Failures.classify(e.getCause(), within);
+        }
+    }
+
+    int status() {
+        return response.getStatus();
+    }
+
+    String header(HttpHeader name) {
+        return response.getHeaders().get(name);
+    }
+
+    String header(String name) {
+        return response.getHeaders().get(name);
+    }
+
+    /** The media type without parameters, lower case, or empty. */
+    String mediaType() {
+        String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null) {
+            return "";
+        }
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    InputStream body() {
+        return body;
+    }
+
+    /** The whole body, refused as soon as it passes {@code maxBytes} (a Content-Length over it fails at once). */
+    byte[] readBody(int maxBytes) throws IOException {
+        long declared = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declared > maxBytes) {
+            throw new UpstreamException.MessageTooLarge("the MCP server's answer exceeded " + maxBytes + " bytes");
+        }
+        byte[] bytes = body.readNBytes(maxBytes + 1);
+        if (bytes.length > maxBytes) {
+            throw new UpstreamException.MessageTooLarge("the MCP server's answer exceeded " + maxBytes + " bytes");
+        }
+        return bytes;
+    }
+
+    /** Reads and discards what is left, so the connection can be reused; small answers only. */
+    void discard() {
+        try {
+            body.skip(64 * 1024);
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException ignored) {
+            // the connection is dropped by close(); nothing to report for a body nobody wanted
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // closing aborts an unfinished exchange; there is nothing more to release
+        }
+    }
+}

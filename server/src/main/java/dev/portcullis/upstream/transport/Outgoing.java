@@ -1,0 +1,77 @@
+package dev.portcullis.upstream.transport;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * What to send, independent of where: method, headers and an optional body held in one buffer, so a small
+ * JSON-RPC message leaves in one write (no Nagle stall between headers and body) and can be sent again on a
+ * 307/308 hop.
+ *
+ * @param credentialNames lower-case names of the headers dropped when a redirect changes origin: the
+ *                        caller's credentials and session plus every configured header
+ */
+record Outgoing(String method, HttpFields headers, byte[] body, Set<String> credentialNames) {
+
+    private static final Set<String> ALWAYS_CREDENTIALS = Set.of("authorization", "proxy-authorization", "cookie",
+            "mcp-session-id");
+
+    static Builder builder(String method, HttpTransportSettings settings) {
+        return new Builder(method, settings);
+    }
+
+    /** The headers for a hop to another origin: credentials, session and configured headers stay behind. */
+    HttpFields crossOriginHeaders() {
+        HttpFields.Mutable kept = HttpFields.build();
+        for (HttpField field : headers) {
+            if (!credentialNames.contains(field.getLowerCaseName())) {
+                kept.add(field);
+            }
+        }
+        return kept.asImmutable();
+    }
+
+    static final class Builder {
+        private final String method;
+        private final HttpFields.Mutable headers = HttpFields.build();
+        private final Set<String> credentialNames;
+        private byte[] body;
+
+        private Builder(String method, HttpTransportSettings settings) {
+            this.method = method;
+            settings.headers().forEach(headers::put);
+            // Asked for every request so a refreshed token is used at once; configured headers cannot override it.
+            settings.authorizer().authorizationHeader().ifPresent(value -> headers.put(HttpHeader.AUTHORIZATION, value));
+            this.credentialNames = credentialNames(settings.headers());
+        }
+
+        Builder header(String name, String value) {
+            if (value != null) {
+                headers.put(name, value);
+            }
+            return this;
+        }
+
+        Builder json(byte[] json) {
+            this.body = json;
+            headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+            return this;
+        }
+
+        Outgoing build() {
+            return new Outgoing(method, headers.asImmutable(), body, credentialNames);
+        }
+
+        private static Set<String> credentialNames(Map<String, String> configured) {
+            return Stream.concat(ALWAYS_CREDENTIALS.stream(),
+                            configured.keySet().stream().map(name -> name.toLowerCase(Locale.ROOT)))
+                    .collect(Collectors.toUnmodifiableSet());
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package dev.portcullis.upstream.transport;
+
+import dev.portcullis.upstream.UpstreamException;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
+import io.modelcontextprotocol.spec.ProtocolVersions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Streamable HTTP transport (MCP 2025-11-25, also talking to 2025-06-18 and 2025-03-26 servers) on the
+ * gateway's guarded Jetty client.
+ *
+ * <p>Every message is one POST on its own virtual thread; a request's thread reads the answer (JSON or an SSE
+ * stream) until its response has passed to the SDK, so the SDK's {@code sendMessage} Mono fails with a typed
+ * {@link UpstreamException} for exactly that request when its exchange fails. A stream that ends before the
+ * response is resumed with GET and {@code Last-Event-ID} after the server's {@code retry} delay. After
+ * {@code notifications/initialized} a GET stream listens for server-initiated messages (405 means the server
+ * offers none).
+ *
+ * <p>Session loss: a 404 — and a 400, see {@link #sessionExpired} — to a request that carried a session id
+ * fails that request with {@link UpstreamException.SessionExpired} and forgets the session. The connection
+ * manager then replaces the connection (a new transport and SDK client, which initializes afresh) and retries
+ * the call once. The SDK's own re-initialization hook (an exception handler fed
+ * {@code McpTransportSessionNotFoundException}) is deliberately not used: in SDK 2.1.0 a call racing that
+ * background re-initialization fails with a NullPointerException inside the SDK.
+ */
+public final class StreamableHttpClientTransport implements McpClientTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamableHttpClientTransport.class);
+    /** Reconnection delay when the server names none; SSE leaves it to the client. */
+    private static final long DEFAULT_RETRY_MILLIS = 1000;
+    private static final int MAX_RESUMPTIONS = 5;
+    private static final String ACCEPT_BOTH = "application/json, text/event-stream";
+
+    private final HttpClient client;
+    private final HttpTransportSettings settings;
+    private final Inbound inbound;
+    private final Workers workers = new Workers();
+    private final AtomicReference<StreamableSession> listening = new AtomicReference<>();
+    private volatile StreamableSession session = StreamableSession.NONE;
+    private volatile boolean closed;
+
+    /**
+     * @param client   the gateway's started, egress-guarded client
+     * @param json     the SDK's JSON mapper
+     * @param settings the endpoint, headers, limits and authorizer
+     */
+    public StreamableHttpClientTransport(HttpClient client, McpJsonMapper json, HttpTransportSettings settings) {
+        this.client = client;
+        this.settings = settings;
+        this.inbound = new Inbound(json);
+    }
+
+    @Override
+    public Mono<Void> connect(Function<Mono<JSONRPCMessage>, Mono<JSONRPCMessage>> handler) {
+        inbound.handler(handler);
+        return Mono.empty();
+    }
+
+    @Override
+    public Mono<Void> sendMessage(JSONRPCMessage message) {
+        return workers.run("mcp-http-send", answered -> send(message, answered));
+    }
+
+    private void send(JSONRPCMessage message, Runnable answered) {
+        if (closed) {
+            throw new UpstreamException.Unreachable("the transport is closed", null);
+        }
+        byte[] body = inbound.encode(message, settings.maxMessageBytes());
+        Object requestId = message instanceof McpSchema.JSONRPCRequest request ? request.id() : null;
+        boolean initialize = message instanceof McpSchema.JSONRPCRequest request
+                && McpSchema.METHOD_INITIALIZE.equals(request.method());
+        if (initialize) {
+            session = StreamableSession.NONE; // a new initialize starts a new session, never inside the old one
+        }
+        StreamableSession sent = session;
+        Deadline deadline = Deadline.after(settings.requestTimeout());
+        Outgoing post = sessionHeaders(Outgoing.builder("POST", settings), sent)
+                .header(HttpHeader.ACCEPT.asString(), ACCEPT_BOTH)
+                .json(body)
+                .build();
+        StreamRead read;
+        try (HttpExchange exchange = HttpExchange.open(client, Hop.configured(settings.endpoint()), post,
+                deadline.remaining(), deadline.remainingMillis(), settings.sseReadTimeout())) {
+            requireSuccess(exchange, sent);
+            if (initialize) {
+                session = new StreamableSession(exchange.header("Mcp-Session-Id"), null);
+            }
+            read = readAnswer(exchange, requestId, initialize, answered, deadline);
+        }
+        if (requestId == null || read.answered()) {
+            if (message instanceof McpSchema.JSONRPCNotification n
+                    && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
+                startListening();
+            }
+            return;
+        }
+        resume(read, requestId, initialize, answered, deadline);
+    }
+
+    private StreamRead readAnswer(HttpExchange exchange, Object requestId, boolean initialize, Runnable answered,
+                                  Deadline deadline) {
+        String type = exchange.mediaType();
+        if (exchange.status() == 202 || (requestId == null && type.isEmpty())) {
+            if (requestId != null) {
+                throw new UpstreamException.ProtocolViolation("the MCP server accepted a request without answering it", null);
+            }
+            return new StreamRead(false, null, -1, null);
+        }
+        if (type.equals("text/event-stream")) {
+            return readStream(exchange.body(), requestId, initialize, answered, deadline);
+        }
+        if (type.equals("application/json")) {
+            boolean found = false;
+            try {
+                for (JSONRPCMessage m : inbound.decodeBody(exchange.readBody(settings.maxMessageBytes()))) {
+                    found |= pass(m, requestId, initialize, answered);
+                }
+            } catch (IOException e) {
+                throw Failures.classify(e, deadline.total());
+            }
+            if (requestId != null && !found) {
+                throw new UpstreamException.ProtocolViolation("the MCP server's JSON answer lacks the response", null);
+            }
+            return new StreamRead(found, null, -1, null);
+        }
+        throw new UpstreamException.ProtocolViolation("the MCP server answered with an unexpected content type", null);
+    }
+
+    /**
+     * Reads an SSE stream to its end, passing every message on. After the awaited response the rest of the
+     * stream is still drained (so the connection can be reused), but a failure there no longer matters.
+     */
+    private StreamRead readStream(InputStream body, Object requestId, boolean initialize, Runnable answered,
+                                  Deadline deadline) {
+        SseReader reader = new SseReader(body, settings.maxMessageBytes() + 64, settings.maxMessageBytes());
+        boolean found = false;
+        try {
+            for (SseEvent event; (event = reader.next()) != null; ) {
+                if (event.type().equals("message") && !event.data().isEmpty()) {
+                    found |= pass(inbound.decode(event.data()), requestId, initialize, answered);
+                }
+            }
+            return new StreamRead(found, reader.lastEventId(), reader.retryMillis(), null);
+        } catch (IOException e) {
+            if (found) {
+                return new StreamRead(true, reader.lastEventId(), reader.retryMillis(), e);
+            }
+            UpstreamException failure = Failures.classify(e, deadline.total());
+            if (failure instanceof UpstreamException.Timeout || Thread.currentThread().isInterrupted() || closed) {
+                throw failure;
+            }
+            return new StreamRead(false, reader.lastEventId(), reader.retryMillis(), e);
+        }
+    }
+
+    private boolean pass(JSONRPCMessage message, Object requestId, boolean initialize, Runnable answered) {
+        boolean isAnswer = Inbound.answers(message, requestId);
+        if (isAnswer && initialize) {
+            session = session.withProtocolVersion(negotiatedVersion((McpSchema.JSONRPCResponse) message));
+        }
+        inbound.deliver(message);
+        if (isAnswer) {
+            answered.run();
+        }
+        return isAnswer;
+    }
+
+    /** Resumes a request's stream with GET and Last-Event-ID until the response arrives (SEP-1699). */
+    private void resume(StreamRead first, Object requestId, boolean initialize, Runnable answered,
+                        Deadline deadline) {
+        StreamRead read = first;
+        for (int attempt = 1; !read.answered(); attempt++) {
+            if (read.lastEventId() == null || attempt > MAX_RESUMPTIONS) {
+                throw new UpstreamException.Unreachable("the MCP server's stream ended before the response",
+                        read.broken());
+            }
+            deadline.sleep(resumeDelay(read));
+            StreamableSession sent = session;
+            Outgoing get = sessionHeaders(Outgoing.builder("GET", settings), sent)
+                    .header(HttpHeader.ACCEPT.asString(), "text/event-stream")
+                    .header("Last-Event-ID", read.lastEventId())
+                    .build();
+            try (HttpExchange exchange = HttpExchange.open(client, Hop.configured(settings.endpoint()), get,
+                    deadline.remaining(), deadline.remainingMillis(), settings.sseReadTimeout())) {
+                if (exchange.status() == 405) {
+                    throw new UpstreamException.Unreachable(
+                            "the MCP server's stream ended before the response and it cannot resume streams", null);
+                }
+                requireSuccess(exchange, sent);
+                if (!exchange.mediaType().equals("text/event-stream")) {
+                    throw new UpstreamException.ProtocolViolation("a resumed stream is not text/event-stream", null);
+                }
+                StreamRead next = readStream(exchange.body(), requestId, initialize, answered, deadline);
+                read = new StreamRead(next.answered(), next.lastEventId() != null ? next.lastEventId() : read.lastEventId(),
+                        next.retryMillis() >= 0 ? next.retryMillis() : read.retryMillis(), next.broken());
+            }
+        }
+    }
+
+    /**
+     * The server's {@code retry} when it named one (SEP-1699 polling closes streams on purpose); otherwise at
+     * once after a broken connection — a dead server then fails the request within milliseconds, a live one
+     * resumes without a pause — and the default after a clean close.
+     */
+    private static long resumeDelay(StreamRead read) {
+        if (read.retryMillis() >= 0) {
+            return read.retryMillis();
+        }
+        return read.broken() != null ? 0 : DEFAULT_RETRY_MILLIS;
+    }
+
+    /** The optional GET stream for server-initiated requests and notifications, one per session. */
+    private void startListening() {
+        StreamableSession current = session;
+        if (closed || listening.getAndSet(current) == current) {
+            return;
+        }
+        workers.start("mcp-http-listen", () -> listen(current));
+    }
+
+    private void listen(StreamableSession current) {
+        String lastEventId = null;
+        long retryMillis = DEFAULT_RETRY_MILLIS;
+        while (!closed && session == current) {
+            Outgoing get = sessionHeaders(Outgoing.builder("GET", settings), current)
+                    .header(HttpHeader.ACCEPT.asString(), "text/event-stream")
+                    .header("Last-Event-ID", lastEventId)
+                    .build();
+            StreamRead read;
+            try (HttpExchange exchange = HttpExchange.open(client, Hop.configured(settings.endpoint()), get,
+                    settings.requestTimeout(), 0, settings.sseReadTimeout())) {
+                if (exchange.status() / 100 != 2 || !exchange.mediaType().equals("text/event-stream")) {
+                    log.debug("no listening stream from the MCP server (HTTP {})", exchange.status());
+                    return; // 405: the server offers none; anything else: requests still work without it
+                }
+                read = readStream(exchange.body(), null, false, () -> { }, Deadline.after(settings.sseReadTimeout()));
+            } catch (UpstreamException e) {
+                if (!(e instanceof UpstreamException.Timeout)) {
+                    log.debug("the listening stream stopped: {}", e.getClass().getSimpleName());
+                    return;
+                }
+                read = new StreamRead(false, lastEventId, -1, e);
+            }
+            lastEventId = read.lastEventId() != null ? read.lastEventId() : lastEventId;
+            retryMillis = read.retryMillis() >= 0 ? read.retryMillis() : retryMillis;
+            if (!Deadline.pause(retryMillis)) {
+                return;
+            }
+        }
+    }
+
+    private static Outgoing.Builder sessionHeaders(Outgoing.Builder builder, StreamableSession sent) {
+        return builder.header("Mcp-Session-Id", sent.id()).header("MCP-Protocol-Version", sent.protocolVersion());
+    }
+
+    private void requireSuccess(HttpExchange exchange, StreamableSession sent) {
+        int status = exchange.status();
+        if (status / 100 == 2) {
+            return;
+        }
+        exchange.discard();
+        if (sent.id() != null && (status == 404 || status == 400)) {
+            throw sessionExpired(sent, status);
+        }
+        throw Statuses.failure(exchange);
+    }
+
+    /**
+     * The server no longer knows the session. The specification answers an unknown session with 404; the
+     * TypeScript SDK's Express servers (server-everything among them) answer 400 "No valid session ID
+     * provided". A 400 to a request that carried a session id is therefore read as a lost session too: a
+     * request that is malformed for another reason fails again on the fresh session, and the connection
+     * manager re-initializes at most once per call, so nothing loops.
+     */
+    private UpstreamException.SessionExpired sessionExpired(StreamableSession sent, int status) {
+        synchronized (this) {
+            if (session == sent) {
+                session = StreamableSession.NONE;
+            }
+        }
+        return new UpstreamException.SessionExpired("the MCP server no longer knows the session (HTTP " + status + ")");
+    }
+
+    private static String negotiatedVersion(McpSchema.JSONRPCResponse response) {
+        return response.result() instanceof Map<?, ?> result && result.get("protocolVersion") instanceof String v ? v : null;
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return workers.run("mcp-http-close", ignored -> closeNow());
+    }
+
+    private void closeNow() {
+        closed = true;
+        workers.interruptAll();
+        StreamableSession last = session;
+        session = StreamableSession.NONE;
+        if (last.id() == null) {
+            return;
+        }
+        Outgoing delete = sessionHeaders(Outgoing.builder("DELETE", settings), last).build();
+        try (HttpExchange exchange = HttpExchange.open(client, Hop.configured(settings.endpoint()), delete,
+                settings.requestTimeout(), settings.requestTimeout().toMillis(), settings.requestTimeout())) {
+            exchange.discard(); // 405 means the server keeps sessions until it expires them: nothing to do
+        } catch (UpstreamException e) {
+            log.debug("ending the MCP session failed: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+        return inbound.unmarshal(data, typeRef);
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+        return List.of(ProtocolVersions.MCP_2025_03_26, ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25);
+    }
+}
