@@ -4,13 +4,14 @@ import dev.portcullis.egress.EgressContext;
 import dev.portcullis.egress.EgressPolicy;
 import dev.portcullis.egress.EgressTarget;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * Builds the one outbound Jetty {@link HttpClient}: its socket address resolver enforces the policy on every
- * connection, automatic redirects are impossible (follow them with {@link RedirectFollower}), Nagle is off and
- * blocking work runs on virtual threads.
+ * connection, automatic redirects are impossible (follow them with {@link RedirectFollower}), no cookies are
+ * kept between requests, Nagle is off and blocking work runs on virtual threads.
  */
 public final class GuardedHttpClients {
 
@@ -26,6 +27,9 @@ public final class GuardedHttpClients {
         HttpClient client = new GuardedHttpClient();
         client.setSocketAddressResolver(new GuardedSocketAddressResolver(policy));
         client.setFollowRedirects(false);
+        // One client serves every user: a shared cookie store would send a cookie one user's upstream
+        // session set on another user's requests to the same server. Callers manage their own state.
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.getClientConnector().setTCPNoDelay(true);
         client.setExecutor(new VirtualThreadPool());
         return client;

@@ -116,6 +116,22 @@ class GuardedClientIntegrationTest {
     }
 
     @Test
+    void cookiesOneServerSetsAreNeverSentAgain() throws Exception {
+        // The client is shared by every user: a cookie store would carry one user's upstream session
+        // cookie into another user's requests to the same server.
+        LoopbackServer server = closeLater(new LoopbackServer(InetAddress.getLoopbackAddress(),
+                r -> LoopbackServer.response(200, "Set-Cookie: session=alice-secret; Path=/\r\n", "ok")));
+        EgressPolicy policy = exempting("127.0.0.1:" + server.port());
+        HttpClient client = client(policy);
+
+        follow(client, policy, "http://127.0.0.1:" + server.port() + "/first");
+        follow(client, policy, "http://127.0.0.1:" + server.port() + "/second");
+
+        assertThat(server.received()).hasSize(2);
+        assertThat(server.received().get(1).headers().keySet()).noneMatch(name -> name.equalsIgnoreCase("cookie"));
+    }
+
+    @Test
     void exemptedIpv6LiteralConnects() throws Exception {
         InetAddress v6 = InetAddress.ofLiteral("::1");
         LoopbackServer server;
