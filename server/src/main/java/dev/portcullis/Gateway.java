@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
         UserVariables variables = new UserVariables(database.jdbi(),
                 Sealers.fromSettings(config.encryption(), config.storage().dataDir()), Clock.systemUTC());
         ConnectionManager connections = new ConnectionManager(config.upstream(),
-                new Transports(outbound, egress, mcpJson), mcpJson, Clock.systemUTC());
+                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes()), mcpJson, Clock.systemUTC());
         closeInReverse.add(connections);
         OperatorServers operatorServers = new OperatorServers(config.mcpServers());
         ToolService tools = new ToolService(operatorServers, variables,

@@ -49,7 +49,7 @@ public final class UpstreamSession implements AutoCloseable {
         McpSyncClient client = McpClient.sync(observed)
                 .clientInfo(CLIENT_INFO)
                 .capabilities(McpSchema.ClientCapabilities.builder().build())
-                .requestTimeout(server.requestTimeout())
+                .requestTimeout(sdkTimeout(server))
                 .initializationTimeout(server.initTimeout())
                 .progressConsumer(session::routeProgress)
                 .toolsChangeConsumer(changed -> session.tools = null) // re-listed, within bounds, on next use
@@ -62,6 +62,15 @@ public final class UpstreamSession implements AutoCloseable {
             throw session.translate(e, server.initTimeout(), "initialize");
         }
         return session;
+    }
+
+    /**
+     * Network transports time requests out themselves, with a typed failure; the SDK's own (untyped)
+     * timeout must come later so it never wins. A stdio child has no transport timeout.
+     */
+    private static Duration sdkTimeout(ResolvedServer server) {
+        return server.endpoint() instanceof ResolvedServer.Remote
+                ? server.requestTimeout().plusSeconds(2) : server.requestTimeout();
     }
 
     private void transportFailed(Throwable cause) {
