@@ -13,13 +13,11 @@ import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.UpstreamException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -76,7 +74,8 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.host = d.settings().host();
             config.jetty.port = d.settings().port();
             config.jetty.modifyServer(server -> server.setStopTimeout(d.settings().shutdownTimeout().toMillis()));
-            config.requestLogger.http((ctx, ms) -> recordRequest(ctx, ms, d.metrics()));
+            RequestMetrics requestMetrics = new RequestMetrics(d.metrics());
+            config.requestLogger.http((ctx, ms) -> recordRequest(ctx, ms, requestMetrics));
 
             config.routes.before(RequestIds::assign);
             config.routes.before("/api/*", authentication::require);
@@ -147,12 +146,9 @@ public final class HttpServer implements AutoCloseable {
         ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "unavailable", "checks", results));
     }
 
-    private static void recordRequest(Context ctx, Float ms, PrometheusMeterRegistry metrics) {
-        var matched = ctx.endpoints().matchedHttpEndpoint();
-        String route = matched != null ? matched.path : "unmatched";
+    private static void recordRequest(Context ctx, Float ms, RequestMetrics metrics) {
         int status = ctx.statusCode();
-        Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)
-                .tag("status", Integer.toString(status)).register(metrics).record((long) (ms * 1000), TimeUnit.MICROSECONDS);
+        metrics.record(ctx, status, ms);
         accessLog.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format(java.util.Locale.ROOT, "%.1f", ms));
         MDC.remove("requestId");
     }

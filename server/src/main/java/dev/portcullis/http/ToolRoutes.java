@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import tools.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.ObjectMapper;
 
 /** Listing and calling tools: {@code GET /api/mcp/tools} and {@code POST /api/mcp/{server}/tools/{tool}/call}. */
@@ -175,38 +175,37 @@ final class ToolRoutes {
         }
     }
 
+    /** One parse straight into maps and lists: the hot path avoids a tree and a second conversion. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> arguments(Context ctx) {
         String body = ctx.body();
         if (body.isBlank()) {
             return Map.of();
         }
-        JsonNode node = json.readTree(body);
-        if (!node.isObject()) {
+        Object parsed = json.readValue(body, Object.class);
+        if (!(parsed instanceof Map<?, ?> request)) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "Send a JSON object: {\"arguments\": {...}}");
         }
-        JsonNode args = node.get("arguments");
-        if (args == null || args.isNull()) {
+        Object args = request.get("arguments");
+        if (args == null) {
             return Map.of();
         }
-        if (!args.isObject()) {
+        if (!(args instanceof Map<?, ?> map)) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "'arguments' must be a JSON object of the tool's parameters");
         }
-        return json.convertValue(args, Map.class);
+        return (Map<String, Object>) map;
     }
 
-    private Map<String, Object> resultBody(McpSchema.CallToolResult result) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        // Item by item: converting the list as a whole loses the content blocks' "type" discriminator.
-        List<Object> content = new ArrayList<>();
-        if (result.content() != null) {
-            result.content().forEach(c -> content.add(json.convertValue(c, Map.class)));
-        }
-        body.put("content", content);
-        if (result.structuredContent() != null) {
-            body.put("structuredContent", result.structuredContent());
-        }
-        body.put("isError", Boolean.TRUE.equals(result.isError()));
-        return body;
+    /**
+     * The answer LibreChat's callers read. Declared with the SDK's content type so each block keeps
+     * its {@code type} discriminator when serialized.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CallResponse(List<McpSchema.Content> content, Object structuredContent, boolean isError) {
+    }
+
+    private static CallResponse resultBody(McpSchema.CallToolResult result) {
+        return new CallResponse(result.content() == null ? List.of() : result.content(), result.structuredContent(),
+                Boolean.TRUE.equals(result.isError()));
     }
 }

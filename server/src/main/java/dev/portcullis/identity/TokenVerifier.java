@@ -15,7 +15,11 @@ import com.nimbusds.jwt.proc.ExpiredJWTException;
 import dev.portcullis.config.AuthSettings;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -34,11 +38,25 @@ public final class TokenVerifier {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
             JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.Ed25519, JWSAlgorithm.EdDSA);
 
+    private static final int CACHED_TOKENS = 10_000;
+
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final AuthSettings.ClaimNames claims;
+    private final Duration clockSkew;
+    /**
+     * Tokens already verified, so a platform that sends the same token on every call pays the
+     * signature check once. Only successes are kept, each no longer than its own expiry, and the
+     * expiry is checked again on every hit.
+     */
+    private final Cache<String, Verified> verified = Caffeine.newBuilder().maximumSize(CACHED_TOKENS)
+            .expireAfterWrite(Duration.ofMinutes(5)).build();
+
+    private record Verified(Caller caller, Instant notAfter) {
+    }
 
     private TokenVerifier(JWSVerificationKeySelector<SecurityContext> keys, AuthSettings settings) {
         this.claims = settings.claims();
+        this.clockSkew = settings.clockSkew();
         processor.setJWSKeySelector(keys);
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         settings.issuer().ifPresent(exact::issuer);
@@ -61,6 +79,14 @@ public final class TokenVerifier {
     }
 
     public Caller verify(String token) {
+        Verified hit = verified.getIfPresent(token);
+        if (hit != null && Instant.now().isBefore(hit.notAfter())) {
+            return hit.caller();
+        }
+        return verifyUncached(token);
+    }
+
+    private Caller verifyUncached(String token) {
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);
@@ -79,7 +105,9 @@ public final class TokenVerifier {
                     "The token's signature or claims did not verify (" + e.getClass().getSimpleName()
                             + "); check that it was signed with the key this gateway trusts");
         }
-        return caller(set);
+        Caller caller = caller(set);
+        verified.put(token, new Verified(caller, set.getExpirationTime().toInstant().plus(clockSkew)));
+        return caller;
     }
 
     private Caller caller(JWTClaimsSet set) {

@@ -24,6 +24,7 @@ public final class ToolService {
     private final ServerResolver resolver;
     private final ConnectionManager connections;
     private final JsonSchemaValidator schemas;
+    private final Map<String, ResolvedServer> appResolutions = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ToolService(OperatorServers servers, UserVariables variables, ServerResolver resolver,
                        ConnectionManager connections, JsonSchemaValidator schemas) {
@@ -48,6 +49,10 @@ public final class ToolService {
     }
 
     public ResolvedServer resolve(Caller caller, McpServerConfig config) {
+        if (!ServerResolver.isUserScoped(config)) {
+            // Nothing in an app-scoped resolution depends on the caller; resolve once per server.
+            return appResolutions.computeIfAbsent(config.name(), n -> resolver.resolve(config, caller, Map.of()));
+        }
         Map<String, String> values = config.customUserVars().isEmpty() ? Map.of()
                 : variables.values(owner(caller, config.name()));
         return resolver.resolve(config, caller, values);

@@ -102,6 +102,19 @@ class TokenVerifierTest {
     }
 
     @Test
+    void a_cached_token_still_expires() throws Exception {
+        AuthSettings noSkew = new AuthSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                AuthSettings.ClaimNames.LIBRECHAT, Duration.ZERO);
+        TokenVerifier v = TokenVerifier.sharedSecret(SECRET, noSkew);
+        String token = hs256(librechatClaims().expirationTime(Date.from(Instant.now().plusMillis(1500))).build(), SECRET);
+        assertThat(v.verify(token).userId()).isNotEmpty();
+        assertThat(v.verify(token).userId()).as("served from the cache").isNotEmpty();
+        Thread.sleep(1700);
+        assertThatThrownBy(() -> v.verify(token)).isInstanceOfSatisfying(GatewayException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.AUTH_TOKEN_EXPIRED));
+    }
+
+    @Test
     void rejects_an_unsigned_token() {
         String none = new PlainJWT(librechatClaims().build()).serialize();
         assertThat(rejection(none)).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
