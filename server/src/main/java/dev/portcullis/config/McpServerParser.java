@@ -22,6 +22,8 @@ final class McpServerParser {
     private static final Pattern TITLE = Pattern.compile("[a-zA-Z0-9 ]+");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String NOT_SUPPORTED = "not supported by Portcullis; ignored";
+    /** The variable a user-sourced {@code apiKey} is kept in, LibreChat's name. */
+    static final String USER_API_KEY = "MCP_API_KEY";
     private static final long MAX_TIMEOUT_MS = Duration.ofHours(24).toMillis();
 
     private McpServerParser() {
@@ -63,6 +65,10 @@ final class McpServerParser {
         Map<String, CustomUserVar> userVars = customUserVars(node);
         Optional<Boolean> requiresOAuth = node.bool("requiresOAuth");
         Optional<ApiKey> apiKey = node.get("apiKey").flatMap(McpServerParser::apiKey);
+        if (apiKey.map(k -> k.source() == ApiKey.Source.USER).orElse(false)) {
+            // LibreChat's meaning: each user enters their own key, kept like any other per-user variable.
+            userVars.putIfAbsent(USER_API_KEY, new CustomUserVar("API Key", Optional.of("Your API key for this server"), true));
+        }
         Optional<OAuthSettings> oauth = node.get("oauth").flatMap(McpServerParser::oauth);
         Map<String, Secret> oauthHeaders = node.stringMap("oauth_headers", Secret::of);
 

@@ -16,16 +16,28 @@ import reactor.core.publisher.Mono;
 final class ObservedTransport implements McpClientTransport {
     private final McpClientTransport delegate;
     private final Consumer<Throwable> onFailure;
+    private final Consumer<McpSchema.JSONRPCNotification> onProgress;
 
-    ObservedTransport(McpClientTransport delegate, Consumer<Throwable> onFailure) {
+    ObservedTransport(McpClientTransport delegate, Consumer<Throwable> onFailure,
+                      Consumer<McpSchema.JSONRPCNotification> onProgress) {
         this.delegate = delegate;
         this.onFailure = onFailure;
+        this.onProgress = onProgress;
         delegate.setExceptionHandler(onFailure);
     }
 
+    /**
+     * Progress notifications are taken here, on the transport's reading thread, in the order they
+     * arrived: the SDK dispatches notifications asynchronously, so the last one could otherwise be
+     * delivered after the response it precedes and be lost or reordered.
+     */
     @Override
     public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-        return delegate.connect(handler);
+        return delegate.connect(messages -> handler.apply(messages.doOnNext(message -> {
+            if (message instanceof McpSchema.JSONRPCNotification n && McpSchema.METHOD_NOTIFICATION_PROGRESS.equals(n.method())) {
+                onProgress.accept(n);
+            }
+        })));
     }
 
     @Override

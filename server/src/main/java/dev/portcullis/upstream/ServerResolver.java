@@ -34,6 +34,8 @@ public final class ServerResolver {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z_][A-Za-z0-9_]*)}}");
     private static final String USER_FIELD = "LIBRECHAT_USER_";
     private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** Where a user-sourced {@code apiKey} lives among the user's variables (LibreChat's name). */
+    private static final String USER_API_KEY = "MCP_API_KEY";
 
     private final Map<String, String> gatewayEnvironment;
     private final int maxMessageBytes;
@@ -101,8 +103,11 @@ public final class ServerResolver {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         c.headers().forEach((k, v) -> headers.put(k, substitute(v.reveal(), values)));
-        c.apiKey().filter(k -> k.source() == McpServerConfig.ApiKey.Source.ADMIN && k.key().isPresent())
-                .ifPresent(k -> headers.put(apiKeyHeader(k), apiKeyValue(k, k.key().get())));
+        c.apiKey().ifPresent(k -> {
+            Optional<Secret> key = k.source() == McpServerConfig.ApiKey.Source.ADMIN ? k.key()
+                    : Optional.ofNullable(values.get(USER_API_KEY)).map(Secret::of);
+            key.ifPresent(value -> headers.put(apiKeyHeader(k), apiKeyValue(k, value)));
+        });
         return new ResolvedServer.Remote(uri, c.type(), headers);
     }
 

@@ -45,13 +45,12 @@ public final class UpstreamSession implements AutoCloseable {
     /** Connects and initializes; the caller owns the result. */
     static UpstreamSession open(ResolvedServer server, McpClientTransport transport, Clock clock, ToolLister lister) {
         UpstreamSession session = new UpstreamSession(server, clock, lister);
-        ObservedTransport observed = new ObservedTransport(transport, session::transportFailed);
+        ObservedTransport observed = new ObservedTransport(transport, session::transportFailed, session::routeProgress);
         McpSyncClient client = McpClient.sync(observed)
                 .clientInfo(CLIENT_INFO)
                 .capabilities(McpSchema.ClientCapabilities.builder().build())
                 .requestTimeout(sdkTimeout(server))
                 .initializationTimeout(server.initTimeout())
-                .progressConsumer(session::routeProgress)
                 .toolsChangeConsumer(changed -> session.tools = null) // re-listed, within bounds, on next use
                 .build();
         session.client = client;
@@ -81,10 +80,15 @@ public final class UpstreamSession implements AutoCloseable {
         }
     }
 
-    private void routeProgress(McpSchema.ProgressNotification n) {
-        ProgressListener listener = progressListeners.get(n.progressToken());
-        if (listener != null) {
-            listener.progress(n.progress(), n.total(), n.message());
+    private void routeProgress(McpSchema.JSONRPCNotification n) {
+        if (!(n.params() instanceof Map<?, ?> params)) {
+            return;
+        }
+        ProgressListener listener = progressListeners.get(params.get("progressToken"));
+        if (listener != null && params.get("progress") instanceof Number progress) {
+            listener.progress(progress.doubleValue(),
+                    params.get("total") instanceof Number total ? total.doubleValue() : null,
+                    params.get("message") instanceof String message ? message : null);
         }
     }
 

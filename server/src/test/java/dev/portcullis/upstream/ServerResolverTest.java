@@ -77,6 +77,16 @@ class ServerResolverTest {
     }
 
     @Test
+    void a_user_api_key_is_a_per_user_variable_sent_as_the_configured_header() {
+        McpServerConfig c = server("url: https://a.example/mcp\napiKey: {source: user, authorization_type: bearer}\n");
+        assertThat(c.customUserVars()).containsKey("MCP_API_KEY");
+        assertThat(ServerResolver.isUserScoped(c)).isTrue();
+        assertThatThrownBy(() -> resolver.resolve(c, ALICE, Map.of())).isInstanceOf(MissingUserVariablesException.class);
+        ResolvedServer r = resolver.resolve(c, ALICE, Map.of("MCP_API_KEY", "alice-key"));
+        assertThat(((ResolvedServer.Remote) r.endpoint()).headers()).containsEntry("Authorization", "Bearer alice-key");
+    }
+
+    @Test
     void different_values_give_different_fingerprints() {
         McpServerConfig c = server("command: x\nenv: {K: '{{K}}'}\ncustomUserVars: {K: {title: K}}\n");
         String a = resolver.resolve(c, ALICE, Map.of("K", "1")).fingerprint();
