@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 
 /**
  * Sends Nimbus' token, registration and revocation requests on the guarded client instead of
@@ -58,13 +60,21 @@ final class GuardedSender implements HTTPRequestSender {
             request.abort(e);
             throw new IOException("no answer from " + nimbus.getURI().getHost() + " within " + http.timeout(), e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof HttpResponseException refused && refused.getResponse() != null) {
+                // Jetty's authentication handler fails a 401 that lacks WWW-Authenticate (common for
+                // invalid_client); the status still tells the caller what happened, without the body.
+                return convert(refused.getResponse().getStatus(), refused.getResponse().getHeaders(), "");
+            }
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
-        HTTPResponse out = new HTTPResponse(response.getStatus());
-        for (HttpField field : response.getHeaders()) {
+        return convert(response.getStatus(), response.getHeaders(), response.getContentAsString());
+    }
+
+    private static HTTPResponse convert(int status, HttpFields headers, String body) {
+        HTTPResponse out = new HTTPResponse(status);
+        for (HttpField field : headers) {
             out.setHeader(field.getName(), field.getValue());
         }
-        String body = response.getContentAsString();
         if (!body.isEmpty()) {
             out.setBody(body);
         }
