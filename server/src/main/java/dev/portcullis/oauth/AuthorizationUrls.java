@@ -31,10 +31,20 @@ final class AuthorizationUrls {
         if (uri.getHost() == null || uri.getRawUserInfo() != null) {
             throw refused(url, "it needs a host and no user info");
         }
-        if (scheme.equals("http") && !LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
+        if (!secure(uri)) {
             throw refused(url, "plain http is allowed only to a loopback host");
         }
         return uri;
+    }
+
+    /**
+     * https, or http to a loopback host (development). Authorization server endpoints must be
+     * HTTPS (checklist #23, #40; RFC 8414 §2 for the issuer).
+     */
+    static boolean secure(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return scheme.equals("https")
+                || (scheme.equals("http") && uri.getHost() != null && LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT)));
     }
 
     private static OAuthException refused(String url, String why) {

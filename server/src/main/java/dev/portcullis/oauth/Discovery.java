@@ -83,7 +83,29 @@ public final class Discovery {
             throw new OAuthException(OAuthFailure.ISSUER_MISMATCH, "the authorization server metadata for '" + issuer
                     + "' names the issuer '" + metadata.issuer() + "'");
         }
+        requireSecure(metadata.tokenEndpoint(), "token_endpoint", issuer);
+        metadata.registrationEndpoint().ifPresent(url -> requireSecure(url, "registration_endpoint", issuer));
+        metadata.revocationEndpoint().ifPresent(url -> requireSecure(url, "revocation_endpoint", issuer));
         return metadata;
+    }
+
+    /**
+     * Checklist #23, #40: endpoints that receive codes, secrets and tokens are HTTPS (plain http
+     * only to loopback, for development). Operator-pinned URLs ({@link PinnedServer}) are not
+     * judged here: the operator chose them. The authorization endpoint is judged when the
+     * authorization URL is built.
+     */
+    private static void requireSecure(String url, String what, String issuer) {
+        boolean secure;
+        try {
+            secure = AuthorizationUrls.secure(new URI(url));
+        } catch (java.net.URISyntaxException e) {
+            secure = false;
+        }
+        if (!secure) {
+            throw new OAuthException(OAuthFailure.INVALID_METADATA, "the " + what + " of " + issuer
+                    + " is not https (plain http is allowed only to loopback hosts)");
+        }
     }
 
     static List<String> wellKnownForIssuer(String issuer) {
@@ -94,9 +116,10 @@ public final class Discovery {
             throw new OAuthException(OAuthFailure.INVALID_METADATA, "the issuer '" + issuer + "' is not a URL");
         }
         if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getRawQuery() != null
-                || uri.getRawFragment() != null) {
+                || uri.getRawFragment() != null || !AuthorizationUrls.secure(uri)) {
             throw new OAuthException(OAuthFailure.INVALID_METADATA,
-                    "the issuer '" + issuer + "' is not an absolute URL without query and fragment (RFC 8414 §2)");
+                    "the issuer '" + issuer + "' is not an https URL without query and fragment (RFC 8414 §2; "
+                    + "plain http only to loopback hosts)");
         }
         String origin = uri.getScheme() + "://" + uri.getRawAuthority();
         String path = Optional.ofNullable(uri.getRawPath()).orElse("");

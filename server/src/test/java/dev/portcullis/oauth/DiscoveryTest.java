@@ -120,6 +120,25 @@ class DiscoveryTest {
     }
 
     @Test
+    void an_issuer_on_plain_http_to_a_non_loopback_host_is_refused_before_any_request() {
+        assertThatThrownBy(() -> discovery.authorizationServer("http://auth.example.com/", Map.of()))
+                .isInstanceOfSatisfying(OAuthException.class,
+                        e -> assertThat(e.failure()).isEqualTo(OAuthFailure.INVALID_METADATA));
+    }
+
+    @Test
+    void a_token_endpoint_on_plain_http_to_a_non_loopback_host_is_refused() {
+        String issuer = as.url("");
+        as.on("/.well-known/oauth-authorization-server", Reply.json(asMetadata(issuer)
+                .replace(issuer + "/token", "http://tokens.example.com/token")));
+        assertThatThrownBy(() -> discovery.authorizationServer(issuer, Map.of()))
+                .isInstanceOfSatisfying(OAuthException.class, e -> {
+                    assertThat(e.failure()).isEqualTo(OAuthFailure.INVALID_METADATA);
+                    assertThat(e.getMessage()).contains("token_endpoint");
+                });
+    }
+
+    @Test
     void nothing_found_is_a_typed_failure_naming_what_was_tried() {
         assertThatThrownBy(() -> discovery.discover(rs.url("/mcp"), BearerChallenge.NONE, Map.of()))
                 .isInstanceOfSatisfying(OAuthException.class, e -> {
