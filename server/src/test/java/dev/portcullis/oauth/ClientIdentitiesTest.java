@@ -159,6 +159,20 @@ class ClientIdentitiesTest {
     }
 
     @Test
+    void a_forgotten_client_is_registered_again() {
+        as.on("/register", registered("dyn-1", "dyn-secret"));
+        RegisteredClients store = store("h2");
+        var ids = identities(store, URI.create("http://localhost:3080"));
+        var request = request(server(as, false, true), Optional.empty());
+        ids.resolve(request);
+
+        store.delete("t1", "files", as.url("/"));
+        ids.resolve(request);
+
+        assertThat(as.seen).hasSize(2);
+    }
+
+    @Test
     void a_stored_client_moved_to_another_issuer_does_not_open() {
         as.on("/register", registered("at-a", "secret-a"));
         RegisteredClients store = store("h2");
