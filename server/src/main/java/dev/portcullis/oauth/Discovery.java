@@ -1,0 +1,167 @@
+package dev.portcullis.oauth;
+
+import dev.portcullis.config.Secret;
+import dev.portcullis.egress.EgressBlockedException;
+import dev.portcullis.egress.jetty.GuardedResponse;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * Finds who authorizes an MCP server: its protected resource metadata (RFC 9728), then its first
+ * authorization server's metadata (RFC 8414 / OpenID Connect Discovery), each found in the order
+ * the MCP specification gives and checked before use.
+ */
+public final class Discovery {
+    private static final String PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource";
+
+    private final OAuthHttp http;
+
+    public Discovery(OAuthHttp http) {
+        this.http = http;
+    }
+
+    /** What discovery found for one server. {@code resource} is what to send as RFC 8707 {@code resource}. */
+    public record Discovered(ResourceUri resource, ProtectedResourceMetadata resourceMetadata,
+                             AuthorizationServerMetadata server) {
+    }
+
+    /**
+     * @param serverUrl    the MCP server's URL as configured
+     * @param challenge    the 401's Bearer challenge, {@link BearerChallenge#NONE} without one
+     * @param oauthHeaders the server's {@code oauth_headers}, sent with every metadata request
+     */
+    public Discovered discover(String serverUrl, BearerChallenge challenge, Map<String, Secret> oauthHeaders) {
+        ProtectedResourceMetadata prm = protectedResource(serverUrl, challenge, oauthHeaders);
+        // RFC 9728 §7.6 leaves the choice to the client (checklist #5): the server lists its preferred one first.
+        String issuer = prm.authorizationServers().stream().findFirst().orElseThrow(() -> new OAuthException(
+                OAuthFailure.METADATA_NOT_FOUND, "the protected resource metadata at " + prm.metadataUrl()
+                + " names no authorization server"));
+        return new Discovered(prm.resource(), prm, authorizationServer(issuer, oauthHeaders));
+    }
+
+    /**
+     * The protected resource metadata from the challenge's {@code resource_metadata} when given
+     * (checklist #3), else from the path-based and then the root well-known URI (checklist #4).
+     * Its {@code resource} must cover the server URL (checklist #7, RFC 9728 §3.3): otherwise
+     * another resource's metadata could send our users' grants to its authorization server.
+     */
+    ProtectedResourceMetadata protectedResource(String serverUrl, BearerChallenge challenge,
+                                                Map<String, Secret> oauthHeaders) {
+        ResourceUri server = ResourceUri.canonical(serverUrl);
+        List<String> candidates = challenge.resourceMetadata().map(List::of).orElseGet(() -> wellKnownFor(server));
+        ProtectedResourceMetadata prm = firstFound("protected resource metadata", candidates, oauthHeaders,
+                ProtectedResourceMetadata::parse);
+        if (!prm.resource().covers(server)) {
+            throw new OAuthException(OAuthFailure.RESOURCE_MISMATCH, "the protected resource metadata at "
+                    + prm.metadataUrl() + " is for '" + prm.resource() + "', not for the server at '" + server + "'");
+        }
+        return prm;
+    }
+
+    private static List<String> wellKnownFor(ResourceUri server) {
+        String path = server.value().substring(server.origin().length());
+        return path.isEmpty() ? List.of(server.origin() + PRM_WELL_KNOWN)
+                : List.of(server.origin() + PRM_WELL_KNOWN + path, server.origin() + PRM_WELL_KNOWN);
+    }
+
+    /**
+     * The authorization server metadata for an issuer, from the first of the specification's
+     * well-known URIs that answers (checklist #10). Its {@code issuer} must be identical to the one
+     * looked up (RFC 8414 §3.3, checklist #11); a document that claims another issuer is refused,
+     * not skipped, because serving it at all is a sign of a mix-up attempt.
+     */
+    AuthorizationServerMetadata authorizationServer(String issuer, Map<String, Secret> oauthHeaders) {
+        AuthorizationServerMetadata metadata = firstFound("authorization server metadata", wellKnownForIssuer(issuer),
+                oauthHeaders, AuthorizationServerMetadata::parse);
+        if (!metadata.issuer().equals(issuer)) {
+            throw new OAuthException(OAuthFailure.ISSUER_MISMATCH, "the authorization server metadata for '" + issuer
+                    + "' names the issuer '" + metadata.issuer() + "'");
+        }
+        requireSecure(metadata.tokenEndpoint(), "token_endpoint", issuer);
+        metadata.registrationEndpoint().ifPresent(url -> requireSecure(url, "registration_endpoint", issuer));
+        metadata.revocationEndpoint().ifPresent(url -> requireSecure(url, "revocation_endpoint", issuer));
+        return metadata;
+    }
+
+    /**
+     * Checklist #23, #40: endpoints that receive codes, secrets and tokens are HTTPS (plain http
+     * only to loopback, for development). Operator-pinned URLs ({@link PinnedServer}) are not
+     * judged here: the operator chose them. The authorization endpoint is judged when the
+     * authorization URL is built.
+     */
+    private static void requireSecure(String url, String what, String issuer) {
+        boolean secure;
+        try {
+            secure = AuthorizationUrls.secure(new URI(url));
+        } catch (java.net.URISyntaxException e) {
+            secure = false;
+        }
+        if (!secure) {
+            throw new OAuthException(OAuthFailure.INVALID_METADATA, "the " + what + " of " + issuer
+                    + " is not https (plain http is allowed only to loopback hosts)");
+        }
+    }
+
+    static List<String> wellKnownForIssuer(String issuer) {
+        URI uri;
+        try {
+            uri = new URI(issuer);
+        } catch (java.net.URISyntaxException e) {
+            throw new OAuthException(OAuthFailure.INVALID_METADATA, "the issuer '" + issuer + "' is not a URL");
+        }
+        if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || !AuthorizationUrls.secure(uri)) {
+            throw new OAuthException(OAuthFailure.INVALID_METADATA,
+                    "the issuer '" + issuer + "' is not an https URL without query and fragment (RFC 8414 §2; "
+                    + "plain http only to loopback hosts)");
+        }
+        String origin = uri.getScheme() + "://" + uri.getRawAuthority();
+        String path = Optional.ofNullable(uri.getRawPath()).orElse("");
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.isEmpty()) {
+            return List.of(origin + "/.well-known/oauth-authorization-server", origin + "/.well-known/openid-configuration");
+        }
+        return List.of(origin + "/.well-known/oauth-authorization-server" + path,
+                origin + "/.well-known/openid-configuration" + path,
+                origin + path + "/.well-known/openid-configuration");
+    }
+
+    /** The first candidate answering 200, parsed; other statuses move on to the next candidate. */
+    private <T> T firstFound(String what, List<String> candidates, Map<String, Secret> headers,
+                             BiFunction<String, String, T> parse) {
+        List<String> tried = new ArrayList<>();
+        for (String url : candidates) {
+            GuardedResponse response = get(what, url, headers);
+            if (response.status() == 200) {
+                return parse.apply(response.contentAsString(), url);
+            }
+            tried.add(url + " (HTTP " + response.status() + ")");
+        }
+        throw new OAuthException(OAuthFailure.METADATA_NOT_FOUND, "no " + what + " found; tried " + String.join(", ", tried));
+    }
+
+    private GuardedResponse get(String what, String url, Map<String, Secret> headers) {
+        try {
+            return http.getJson(url, headers);
+        } catch (EgressBlockedException e) {
+            throw OAuthException.blocked("the " + what + " URL '" + url + "'", e);
+        } catch (InterruptedException | InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw new OAuthException(OAuthFailure.TRANSIENT, "interrupted while fetching " + what, e);
+        } catch (IOException e) {
+            EgressBlockedException blocked = EgressBlockedException.find(e);
+            if (blocked != null) {
+                throw OAuthException.blocked("the " + what + " URL '" + url + "'", blocked);
+            }
+            throw new OAuthException(OAuthFailure.TRANSIENT, "cannot fetch " + what + " from " + url, e);
+        }
+    }
+}
