@@ -132,6 +132,18 @@ class GuardedClientIntegrationTest {
     }
 
     @Test
+    void a401WithoutChallengeIsAnAnswerNotAnException() throws Exception {
+        LoopbackServer server = closeLater(new LoopbackServer(InetAddress.getLoopbackAddress(),
+                r -> LoopbackServer.response(401, "", "{\"error\":\"invalid_token\"}")));
+        EgressPolicy policy = exempting("127.0.0.1:" + server.port());
+
+        GuardedResponse response = follow(client(policy), policy, "http://127.0.0.1:" + server.port() + "/mcp");
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.contentAsString()).contains("invalid_token");
+    }
+
+    @Test
     void exemptedIpv6LiteralConnects() throws Exception {
         InetAddress v6 = InetAddress.ofLiteral("::1");
         LoopbackServer server;
