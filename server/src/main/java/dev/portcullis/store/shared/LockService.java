@@ -16,8 +16,10 @@ public interface LockService {
     /**
      * The lock, waiting up to {@code wait} for it to become free.
      *
-     * @throws LockTimeoutException if it is still held by someone else after {@code wait}, or if the
-     *     waiting thread is interrupted (its interrupt flag is then set again)
+     * <p>An interrupted waiter stops waiting at once and keeps its interrupt flag; it gets this
+     * exception, or the Redis client's own if the interrupt arrived during a command.
+     *
+     * @throws LockTimeoutException if it is still held by someone else after {@code wait}
      */
     default Lock acquire(String key, Duration lease, Duration wait) {
         return Backoff.retry(wait, () -> tryAcquire(key, lease))
