@@ -2,6 +2,7 @@ package dev.portcullis.store.shared;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -16,46 +17,42 @@ final class Mailbox implements Subscription {
 
     private final String channel;
     private final Consumer<String> listener;
-    private final Runnable onClose;
+    private final Consumer<Mailbox> onClose;
     private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Mailbox(String channel, Consumer<String> listener, Runnable onClose) {
+    private Mailbox(String channel, Consumer<String> listener, Consumer<Mailbox> onClose) {
         this.channel = channel;
         this.listener = listener;
         this.onClose = onClose;
     }
 
-    /** A started mailbox; {@code onClose} runs once, when it is closed. */
-    static Mailbox start(String channel, Consumer<String> listener, Runnable onClose) {
+    /** A started mailbox; {@code onClose} is told once, when it is closed. */
+    static Mailbox start(String channel, Consumer<String> listener, Consumer<Mailbox> onClose) {
         Mailbox mailbox = new Mailbox(channel, listener, onClose);
         Thread.ofVirtual().name("pubsub-" + channel).start(mailbox::drain);
         return mailbox;
     }
 
     void offer(String message) {
-        if (!closed) {
+        if (!closed.get()) {
             queue.add(() -> deliver(message));
         }
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (closed.compareAndSet(false, true)) {
+            queue.add(WAKE_UP);
+            onClose.accept(this);
         }
-        queue.add(WAKE_UP);
-        onClose.run();
     }
 
     private void drain() {
         try {
             while (true) {
                 Runnable next = queue.take();
-                if (closed) {
+                if (closed.get()) {
                     return;
                 }
                 next.run();

@@ -32,10 +32,9 @@ final class Subscribers {
             firstJoined.accept(channel);
             byChannel.put(channel, new CopyOnWriteArrayList<>());
         }
-        Mailbox[] self = new Mailbox[1];
-        self[0] = Mailbox.start(channel, listener, () -> remove(channel, self[0]));
-        byChannel.get(channel).add(self[0]);
-        return self[0];
+        Mailbox mailbox = Mailbox.start(channel, listener, closed -> remove(channel, closed));
+        byChannel.get(channel).add(mailbox);
+        return mailbox;
     }
 
     /** Hands {@code message} to every subscription of {@code channel}; never blocks. */
