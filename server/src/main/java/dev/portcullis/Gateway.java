@@ -2,6 +2,18 @@ package dev.portcullis;
 
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.crypto.Sealers;
+import dev.portcullis.crypto.SecretSealer;
+import dev.portcullis.oauth.ClientIdentities;
+import dev.portcullis.oauth.Discovery;
+import dev.portcullis.oauth.OAuthHttp;
+import dev.portcullis.oauth.RegisteredClients;
+import dev.portcullis.oauth.TokenClient;
+import dev.portcullis.oauth.flow.OAuthFlows;
+import dev.portcullis.oauth.flow.OAuthTokens;
+import dev.portcullis.oauth.flow.OAuthUpstreamAuthorization;
+import dev.portcullis.oauth.flow.TokenVault;
+import dev.portcullis.store.shared.SharedState;
+import java.time.Duration;
 import dev.portcullis.store.UserVariables;
 import dev.portcullis.upstream.ConnectionManager;
 import dev.portcullis.upstream.ServerResolver;
@@ -102,19 +114,33 @@ public final class Gateway implements AutoCloseable {
         new UptimeMetrics().bindTo(metrics);
         closeInReverse.add(metrics::close);
 
+        Clock clock = Clock.systemUTC();
         JsonMapper json = JsonMapper.builder().build();
         McpJsonMapper mcpJson = new JacksonMcpJsonMapper(json);
-        UserVariables variables = new UserVariables(database.jdbi(),
-                Sealers.fromSettings(config.encryption(), config.storage().dataDir()), Clock.systemUTC());
+        SecretSealer sealer = Sealers.fromSettings(config.encryption(), config.storage().dataDir());
+        UserVariables variables = new UserVariables(database.jdbi(), sealer, clock);
+
+        SharedState shared = config.redis().map(r -> SharedState.redis(r, "portcullis:")).orElseGet(() -> SharedState.memory(clock));
+        closeInReverse.add(shared);
+        OAuthHttp oauthHttp = new OAuthHttp(outbound, egress, Duration.ofSeconds(30));
+        TokenClient tokenClient = new TokenClient(oauthHttp, clock);
+        TokenVault vault = new TokenVault(database.jdbi(), sealer, clock);
+        OAuthFlows flows = new OAuthFlows(new OAuthFlows.FlowStoreParts(shared.keyValues(), shared.pubSub(), json),
+                new Discovery(oauthHttp), new ClientIdentities(oauthHttp, new RegisteredClients(database.jdbi(), sealer, clock),
+                config.server().publicUrl()), tokenClient, vault, sealer, clock);
+        OAuthTokens oauthTokens = new OAuthTokens(vault, tokenClient, shared.locks(), clock);
+        OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens);
+
         ConnectionManager connections = new ConnectionManager(config.upstream(),
-                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes()), mcpJson, Clock.systemUTC());
+                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization), mcpJson, clock);
         closeInReverse.add(connections);
         OperatorServers operatorServers = new OperatorServers(config.mcpServers());
         ToolService tools = new ToolService(operatorServers, variables,
                 new ServerResolver(System.getenv(), config.upstream().maxMessageBytes()), connections,
-                new DefaultJsonSchemaValidator(json));
+                new DefaultJsonSchemaValidator(json), authorization);
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
-                new RolePermissions(config.mcpPermissions()), operatorServers, tools, connections, variables, metrics,
+                new RolePermissions(config.mcpPermissions()), operatorServers, tools, connections, variables,
+                new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth()), metrics,
                 List.copyOf(readiness), json));
         closeInReverse.add(http);
         tools.warmUp();

@@ -33,7 +33,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * listed as ignored, so an operator can point the gateway at the file they already have.
  */
 public final class ConfigLoader {
-    private static final Set<String> OWN_SECTIONS = Set.of("server", "storage", "redis", "auth", "encryption", "upstream");
+    private static final Set<String> OWN_SECTIONS = Set.of("server", "storage", "redis", "auth", "encryption", "upstream", "oauth");
     private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
     private final Map<String, String> environment;
@@ -110,6 +110,7 @@ public final class ConfigLoader {
         AuthSettings auth = auth(top.get("auth"));
         EncryptionSettings encryption = encryption(top.get("encryption"));
         UpstreamSettings upstream = top.get("upstream").map(ConfigLoader::upstream).orElse(UpstreamSettings.DEFAULTS);
+        OAuthFlowSettings oauth = top.get("oauth").map(ConfigLoader::oauth).orElse(OAuthFlowSettings.DEFAULTS);
         Map<String, McpServerConfig> servers = new LinkedHashMap<>();
         top.get("mcpServers").ifPresent(section -> section.entries().forEach((serverName, node) ->
                 McpServerParser.parse(serverName, node).ifPresent(c -> servers.put(serverName, c))));
@@ -131,7 +132,7 @@ public final class ConfigLoader {
                 ignored.add(key);
             }
         }
-        return new PortcullisConfig(source, server, storage, redis, auth, encryption, upstream,
+        return new PortcullisConfig(source, server, storage, redis, auth, encryption, upstream, oauth,
                 java.util.Collections.unmodifiableMap(servers),
                 new EgressSettings(mcpLists, endpointLists, actionLists), permissions, List.copyOf(ignored),
                 report.problems().stream().filter(p -> !p.isError()).toList());
@@ -242,6 +243,13 @@ public final class ConfigLoader {
         AuthSettings settings = new AuthSettings(secret, jwks, n.string("issuer"), n.string("audience"), claims, skew);
         n.rejectUnknownKeys();
         return settings;
+    }
+
+    private static OAuthFlowSettings oauth(ConfigNode n) {
+        boolean unbound = n.bool("allowUnboundCallback", false);
+        Optional<URI> result = n.get("resultUrl").flatMap(node -> node.text().flatMap(text -> origin(node, text)));
+        n.rejectUnknownKeys();
+        return new OAuthFlowSettings(unbound, result);
     }
 
     private static UpstreamSettings upstream(ConfigNode n) {

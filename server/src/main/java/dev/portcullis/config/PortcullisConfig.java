@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public record PortcullisConfig(Path source, ServerSettings server, StorageSettings storage,
                                Optional<RedisSettings> redis, AuthSettings auth, EncryptionSettings encryption,
-                               UpstreamSettings upstream, Map<String, McpServerConfig> mcpServers, EgressSettings egress,
+                               UpstreamSettings upstream, OAuthFlowSettings oauth, Map<String, McpServerConfig> mcpServers, EgressSettings egress,
                                McpPermissionDefaults mcpPermissions, List<String> ignoredSections,
                                List<ConfigProblem> warnings) {
 }

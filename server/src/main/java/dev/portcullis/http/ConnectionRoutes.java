@@ -9,6 +9,7 @@ import dev.portcullis.store.UserVariables;
 import dev.portcullis.upstream.ConnectionManager;
 import dev.portcullis.upstream.ConnectionState;
 import dev.portcullis.upstream.MissingUserVariablesException;
+import dev.portcullis.upstream.OAuthRequiredException;
 import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.UpstreamException;
 import io.javalin.http.Context;
@@ -32,8 +33,11 @@ final class ConnectionRoutes {
     private final Permissions permissions;
     private final ObjectMapper json;
 
+    private final OAuthRoutes oauth;
+
     ConnectionRoutes(ToolService tools, ConnectionManager connections, UserVariables variables, Permissions permissions,
-                     ObjectMapper json) {
+                     ObjectMapper json, OAuthRoutes oauth) {
+        this.oauth = oauth;
         this.tools = tools;
         this.connections = connections;
         this.variables = variables;
@@ -60,6 +64,15 @@ final class ConnectionRoutes {
             body.put("message", e.getMessage());
             body.put("failureReason", "missing_custom_user_vars");
             body.put("missingUserVars", e.missing());
+        } catch (OAuthRequiredException e) {
+            body.put("success", false);
+            body.put("oauthRequired", true);
+            body.put("oauthUrl", e.authorizationUrl().toString());
+            body.put("flowId", e.flowId());
+            body.put("message", "MCP server '" + name + "' requires OAuth authentication");
+            body.put("failureReason", "oauth_required");
+            body.put("oauthTimeout", e.timeLeft().toMillis());
+            oauth.bindBrowser(ctx, caller, name);
         } catch (UpstreamException.AuthorizationRequired e) {
             body.put("success", false);
             body.put("oauthRequired", true);
@@ -71,7 +84,7 @@ final class ConnectionRoutes {
             body.put("failureReason", e instanceof UpstreamException.Unreachable || e instanceof UpstreamException.Timeout
                     ? "unreachable" : "initialization_failed");
         }
-        body.put("oauthTimeout", OAUTH_TIMEOUT_MS);
+        body.putIfAbsent("oauthTimeout", OAUTH_TIMEOUT_MS);
         body.put("requiresOAuth", config.requiresOAuth().orElse(false));
         ctx.json(body);
     }

@@ -9,6 +9,11 @@ import dev.portcullis.registry.OperatorServers;
 import dev.portcullis.store.UserVariables;
 import dev.portcullis.upstream.ConnectionManager;
 import dev.portcullis.upstream.MissingUserVariablesException;
+import dev.portcullis.upstream.OAuthRequiredException;
+import dev.portcullis.config.OAuthFlowSettings;
+import dev.portcullis.oauth.flow.OAuthFlows;
+import dev.portcullis.oauth.flow.OAuthTokens;
+import dev.portcullis.oauth.flow.TokenVault;
 import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.UpstreamException;
 import io.javalin.Javalin;
@@ -38,12 +43,16 @@ public final class HttpServer implements AutoCloseable {
     /** Everything the routes need, wired by the composition root. */
     public record Dependencies(ServerSettings settings, TokenVerifier tokens, RolePermissions roles,
                                OperatorServers operatorServers, ToolService tools, ConnectionManager connections,
-                               UserVariables variables, PrometheusMeterRegistry metrics,
+                               UserVariables variables, OAuthServices oauth, PrometheusMeterRegistry metrics,
                                List<ReadinessCheck> readiness, ObjectMapper json) {
     }
 
     /** A route the server answers: an HTTP method and a path template such as {@code /api/mcp/{server}/...}. */
     public record Route(String method, String path) {
+    }
+
+    /** The OAuth parts the routes use. */
+    public record OAuthServices(OAuthFlows flows, OAuthTokens tokens, TokenVault vault, OAuthFlowSettings settings) {
     }
 
     private final Javalin app;
@@ -59,7 +68,10 @@ public final class HttpServer implements AutoCloseable {
         Permissions permissions = new Permissions(d.roles());
         McpServerRoutes servers = new McpServerRoutes(d.operatorServers(), permissions);
         ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json());
-        ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions, d.json());
+        OAuthRoutes oauthRoutes = new OAuthRoutes(new OAuthRoutes.Services(d.oauth().flows(), d.oauth().tokens(),
+                d.oauth().vault(), d.oauth().settings()), d.tools(), permissions, d.settings());
+        ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
+                d.json(), oauthRoutes);
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {
@@ -94,11 +106,24 @@ public final class HttpServer implements AutoCloseable {
             config.routes.put("/api/mcp/{server}/auth-values", connectionRoutes::setAuthValues);
             config.routes.delete("/api/mcp/{server}/auth-values", connectionRoutes::clearAuthValues);
             config.routes.post("/api/user/plugins", connectionRoutes::userPlugins);
+            config.routes.get("/api/mcp/{server}/oauth/initiate", oauthRoutes::initiate);
+            config.routes.get("/api/mcp/{server}/oauth/callback", oauthRoutes::callback);
+            config.routes.post("/api/mcp/{server}/oauth/bind", oauthRoutes::bind);
+            config.routes.delete("/api/mcp/{server}/oauth", oauthRoutes::disconnect);
+            config.routes.get("/api/mcp/oauth/status/{flowId}", oauthRoutes::status);
+            config.routes.post("/api/mcp/oauth/cancel/{server}", oauthRoutes::cancel);
+            config.routes.get("/api/mcp/oauth/tokens/{flowId}", oauthRoutes::tokens);
+            config.routes.get(d.settings().basePath() + "/oauth/success", oauthRoutes::successPage);
+            config.routes.get(d.settings().basePath() + "/oauth/error", oauthRoutes::errorPage);
 
             config.routes.exception(GatewayException.class, (e, ctx) -> ErrorBody.send(ctx, e));
             config.routes.exception(UpstreamException.class, (e, ctx) -> ErrorBody.send(ctx, UpstreamErrors.toGateway(e)));
             config.routes.exception(MissingUserVariablesException.class, (e, ctx) ->
                     ErrorBody.send(ctx, UpstreamErrors.toGateway(e)));
+            config.routes.exception(OAuthRequiredException.class, (e, ctx) -> {
+                oauthRoutes.bindBrowser(ctx, Authentication.caller(ctx), e.serverName());
+                ErrorBody.send(ctx, UpstreamErrors.toGateway(e));
+            });
             config.routes.exception(JacksonException.class, (e, ctx) ->
                     ErrorBody.send(ctx, ErrorCode.INVALID_JSON, "The request body is not valid JSON"));
             config.routes.exception(Exception.class, (e, ctx) -> {

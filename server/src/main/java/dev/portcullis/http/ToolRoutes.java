@@ -5,6 +5,7 @@ import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.identity.McpPermission;
+import dev.portcullis.upstream.OAuthRequiredException;
 import dev.portcullis.upstream.ProgressListener;
 import dev.portcullis.upstream.ToolList;
 import dev.portcullis.upstream.ToolService;
@@ -14,6 +15,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,7 @@ final class ToolRoutes {
     /** LibreChat's tool key: {@code <tool>_mcp_<server>}. */
     static final String DELIMITER = "_mcp_";
     private static final long LISTING_BUDGET_SECONDS = 60;
+    private static final Duration MAX_WAIT_FOR_AUTH = dev.portcullis.oauth.flow.OAuthFlows.PENDING_STALE;
 
     private final ToolService tools;
     private final UserVariables variables;
@@ -115,19 +118,21 @@ final class ToolRoutes {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         String server = ctx.pathParam("server");
         String tool = ctx.pathParam("tool");
-        Map<String, Object> arguments = arguments(ctx);
+        Map<String, Object> request = request(ctx);
+        Map<String, Object> arguments = arguments(request);
+        Duration wait = waitForAuth(request);
         boolean stream = Optional.ofNullable(ctx.header("Accept")).orElse("").contains("text/event-stream");
         if (!stream) {
-            McpSchema.CallToolResult result = invoke(caller, server, tool, arguments, Optional.empty());
+            McpSchema.CallToolResult result = invoke(caller, server, tool, arguments, Optional.empty(), wait);
             ctx.json(resultBody(result));
             return;
         }
-        streamCall(ctx, caller, server, tool, arguments);
+        streamCall(ctx, caller, server, tool, arguments, wait);
     }
 
     /** Progress as SSE events while the call runs, then one {@code result} (or {@code error}) event. */
-    private void streamCall(Context ctx, Caller caller, String server, String tool, Map<String, Object> arguments)
-            throws IOException {
+    private void streamCall(Context ctx, Caller caller, String server, String tool, Map<String, Object> arguments,
+                            Duration wait) throws IOException {
         ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache");
         OutputStream out = ctx.res().getOutputStream();
         ProgressListener listener = (progress, total, message) -> {
@@ -142,8 +147,15 @@ final class ToolRoutes {
             writeEvent(out, "progress", event);
         };
         try {
-            McpSchema.CallToolResult result = invoke(caller, server, tool, arguments, Optional.of(listener));
+            McpSchema.CallToolResult result = invoke(caller, server, tool, arguments, Optional.of(listener), wait);
             writeEvent(out, "result", resultBody(result));
+        } catch (OAuthRequiredException e) {
+            Map<String, Object> body = new LinkedHashMap<>(UpstreamErrors.oauthFields(e));
+            body.put("error", ErrorCode.OAUTH_REQUIRED.name());
+            body.put("message", e.getMessage());
+            body.put("status", ErrorCode.OAUTH_REQUIRED.status());
+            body.put("requestId", RequestIds.of(ctx));
+            writeEvent(out, "error", body);
         } catch (GatewayException e) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", e.code().name());
@@ -167,17 +179,35 @@ final class ToolRoutes {
     }
 
     private McpSchema.CallToolResult invoke(Caller caller, String server, String tool, Map<String, Object> arguments,
-                                            Optional<ProgressListener> progress) {
+                                            Optional<ProgressListener> progress, Duration waitForAuth) {
         try {
-            return tools.call(caller, server, tool, arguments, progress);
+            return tools.callWaitingForAuthorization(caller, server, tool, arguments, progress, waitForAuth);
+        } catch (OAuthRequiredException e) {
+            throw e; // answered with the browser binding by the exception handler
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(ErrorCode.SERVICE_UNAVAILABLE, "The gateway is shutting down");
         } catch (RuntimeException e) {
             throw UpstreamErrors.toGateway(e);
         }
     }
 
+    /** {@code waitForAuthMs} in the body: how long a call may wait for the caller to finish authorizing. */
+    private static Duration waitForAuth(Map<String, Object> request) {
+        Object value = request.get("waitForAuthMs");
+        if (value == null) {
+            return Duration.ZERO;
+        }
+        if (!(value instanceof Number n) || n.longValue() < 0 || n.longValue() > MAX_WAIT_FOR_AUTH.toMillis()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "'waitForAuthMs' must be a number of milliseconds from 0 to "
+                    + MAX_WAIT_FOR_AUTH.toMillis());
+        }
+        return Duration.ofMillis(n.longValue());
+    }
+
     /** One parse straight into maps and lists: the hot path avoids a tree and a second conversion. */
     @SuppressWarnings("unchecked")
-    private Map<String, Object> arguments(Context ctx) {
+    private Map<String, Object> request(Context ctx) {
         String body = ctx.body();
         if (body.isBlank()) {
             return Map.of();
@@ -186,6 +216,11 @@ final class ToolRoutes {
         if (!(parsed instanceof Map<?, ?> request)) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "Send a JSON object: {\"arguments\": {...}}");
         }
+        return (Map<String, Object>) request;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> arguments(Map<String, Object> request) {
         Object args = request.get("arguments");
         if (args == null) {
             return Map.of();

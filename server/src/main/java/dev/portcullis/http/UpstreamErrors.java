@@ -3,6 +3,7 @@ package dev.portcullis.http;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.upstream.MissingUserVariablesException;
+import dev.portcullis.upstream.OAuthRequiredException;
 import dev.portcullis.upstream.UpstreamException;
 import java.util.Map;
 
@@ -31,12 +32,23 @@ final class UpstreamErrors {
                 Map.of("serverName", e.serverName(), "missingUserVars", e.missing()), null);
     }
 
+    /** LibreChat's {@code oauthRequired} answer: the URL to open, the flow to watch, the time left. */
+    static GatewayException toGateway(OAuthRequiredException e) {
+        return new GatewayException(ErrorCode.OAUTH_REQUIRED, e.getMessage(), oauthFields(e), null);
+    }
+
+    static Map<String, Object> oauthFields(OAuthRequiredException e) {
+        return Map.of("oauthRequired", true, "oauthUrl", e.authorizationUrl().toString(), "flowId", e.flowId(),
+                "oauthTimeout", e.timeLeft().toMillis(), "serverName", e.serverName());
+    }
+
     /** Any failure of the tool flow as the API reports it. */
     static GatewayException toGateway(RuntimeException e) {
         return switch (e) {
             case GatewayException g -> g;
             case UpstreamException u -> toGateway(u);
             case MissingUserVariablesException m -> toGateway(m);
+            case OAuthRequiredException o -> toGateway(o);
             default -> throw e;
         };
     }

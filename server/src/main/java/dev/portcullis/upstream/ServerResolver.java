@@ -48,7 +48,7 @@ public final class ServerResolver {
 
     /** Whether connections to this server are per user: OAuth, per-user variables or user placeholders. */
     public static boolean isUserScoped(McpServerConfig c) {
-        if (c.requiresOAuth().orElse(false) || !c.customUserVars().isEmpty()) {
+        if (c.requiresOAuth().orElse(c.oauth().isPresent()) || !c.customUserVars().isEmpty()) {
             return true;
         }
         List<String> texts = new ArrayList<>();
@@ -61,7 +61,12 @@ public final class ServerResolver {
     }
 
     public ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> userValues) {
-        ConnectionScope scope = isUserScoped(c)
+        return resolve(c, caller, userValues, isUserScoped(c));
+    }
+
+    /** @param userScoped also true for a server found to require OAuth without being configured so */
+    public ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> userValues, boolean userScoped) {
+        ConnectionScope scope = userScoped
                 ? new ConnectionScope.User(caller.tenantId().orElse(""), caller.userId()) : ConnectionScope.APP;
         List<String> missing = c.customUserVars().keySet().stream()
                 .filter(name -> userValues.getOrDefault(name, "").isEmpty()).toList();

@@ -25,9 +25,13 @@ public final class ToolService {
     private final ConnectionManager connections;
     private final JsonSchemaValidator schemas;
     private final Map<String, ResolvedServer> appResolutions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Servers not configured for OAuth that answered 401: from then on, connections to them are per user. */
+    private final java.util.Set<String> foundToNeedOAuth = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final UpstreamAuthorization authorization;
 
     public ToolService(OperatorServers servers, UserVariables variables, ServerResolver resolver,
-                       ConnectionManager connections, JsonSchemaValidator schemas) {
+                       ConnectionManager connections, JsonSchemaValidator schemas, UpstreamAuthorization authorization) {
+        this.authorization = authorization;
         this.servers = servers;
         this.variables = variables;
         this.resolver = resolver;
@@ -48,30 +52,81 @@ public final class ToolService {
         return new UserVariables.Owner(caller.tenantId().orElse(""), caller.userId(), serverName);
     }
 
+    public boolean isUserScoped(McpServerConfig config) {
+        return ServerResolver.isUserScoped(config) || foundToNeedOAuth.contains(config.name());
+    }
+
     public ResolvedServer resolve(Caller caller, McpServerConfig config) {
-        if (!ServerResolver.isUserScoped(config)) {
+        if (!isUserScoped(config)) {
             // Nothing in an app-scoped resolution depends on the caller; resolve once per server.
             return appResolutions.computeIfAbsent(config.name(), n -> resolver.resolve(config, caller, Map.of()));
         }
         Map<String, String> values = config.customUserVars().isEmpty() ? Map.of()
                 : variables.values(owner(caller, config.name()));
-        return resolver.resolve(config, caller, values);
+        return resolver.resolve(config, caller, values, true);
     }
 
     public ConnectionKey key(Caller caller, McpServerConfig config) {
-        return ServerResolver.isUserScoped(config)
+        return isUserScoped(config)
                 ? new ConnectionKey(new ConnectionScope.User(caller.tenantId().orElse(""), caller.userId()), config.name())
                 : new ConnectionKey(ConnectionScope.APP, config.name());
     }
 
     public ToolList tools(Caller caller, String serverName) {
-        ResolvedServer server = resolve(caller, server(serverName));
-        return withSession(server, UpstreamSession::tools);
+        McpServerConfig config = server(serverName);
+        return authorized(caller, config, () -> withSession(resolve(caller, config), UpstreamSession::tools));
+    }
+
+    /**
+     * Runs work that needs the server; when the server refuses for want of authorization, starts
+     * (or finds) the caller's OAuth attempt and reports it. A server not configured for OAuth that
+     * refuses is remembered as needing it, so its connections become per user.
+     */
+    private <T> T authorized(Caller caller, McpServerConfig config, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (UpstreamException.AuthorizationRequired e) {
+            if (!isUserScoped(config) && config.url().isPresent() && config.requiresOAuth().orElse(true)) {
+                foundToNeedOAuth.add(config.name());
+                appResolutions.remove(config.name());
+                connections.disconnect(new ConnectionKey(ConnectionScope.APP, config.name()));
+            }
+            if (!isUserScoped(config)) {
+                throw e;
+            }
+            throw authorization.authorizationRequired(caller, config, e.wwwAuthenticate());
+        }
+    }
+
+    /**
+     * Like {@link #call}, but when the caller must first authorize, waits up to {@code wait} for
+     * the authorization to complete (in another tab, say) and then makes the call.
+     */
+    public McpSchema.CallToolResult callWaitingForAuthorization(Caller caller, String serverName, String toolName,
+                                                                Map<String, Object> arguments,
+                                                                Optional<ProgressListener> progress,
+                                                                java.time.Duration wait) throws InterruptedException {
+        try {
+            return call(caller, serverName, toolName, arguments, progress);
+        } catch (OAuthRequiredException required) {
+            if (wait.isZero() || !authorization.awaitAuthorization(caller, server(serverName), wait)) {
+                throw required;
+            }
+            connections.disconnect(key(caller, server(serverName)));
+            return call(caller, serverName, toolName, arguments, progress);
+        }
     }
 
     public McpSchema.CallToolResult call(Caller caller, String serverName, String toolName, Map<String, Object> arguments,
                                          Optional<ProgressListener> progress) {
-        ResolvedServer server = resolve(caller, server(serverName));
+        McpServerConfig config = server(serverName);
+        return authorized(caller, config, () -> callResolved(caller, config, toolName, arguments, progress));
+    }
+
+    private McpSchema.CallToolResult callResolved(Caller caller, McpServerConfig config, String toolName,
+                                                  Map<String, Object> arguments, Optional<ProgressListener> progress) {
+        String serverName = config.name();
+        ResolvedServer server = resolve(caller, config);
         McpSchema.Tool tool = withSession(server, UpstreamSession::tools).find(toolName).orElseThrow(() ->
                 new GatewayException(ErrorCode.NOT_FOUND, "MCP server '" + serverName + "' has no tool '" + toolName + "'"));
         if (tool.inputSchema() != null && !tool.inputSchema().isEmpty()) {
@@ -92,15 +147,32 @@ public final class ToolService {
     public void warmUp() {
         Caller system = new Caller("system", Caller.ADMIN, Optional.empty(), Optional.empty(), java.util.List.of());
         servers.all().values().stream()
-                .filter(c -> c.startup() && !ServerResolver.isUserScoped(c))
+                .filter(c -> c.startup() && !isUserScoped(c))
                 .forEach(c -> Thread.ofVirtual().name("mcp-startup-" + c.name()).start(() -> {
                     try {
-                        withSession(resolver.resolve(c, system, Map.of()), UpstreamSession::tools);
+                        withSession(resolve(system, c), UpstreamSession::tools);
+                    } catch (UpstreamException.AuthorizationRequired e) {
+                        foundToNeedOAuth.add(c.name()); // found at start, like LibreChat's inspection
+                        appResolutions.remove(c.name());
+                        connections.disconnect(new ConnectionKey(ConnectionScope.APP, c.name()));
                     } catch (RuntimeException e) {
                         org.slf4j.LoggerFactory.getLogger(ToolService.class)
                                 .warn("startup connection to '{}' failed: {}", c.name(), e.getMessage());
                     }
                 }));
+    }
+
+    /** The caller's pending authorization at the server, started if there is none. */
+    public OAuthRequiredException startAuthorization(Caller caller, McpServerConfig config) {
+        if (config.url().isEmpty()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "'" + config.name() + "' is not a remote server; it has no OAuth");
+        }
+        return authorization.authorizationRequired(caller, config, Optional.empty());
+    }
+
+    /** A user just authorized: their next use connects afresh, with the new token and no open breaker. */
+    public void authorizationCompleted(String tenantId, String userId, String serverName) {
+        connections.disconnect(new ConnectionKey(new ConnectionScope.User(tenantId, userId), serverName));
     }
 
     /** Closes the caller's session to the server; the next use connects afresh. */

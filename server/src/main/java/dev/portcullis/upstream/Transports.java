@@ -3,7 +3,6 @@ package dev.portcullis.upstream;
 import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.upstream.stdio.StdioProcessTransport;
 import dev.portcullis.upstream.transport.HttpTransportSettings;
-import dev.portcullis.upstream.transport.RequestAuthorizer;
 import dev.portcullis.upstream.transport.SseClientTransport;
 import dev.portcullis.upstream.transport.StreamableHttpClientTransport;
 import dev.portcullis.upstream.transport.TransportProbe;
@@ -24,12 +23,14 @@ public final class Transports implements TransportFactory {
     private final HttpClient client;
     private final McpJsonMapper json;
     private final int maxMessageBytes;
+    private final UpstreamAuthorization authorization;
     private final Map<String, TransportProbe.Kind> probed = new ConcurrentHashMap<>();
 
-    public Transports(HttpClient client, McpJsonMapper json, int maxMessageBytes) {
+    public Transports(HttpClient client, McpJsonMapper json, int maxMessageBytes, UpstreamAuthorization authorization) {
         this.client = client;
         this.json = json;
         this.maxMessageBytes = maxMessageBytes;
+        this.authorization = authorization;
     }
 
     @Override
@@ -42,7 +43,7 @@ public final class Transports implements TransportFactory {
 
     private McpClientTransport remote(ResolvedServer server, ResolvedServer.Remote remote) {
         HttpTransportSettings settings = new HttpTransportSettings(remote.url(), remote.headers(), server.requestTimeout(),
-                server.config().sseReadTimeout(), maxMessageBytes, RequestAuthorizer.NONE);
+                server.config().sseReadTimeout(), maxMessageBytes, authorization.authorizer(server));
         McpServerConfig.Transport type = remote.transport().orElseGet(() -> probe(server, settings));
         return switch (type) {
             case STREAMABLE_HTTP -> new StreamableHttpClientTransport(client, json, settings);

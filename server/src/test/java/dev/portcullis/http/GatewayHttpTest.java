@@ -139,8 +139,9 @@ class GatewayHttpTest {
 
     @Test
     void the_oauth_callback_is_reachable_without_a_token() {
-        ContentResponse r = http.get("/api/mcp/remote/oauth/callback?code=c&state=s");
-        assertThat(r.getStatus()).isNotEqualTo(401);
+        ContentResponse r = Http.send(http.request("/api/mcp/remote/oauth/callback?code=c&state=s").followRedirects(false));
+        assertThat(r.getStatus()).isEqualTo(302);
+        assertThat(r.getHeaders().get("Location")).endsWith("/oauth/error?error=invalid_state");
     }
 
     @Test

@@ -12,6 +12,7 @@ public final class Http implements AutoCloseable {
 
     public Http(int port) {
         this.base = "http://127.0.0.1:" + port;
+        client.setHttpCookieStore(new org.eclipse.jetty.http.HttpCookieStore.Empty()); // tests send cookies explicitly
         try {
             client.start();
         } catch (Exception e) {

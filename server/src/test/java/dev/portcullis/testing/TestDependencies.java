@@ -42,7 +42,24 @@ public final class TestDependencies {
                 TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
                 new RolePermissions(McpPermissionDefaults.LIBRECHAT), servers,
                 new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
-                        new DefaultJsonSchemaValidator(json)),
-                connections, variables, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), readiness, json);
+                        new DefaultJsonSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE),
+                connections, variables, oauth(config, database, json), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                readiness, json);
+    }
+
+    private static HttpServer.OAuthServices oauth(PortcullisConfig config, Database database, JsonMapper json) {
+        var sealer = Sealers.fromSettings(config.encryption(), config.storage().dataDir());
+        var shared = dev.portcullis.store.shared.SharedState.memory(Clock.systemUTC());
+        var policy = config.egress().policy(dev.portcullis.egress.HostResolver.system());
+        var http = new dev.portcullis.oauth.OAuthHttp(dev.portcullis.egress.jetty.GuardedHttpClients.create(policy), policy,
+                java.time.Duration.ofSeconds(5));
+        var tokens = new dev.portcullis.oauth.TokenClient(http, Clock.systemUTC());
+        var vault = new dev.portcullis.oauth.flow.TokenVault(database.jdbi(), sealer, Clock.systemUTC());
+        var flows = new dev.portcullis.oauth.flow.OAuthFlows(new dev.portcullis.oauth.flow.OAuthFlows.FlowStoreParts(
+                shared.keyValues(), shared.pubSub(), json), new dev.portcullis.oauth.Discovery(http),
+                new dev.portcullis.oauth.ClientIdentities(http, new dev.portcullis.oauth.RegisteredClients(database.jdbi(), sealer,
+                        Clock.systemUTC()), config.server().publicUrl()), tokens, vault, sealer, Clock.systemUTC());
+        return new HttpServer.OAuthServices(flows, new dev.portcullis.oauth.flow.OAuthTokens(vault, tokens, shared.locks(),
+                Clock.systemUTC()), vault, config.oauth());
     }
 }

@@ -1,0 +1,202 @@
+package dev.portcullis.http;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.config.OAuthFlowSettings;
+import dev.portcullis.config.ServerSettings;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.identity.McpPermission;
+import dev.portcullis.oauth.flow.FlowRecord;
+import dev.portcullis.oauth.flow.FlowStatus;
+import dev.portcullis.oauth.flow.GrantOwner;
+import dev.portcullis.oauth.flow.OAuthFlows;
+import dev.portcullis.oauth.flow.OAuthTokens;
+import dev.portcullis.oauth.flow.OAuthUpstreamAuthorization;
+import dev.portcullis.oauth.flow.TokenVault;
+import dev.portcullis.upstream.OAuthRequiredException;
+import dev.portcullis.upstream.ToolService;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * LibreChat's OAuth routes: start, bind, the provider's callback, status, cancel, token metadata,
+ * and disconnect, plus the two small result pages.
+ */
+final class OAuthRoutes {
+    /** The binding cookie lives as long as an attempt may stay pending. */
+    private static final Duration BINDING_LIFETIME = OAuthFlows.PENDING_STALE;
+
+    /** What the OAuth routes work with. */
+    record Services(OAuthFlows flows, OAuthTokens tokens, TokenVault vault, OAuthFlowSettings settings) {
+    }
+
+    private final Services oauth;
+    private final ToolService tools;
+    private final Permissions permissions;
+    private final ServerSettings server;
+
+    OAuthRoutes(Services oauth, ToolService tools, Permissions permissions, ServerSettings server) {
+        this.oauth = oauth;
+        this.tools = tools;
+        this.permissions = permissions;
+        this.server = server;
+    }
+
+    private static GrantOwner owner(Caller caller, String serverName) {
+        return OAuthUpstreamAuthorization.owner(caller, serverName);
+    }
+
+    /** {@code GET /api/mcp/{server}/oauth/initiate}: binds this browser to the attempt and sends it to the provider. */
+    void initiate(Context ctx) {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        String expectedFlow = owner(caller, config.name()).flowId();
+        String flowId = ctx.queryParam("flowId");
+        if (flowId != null && !flowId.equals(expectedFlow)) {
+            throw new GatewayException(ErrorCode.FORBIDDEN, "Flow mismatch: that flow is not yours for this server");
+        }
+        OAuthRequiredException started = tools.startAuthorization(caller, config);
+        bindBrowser(ctx, caller, config.name());
+        ctx.redirect(started.authorizationUrl().toString(), HttpStatus.FOUND);
+    }
+
+    /** {@code POST /api/mcp/{server}/oauth/bind}: called before opening an authorization URL received elsewhere. */
+    void bind(Context ctx) {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        boolean bound = bindBrowser(ctx, caller, config.name());
+        ctx.json(Map.of("success", true, "bound", bound));
+    }
+
+    /** Sets the per-attempt binding cookie; false when the user has no pending attempt at the server. */
+    boolean bindBrowser(Context ctx, Caller caller, String serverName) {
+        Optional<String> value = oauth.flows().bind(owner(caller, serverName));
+        value.ifPresent(v -> {
+            Cookie cookie = new Cookie(cookieName(serverName), v, cookiePath(serverName), (int) BINDING_LIFETIME.toSeconds(),
+                    "https".equals(server.publicUrl().getScheme()), true, null, SameSite.LAX);
+            ctx.cookie(cookie);
+        });
+        return value.isPresent();
+    }
+
+    /**
+     * {@code GET /api/mcp/{server}/oauth/callback}: no token travels with a provider's redirect, so
+     * the attempt is found by its state and must match this browser's binding cookie.
+     */
+    void callback(Context ctx) {
+        String serverName = ctx.pathParam("server");
+        Map<String, String> params = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                params.put(k, v.getFirst());
+            }
+        });
+        Optional<String> binding = Optional.ofNullable(ctx.cookie(cookieName(serverName)));
+        OAuthFlows.Outcome outcome = oauth.flows().complete(serverName, params, binding, oauth.settings().allowUnboundCallback());
+        ctx.removeCookie(cookieName(serverName), cookiePath(serverName));
+        switch (outcome) {
+            case OAuthFlows.Outcome.Completed c -> {
+                tools.authorizationCompleted(c.owner().tenantId(), c.owner().userId(), serverName);
+                ctx.redirect(result("success", "serverName", serverName), HttpStatus.FOUND);
+            }
+            case OAuthFlows.Outcome.AlreadyCompleted a -> ctx.redirect(result("success", "serverName", serverName), HttpStatus.FOUND);
+            case OAuthFlows.Outcome.Failed f -> ctx.redirect(result("error", "error", f.error()), HttpStatus.FOUND);
+        }
+    }
+
+    private String result(String page, String param, String value) {
+        String base = oauth.settings().resultUrl().map(URI::toString)
+                .orElse(server.publicUrl().toString() + server.basePath());
+        return base + "/oauth/" + page + "?" + param + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    void status(Context ctx) {
+        Caller caller = Authentication.caller(ctx);
+        FlowRecord r = oauth.flows().view(owner(caller, ""), ctx.pathParam("flowId"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", r.status().name());
+        body.put("completed", r.status() == FlowStatus.COMPLETED);
+        body.put("failed", r.status() == FlowStatus.FAILED);
+        body.put("error", r.status() == FlowStatus.FAILED ? r.error() : null);
+        ctx.json(body);
+    }
+
+    void cancel(Context ctx) {
+        Caller caller = Authentication.caller(ctx);
+        String serverName = ctx.pathParam("server");
+        boolean cancelled = oauth.flows().cancel(owner(caller, serverName));
+        ctx.json(Map.of("success", true, "message", cancelled
+                ? "OAuth flow for " + serverName + " cancelled successfully" : "No active OAuth flow to cancel"));
+    }
+
+    /**
+     * {@code GET /api/mcp/oauth/tokens/{flowId}}: token metadata only. LibreChat returns the raw
+     * tokens here; Portcullis never lets a token leave the vault through its API.
+     */
+    void tokens(Context ctx) {
+        Caller caller = Authentication.caller(ctx);
+        FlowRecord r = oauth.flows().view(owner(caller, ""), ctx.pathParam("flowId"));
+        if (r.status() != FlowStatus.COMPLETED) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "Flow not completed");
+        }
+        var grant = oauth.vault().find(r.owner()).orElseThrow(() ->
+                new GatewayException(ErrorCode.NOT_FOUND, "No tokens are stored for this flow any more"));
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("token_type", grant.tokens().tokenType());
+        meta.put("scope", String.join(" ", grant.tokens().scopes()));
+        meta.put("expires_at", grant.tokens().expiresAt().map(Object::toString).orElse(null));
+        meta.put("has_refresh_token", grant.tokens().refreshToken().isPresent());
+        meta.put("obtained_at", grant.updatedAt().toString());
+        ctx.json(Map.of("tokens", meta));
+    }
+
+    /** {@code DELETE /api/mcp/{server}/oauth}: revoke at the server when it offers revocation, then forget. */
+    void disconnect(Context ctx) {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        boolean had = oauth.tokens().disconnect(owner(caller, config.name()), config);
+        tools.disconnect(caller, config.name());
+        ctx.json(Map.of("success", true, "serverName", config.name(), "disconnected", had));
+    }
+
+    void successPage(Context ctx) {
+        page(ctx, "Authorized", "You can close this window and return to the chat.",
+                Optional.ofNullable(ctx.queryParam("serverName")).map(s -> "Portcullis is now authorized at " + s + "."));
+    }
+
+    void errorPage(Context ctx) {
+        page(ctx, "Authorization failed", "Close this window and try again from the chat.",
+                Optional.ofNullable(ctx.queryParam("error")).map(e -> "Reason: " + e));
+    }
+
+    private static void page(Context ctx, String title, String hint, Optional<String> detail) {
+        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+                .header("X-Content-Type-Options", "nosniff")
+                .html("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>"
+                        + "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}</style>"
+                        + "</head><body><h1>" + escape(title) + "</h1>"
+                        + detail.map(d -> "<p>" + escape(d) + "</p>").orElse("") + "<p>" + escape(hint) + "</p></body></html>");
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+
+    private static String cookieName(String serverName) {
+        return "portcullis_oauth_" + serverName;
+    }
+
+    private String cookiePath(String serverName) {
+        return server.publicUrl().getPath() + "/api/mcp/" + serverName + "/oauth";
+    }
+}

@@ -1,0 +1,327 @@
+package dev.portcullis.oauth.flow;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.config.Secret;
+import dev.portcullis.crypto.SecretSealer;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.oauth.AuthorizationCallback;
+import dev.portcullis.oauth.AuthorizationRequest;
+import dev.portcullis.oauth.AuthorizationRequests;
+import dev.portcullis.oauth.AuthorizationServerMetadata;
+import dev.portcullis.oauth.BearerChallenge;
+import dev.portcullis.oauth.ClientAuthMethod;
+import dev.portcullis.oauth.ClientIdentities;
+import dev.portcullis.oauth.Discovery;
+import dev.portcullis.oauth.OAuthClient;
+import dev.portcullis.oauth.OAuthException;
+import dev.portcullis.oauth.PinnedServer;
+import dev.portcullis.oauth.ResourceUri;
+import dev.portcullis.oauth.Scopes;
+import dev.portcullis.oauth.TokenClient;
+import dev.portcullis.oauth.TokenEndpoint;
+import dev.portcullis.oauth.TokenSet;
+import dev.portcullis.oauth.WwwAuthenticate;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Authorizing one user at one server: starting an attempt (discovery, client identity, PKCE,
+ * state), binding it to the user's browser, completing it at the callback (state, binding,
+ * {@code iss}, code exchange, tokens into the vault), and telling waiters. One flow per (tenant,
+ * user, server); every attempt has a fresh state; PENDING goes stale after ten minutes.
+ */
+public final class OAuthFlows {
+    public static final Duration PENDING_STALE = Duration.ofMinutes(10);
+    /** Marks a pending attempt whose code one callback is redeeming right now. */
+    private static final String EXCHANGING = "exchanging";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final FlowStore store;
+    private final Discovery discovery;
+    private final ClientIdentities identities;
+    private final TokenClient tokens;
+    private final TokenVault vault;
+    private final SecretSealer sealer;
+    private final Clock clock;
+
+    public OAuthFlows(FlowStoreParts parts, Discovery discovery, ClientIdentities identities, TokenClient tokens,
+                      TokenVault vault, SecretSealer sealer, Clock clock) {
+        this.store = new FlowStore(parts.kv(), parts.pubSub(), parts.json());
+        this.discovery = discovery;
+        this.identities = identities;
+        this.tokens = tokens;
+        this.vault = vault;
+        this.sealer = sealer;
+        this.clock = clock;
+    }
+
+    /** The shared-state parts the flow store is built from. */
+    public record FlowStoreParts(dev.portcullis.store.shared.KeyValueStore kv, dev.portcullis.store.shared.PubSub pubSub,
+                                 tools.jackson.databind.ObjectMapper json) {
+    }
+
+    /** An attempt the user must complete in a browser. */
+    public record Started(String flowId, URI authorizationUrl, Duration timeLeft) {
+    }
+
+    /**
+     * The current attempt for this user and server, or a new one. A pending attempt younger than the
+     * stale limit is reused (its URL is still good); anything else starts afresh.
+     *
+     * @param wwwAuthenticate the 401's challenge, which may name the metadata and the scope
+     */
+    public Started start(GrantOwner owner, McpServerConfig config, Optional<String> wwwAuthenticate) {
+        Optional<FlowStore.Stored> existing = store.get(owner.flowId());
+        if (existing.isPresent() && existing.get().record().status() == FlowStatus.PENDING && !isStale(existing.get().record())) {
+            FlowRecord r = existing.get().record();
+            return new Started(r.flowId(), URI.create(r.authorizationUrl()), timeLeft(r));
+        }
+        existing.ifPresent(s -> store.delete(s.record()));
+        String serverUrl = config.url().orElseThrow(() -> new GatewayException(ErrorCode.BAD_REQUEST,
+                "'" + config.name() + "' has no URL; only remote servers use OAuth"));
+        BearerChallenge challenge = wwwAuthenticate.flatMap(h -> WwwAuthenticate.bearer(List.of(h))).orElse(BearerChallenge.NONE);
+        Target target = target(serverUrl, config, challenge);
+        OAuthClient client = identities.resolve(new ClientIdentities.Request(owner.tenantId(), owner.serverName(),
+                config.oauth(), target.server(), config.oauthHeaders()));
+        AuthorizationRequest request = AuthorizationRequests.create(new AuthorizationRequests.Params(target.server(), client,
+                target.resource(), target.scopes(), config.oauth()));
+        TokenEndpoint endpoint = TokenEndpoint.of(target.server(), config.oauth(), config.oauthHeaders());
+        FlowRecord record = new FlowRecord(owner.flowId(), owner.tenantId(), owner.userId(), owner.serverName(),
+                FlowStatus.PENDING, clock.millis(), request.url().toString(), request.state(),
+                sealer.seal(request.codeVerifier().reveal(), owner.context("flow.verifier")),
+                request.issuer(), request.clientId(),
+                client.clientSecret().map(s -> sealer.seal(s.reveal(), owner.context("flow.client_secret"))).orElse(null),
+                client.authMethod().name(), client.source().name(), request.redirectUri(), endpoint.tokenUrl(),
+                endpoint.revocationUrl().orElse(null), request.resource().value(), request.scopes(),
+                request.issParameterRequired(), null, null);
+        store.start(record);
+        return new Started(record.flowId(), request.url(), PENDING_STALE);
+    }
+
+    private record Target(AuthorizationServerMetadata server, ResourceUri resource, List<String> scopes) {
+    }
+
+    /** Discovery, unless the operator pinned the endpoints and the server publishes nothing usable. */
+    private Target target(String serverUrl, McpServerConfig config, BearerChallenge challenge) {
+        try {
+            Discovery.Discovered d = discovery.discover(serverUrl, challenge, config.oauthHeaders());
+            AuthorizationServerMetadata server = PinnedServer.metadata(config.oauth(), Optional.of(d.server())).orElse(d.server());
+            return new Target(server, d.resource(), Scopes.initial(challenge, config.oauth(), d.resourceMetadata(), server));
+        } catch (OAuthException e) {
+            Optional<AuthorizationServerMetadata> pinned = PinnedServer.metadata(config.oauth(), Optional.empty());
+            if (pinned.isEmpty()) {
+                throw e;
+            }
+            List<String> scopes = !challenge.scopes().isEmpty() ? challenge.scopes()
+                    : config.oauth().flatMap(McpServerConfig.OAuthSettings::scope)
+                            .map(s -> List.of(s.trim().split("\\s+"))).orElse(List.of());
+            return new Target(pinned.get(), ResourceUri.canonical(serverUrl), scopes);
+        }
+    }
+
+    /**
+     * Ties the pending attempt to the browser that will complete it: a fresh random value, whose hash
+     * the flow keeps, goes into an HttpOnly cookie only that browser holds.
+     */
+    public Optional<String> bind(GrantOwner owner) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<FlowStore.Stored> current = store.get(owner.flowId());
+            if (current.isEmpty() || current.get().record().status() != FlowStatus.PENDING) {
+                return Optional.empty();
+            }
+            String value = random(32);
+            if (store.replace(current.get(), current.get().record().withBinding(sha256(value)))) {
+                return Optional.of(value);
+            }
+        }
+        throw new GatewayException(ErrorCode.SERVICE_UNAVAILABLE, "The authorization attempt changed while binding; retry");
+    }
+
+    /** What the callback found, for the redirect it answers with. */
+    public sealed interface Outcome {
+        String serverName();
+
+        record Completed(String serverName, GrantOwner owner) implements Outcome {
+        }
+
+        record AlreadyCompleted(String serverName) implements Outcome {
+        }
+
+        record Failed(String serverName, String error) implements Outcome {
+        }
+    }
+
+    /**
+     * The callback: find the attempt by state, check it belongs to this server and to this browser,
+     * check the response ({@code state}, RFC 9207 {@code iss}), redeem the code once, store the
+     * tokens. A repeated callback for a completed attempt succeeds without a second exchange.
+     *
+     * @param binding        the browser-binding cookie, if the browser sent one
+     * @param allowUnbound   LibreChat's lenient mode: accept a pending flow's callback without a cookie
+     */
+    public Outcome complete(String serverName, Map<String, String> params, Optional<String> binding, boolean allowUnbound) {
+        String state = params.get("state");
+        if (state == null || state.isEmpty()) {
+            return new Outcome.Failed(serverName, "missing_state");
+        }
+        Optional<FlowStore.Stored> found = store.byState(state);
+        if (found.isEmpty() || !found.get().record().serverName().equals(serverName)) {
+            return new Outcome.Failed(serverName, "invalid_state");
+        }
+        FlowStore.Stored stored = found.get();
+        FlowRecord record = stored.record();
+        if (record.status() == FlowStatus.COMPLETED) {
+            return new Outcome.AlreadyCompleted(serverName);
+        }
+        if (record.status() != FlowStatus.PENDING || isStale(record)) {
+            return new Outcome.Failed(serverName, "invalid_state");
+        }
+        if (EXCHANGING.equals(record.error())) {
+            return awaitOther(serverName, record);
+        }
+        if (!bindingMatches(record, binding, allowUnbound)) {
+            return new Outcome.Failed(serverName, "csrf_validation_failed");
+        }
+        if (params.containsKey("error") && !params.containsKey("code")) {
+            fail(stored, "authorization_denied");
+            return new Outcome.Failed(serverName, errorCode(params.get("error")));
+        }
+        AuthorizationRequest pending = pendingRequest(record);
+        try {
+            Secret code = AuthorizationCallback.code(pending, params);
+            // Claim the attempt before redeeming: of two concurrent callbacks only one exchanges the code.
+            FlowRecord claimed = record.withStatus(FlowStatus.PENDING, EXCHANGING);
+            if (!store.replace(stored, claimed)) {
+                return complete(serverName, params, binding, allowUnbound);
+            }
+            FlowStore.Stored claimedStored = store.get(record.flowId()).orElseThrow();
+            OAuthClient client = client(record);
+            TokenEndpoint endpoint = new TokenEndpoint(record.issuer(), record.tokenUrl(),
+                    Optional.ofNullable(record.revocationUrl()), Optional.empty(), Map.of());
+            TokenSet issued = tokens.exchange(pending, code, client, endpoint);
+            vault.save(record.owner(), new Grant(issued, client, record.tokenUrl(), Optional.ofNullable(record.revocationUrl()),
+                    new ResourceUri(record.resource()), clock.instant()));
+            store.replace(claimedStored, record.withStatus(FlowStatus.COMPLETED, null));
+            store.announceEnd(record.flowId());
+            return new Outcome.Completed(serverName, record.owner());
+        } catch (OAuthException e) {
+            store.get(record.flowId()).ifPresent(s -> fail(s, e.failure().name()));
+            return new Outcome.Failed(serverName, "callback_failed");
+        }
+    }
+
+    /** Another callback for the same attempt is redeeming the code: report what it achieves. */
+    private Outcome awaitOther(String serverName, FlowRecord record) {
+        try {
+            return await(record.owner(), Duration.ofSeconds(15))
+                    ? new Outcome.AlreadyCompleted(serverName) : new Outcome.Failed(serverName, "callback_failed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome.Failed(serverName, "callback_failed");
+        }
+    }
+
+    private static String errorCode(String providerError) {
+        return providerError != null && providerError.matches("[a-z_]{1,64}") ? providerError : "authorization_denied";
+    }
+
+    private void fail(FlowStore.Stored stored, String why) {
+        if (store.replace(stored, stored.record().withStatus(FlowStatus.FAILED, why))) {
+            store.announceEnd(stored.record().flowId());
+        }
+    }
+
+    private boolean bindingMatches(FlowRecord record, Optional<String> binding, boolean allowUnbound) {
+        if (binding.isPresent() && record.bindingHash() != null) {
+            return MessageDigest.isEqual(sha256(binding.get()).getBytes(StandardCharsets.UTF_8),
+                    record.bindingHash().getBytes(StandardCharsets.UTF_8));
+        }
+        return allowUnbound && binding.isEmpty();
+    }
+
+    private AuthorizationRequest pendingRequest(FlowRecord r) {
+        GrantOwner owner = r.owner();
+        return new AuthorizationRequest(URI.create(r.authorizationUrl()), r.state(),
+                Secret.of(sealer.open(r.sealedVerifier(), owner.context("flow.verifier"))), r.issuer(), r.clientId(),
+                r.redirectUri(), new ResourceUri(r.resource()), r.scopes(), r.issRequired());
+    }
+
+    private OAuthClient client(FlowRecord r) {
+        Optional<Secret> secret = Optional.ofNullable(r.sealedClientSecret())
+                .map(s -> Secret.of(sealer.open(s, r.owner().context("flow.client_secret"))));
+        return new OAuthClient(r.issuer(), r.clientId(), secret, ClientAuthMethod.valueOf(r.authMethod()),
+                OAuthClient.Source.valueOf(r.clientSource()), r.redirectUri());
+    }
+
+    /** The flow as its owner may see it; another user's flow is 403, an unknown one 404. */
+    public FlowRecord view(GrantOwner caller, String flowId) {
+        FlowRecord r = store.get(flowId).map(FlowStore.Stored::record).orElseThrow(() ->
+                new GatewayException(ErrorCode.NOT_FOUND, "Flow not found"));
+        if (!r.userId().equals(caller.userId()) || !r.tenantId().equals(caller.tenantId())) {
+            throw new GatewayException(ErrorCode.FORBIDDEN, "Access denied: the flow belongs to another user");
+        }
+        return isStale(r) && r.status() == FlowStatus.PENDING ? r.withStatus(FlowStatus.FAILED, "expired") : r;
+    }
+
+    /** Ends the user's pending attempt at a server; true when there was one. */
+    public boolean cancel(GrantOwner owner) {
+        Optional<FlowStore.Stored> current = store.get(owner.flowId());
+        if (current.isEmpty() || current.get().record().status() != FlowStatus.PENDING) {
+            return false;
+        }
+        fail(current.get(), "cancelled");
+        return true;
+    }
+
+    /** Waits, without polling, until the flow ends or the time is up; true when it completed. */
+    public boolean await(GrantOwner owner, Duration timeout) throws InterruptedException {
+        CountDownLatch ended = new CountDownLatch(1);
+        try (var subscription = store.onEnd(owner.flowId(), message -> ended.countDown())) {
+            if (!ended(owner)) { // it may have ended before we subscribed
+                ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        return store.get(owner.flowId()).map(s -> s.record().status() == FlowStatus.COMPLETED).orElse(false);
+    }
+
+    private boolean ended(GrantOwner owner) {
+        return store.get(owner.flowId()).map(s -> s.record().status() != FlowStatus.PENDING).orElse(true);
+    }
+
+    private boolean isStale(FlowRecord r) {
+        return Instant.ofEpochMilli(r.createdAtMillis()).plus(PENDING_STALE).isBefore(clock.instant());
+    }
+
+    private Duration timeLeft(FlowRecord r) {
+        Duration left = Duration.between(clock.instant(), Instant.ofEpochMilli(r.createdAtMillis()).plus(PENDING_STALE));
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.portcullis.oauth.flow;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.config.Secret;
+import dev.portcullis.oauth.OAuthException;
+import dev.portcullis.oauth.OAuthFailure;
+import dev.portcullis.oauth.TokenClient;
+import dev.portcullis.oauth.TokenEndpoint;
+import dev.portcullis.oauth.TokenSet;
+import dev.portcullis.store.shared.Lock;
+import dev.portcullis.store.shared.LockService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A user's current access token for a server, refreshed shortly before it expires — once per
+ * (tenant, user, server), even when fifty calls need it at the same moment on several replicas:
+ * the refresh runs under a shared lock, and whoever gets the lock second finds the fresh token
+ * already in the vault. {@code invalid_grant} deletes the grant (the user must authorize again);
+ * a transient failure keeps it.
+ */
+public final class OAuthTokens {
+    private static final Logger log = LoggerFactory.getLogger(OAuthTokens.class);
+    /** Refresh this long before expiry, so a token never expires in flight. */
+    static final long REFRESH_SKEW_SECONDS = 60;
+    private static final Duration LOCK_LEASE = Duration.ofSeconds(30);
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+
+    private final TokenVault vault;
+    private final TokenClient tokens;
+    private final LockService locks;
+    private final Clock clock;
+
+    public OAuthTokens(TokenVault vault, TokenClient tokens, LockService locks, Clock clock) {
+        this.vault = vault;
+        this.tokens = tokens;
+        this.locks = locks;
+        this.clock = clock;
+    }
+
+    public Optional<Secret> accessToken(GrantOwner owner, McpServerConfig config) {
+        Optional<Grant> grant = vault.find(owner);
+        if (grant.isEmpty() || !needsRefresh(grant.get())) {
+            return grant.map(g -> g.tokens().accessToken());
+        }
+        try (Lock lock = locks.acquire("oauth:refresh:" + owner.flowId(), LOCK_LEASE, LOCK_WAIT)) {
+            Optional<Grant> current = vault.find(owner); // another caller or replica may have refreshed meanwhile
+            if (current.isEmpty() || !needsRefresh(current.get())) {
+                return current.map(g -> g.tokens().accessToken());
+            }
+            return refresh(owner, config, current.get());
+        }
+    }
+
+    private boolean needsRefresh(Grant g) {
+        return g.expiresWithin(clock.instant(), REFRESH_SKEW_SECONDS) && g.tokens().refreshToken().isPresent();
+    }
+
+    private Optional<Secret> refresh(GrantOwner owner, McpServerConfig config, Grant grant) {
+        TokenEndpoint endpoint = new TokenEndpoint(grant.client().issuer(), grant.tokenUrl(), grant.revocationUrl(),
+                config.oauth().flatMap(McpServerConfig.OAuthSettings::audience), config.oauthHeaders());
+        try {
+            TokenSet fresh = tokens.refresh(grant.tokens().refreshToken().orElseThrow(), grant.resource(),
+                    grant.tokens().scopes(), grant.client(), endpoint);
+            TokenSet kept = fresh.refreshToken().isPresent() ? fresh : new TokenSet(fresh.accessToken(),
+                    grant.tokens().refreshToken(), fresh.expiresAt(), fresh.scopes(), fresh.tokenType());
+            vault.save(owner, new Grant(kept, grant.client(), grant.tokenUrl(), grant.revocationUrl(), grant.resource(),
+                    clock.instant()));
+            return Optional.of(kept.accessToken());
+        } catch (OAuthException e) {
+            if (e.failure() == OAuthFailure.INVALID_GRANT) {
+                log.info("the grant of {} at '{}' is no longer valid; the user must authorize again", owner.userId(),
+                        owner.serverName());
+                vault.delete(owner);
+                return Optional.empty();
+            }
+            log.warn("refreshing the token of {} at '{}' failed ({}); keeping the grant", owner.userId(),
+                    owner.serverName(), e.failure());
+            return Optional.of(grant.tokens().accessToken());
+        }
+    }
+
+    /** Revokes at the server when it offers revocation (refresh token first, then access), then deletes. */
+    public boolean disconnect(GrantOwner owner, McpServerConfig config) {
+        Optional<Grant> grant = vault.find(owner);
+        if (grant.isEmpty()) {
+            return false;
+        }
+        Grant g = grant.get();
+        if (g.revocationUrl().isPresent()) {
+            TokenEndpoint endpoint = new TokenEndpoint(g.client().issuer(), g.tokenUrl(), g.revocationUrl(), Optional.empty(),
+                    config.oauthHeaders());
+            try {
+                g.tokens().refreshToken().ifPresent(r -> tokens.revoke(r, TokenClient.TokenKind.REFRESH_TOKEN, g.client(), endpoint));
+                tokens.revoke(g.tokens().accessToken(), TokenClient.TokenKind.ACCESS_TOKEN, g.client(), endpoint);
+            } catch (OAuthException e) {
+                log.warn("revoking the tokens of {} at '{}' failed ({}); deleting them anyway", owner.userId(),
+                        owner.serverName(), e.failure());
+            }
+        }
+        return vault.delete(owner);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.portcullis.oauth.flow;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.upstream.ConnectionScope;
+import dev.portcullis.upstream.OAuthRequiredException;
+import dev.portcullis.upstream.ResolvedServer;
+import dev.portcullis.upstream.UpstreamAuthorization;
+import dev.portcullis.upstream.transport.RequestAuthorizer;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * OAuth as the upstream layer sees it: every request of a user's connection carries that user's
+ * current access token for that server (refreshed ahead of expiry), and a refusal starts the
+ * user's authorization. The gateway's own inbound token is never forwarded (token passthrough is
+ * forbidden, checklist #35).
+ */
+public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
+    private final OAuthFlows flows;
+    private final OAuthTokens tokens;
+
+    public OAuthUpstreamAuthorization(OAuthFlows flows, OAuthTokens tokens) {
+        this.flows = flows;
+        this.tokens = tokens;
+    }
+
+    public static GrantOwner owner(Caller caller, String serverName) {
+        return new GrantOwner(caller.tenantId().orElse(""), caller.userId(), serverName);
+    }
+
+    @Override
+    public RequestAuthorizer authorizer(ResolvedServer server) {
+        if (!(server.scope() instanceof ConnectionScope.User user)) {
+            return RequestAuthorizer.NONE;
+        }
+        GrantOwner owner = new GrantOwner(user.tenantId(), user.userId(), server.name());
+        McpServerConfig config = server.config();
+        return () -> tokens.accessToken(owner, config).map(token -> "Bearer " + token.reveal());
+    }
+
+    @Override
+    public OAuthRequiredException authorizationRequired(Caller caller, McpServerConfig config, Optional<String> challenge) {
+        OAuthFlows.Started started = flows.start(owner(caller, config.name()), config, challenge);
+        return new OAuthRequiredException(config.name(), started.flowId(), started.authorizationUrl(), started.timeLeft());
+    }
+
+    @Override
+    public boolean awaitAuthorization(Caller caller, McpServerConfig config, Duration timeout) throws InterruptedException {
+        return flows.await(owner(caller, config.name()), timeout);
+    }
+}

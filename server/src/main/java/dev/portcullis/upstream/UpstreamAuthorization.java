@@ -1,0 +1,41 @@
+package dev.portcullis.upstream;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.upstream.transport.RequestAuthorizer;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What the upstream layer needs from OAuth, kept to an interface so connections do not depend on
+ * how grants are obtained: the {@code Authorization} header for a user's requests, and starting an
+ * authorization when a server refuses them.
+ */
+public interface UpstreamAuthorization {
+    /** The header source for one resolved server; {@link RequestAuthorizer#NONE} for servers every user shares. */
+    RequestAuthorizer authorizer(ResolvedServer server);
+
+    /** Starts (or returns the pending) authorization of the caller at the server. */
+    OAuthRequiredException authorizationRequired(Caller caller, McpServerConfig config, Optional<String> wwwAuthenticate);
+
+    /** Waits for the caller's pending authorization to end; true when it completed. */
+    boolean awaitAuthorization(Caller caller, McpServerConfig config, Duration timeout) throws InterruptedException;
+
+    /** For a gateway without OAuth (tests, benchmarks): nothing to add, and authorization cannot be started. */
+    UpstreamAuthorization NONE = new UpstreamAuthorization() {
+        @Override
+        public RequestAuthorizer authorizer(ResolvedServer server) {
+            return RequestAuthorizer.NONE;
+        }
+
+        @Override
+        public OAuthRequiredException authorizationRequired(Caller caller, McpServerConfig config, Optional<String> challenge) {
+            throw new UpstreamException.AuthorizationRequired(401, challenge);
+        }
+
+        @Override
+        public boolean awaitAuthorization(Caller caller, McpServerConfig config, Duration timeout) {
+            return false;
+        }
+    };
+}

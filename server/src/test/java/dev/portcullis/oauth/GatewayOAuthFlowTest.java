@@ -1,0 +1,196 @@
+package dev.portcullis.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.Gateway;
+import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.identity.TokenMinter;
+import dev.portcullis.testing.Http;
+import dev.portcullis.testing.TestConfigs;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * End to end through the HTTP API against the SDK's OAuth demo ({@code --oauth --oauth-strict}):
+ * reinitialize → authorization URL → the user's browser at the provider → callback → tool call.
+ */
+class GatewayOAuthFlowTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    static Path dir;
+    static SdkDemoServer demo;
+    static Gateway gateway;
+    static Http http;
+    static HttpClient browser;
+    static PortcullisConfig config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        demo = new SdkDemoServer();
+        config = TestConfigs.fromYaml("""
+                server: {port: 0, publicUrl: "http://localhost:3080"}
+                auth: {secret: %s}
+                mcpSettings:
+                  allowedDomains: ['localhost']
+                mcpServers:
+                  demo: {type: streamable-http, url: "%s", startup: false}
+                """.formatted(TestConfigs.SECRET, demo.mcpUrl()), dir);
+        gateway = Gateway.start(config);
+        http = new Http(gateway.port());
+        browser = new HttpClient();
+        browser.setFollowRedirects(false);
+        browser.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        browser.stop();
+        http.close();
+        gateway.close();
+        demo.close();
+    }
+
+    private static String token(String user) {
+        return new TokenMinter(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth(), Clock.systemUTC())
+                .mint(new TokenMinter.Claims(user, "USER", Optional.empty(), Optional.empty(), Duration.ofMinutes(10)));
+    }
+
+    private static Request as(String user, String path) {
+        return http.request(path).headers(h -> h.put("Authorization", "Bearer " + token(user))).timeout(30, TimeUnit.SECONDS)
+                .followRedirects(false);
+    }
+
+    private static JsonNode json(ContentResponse r) {
+        return JSON.readTree(r.getContentAsString());
+    }
+
+    /** What LibreChat's front end gets from reinitialize: the URL to open, and the cookie binding this browser. */
+    private record Started(String flowId, String authorizationUrl, Optional<HttpCookie> binding) {
+    }
+
+    private static Started reinitialize(String user) {
+        ContentResponse r = Http.send(as(user, "/api/mcp/demo/reinitialize").method("POST"));
+        assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.get("oauthRequired").asBoolean()).as(r.getContentAsString()).isTrue();
+        Optional<HttpCookie> cookie = r.getHeaders().getValuesList("Set-Cookie").stream()
+                .flatMap(h -> HttpCookie.parse(h).stream()).filter(c -> c.getName().equals("portcullis_oauth_demo")).findFirst();
+        return new Started(body.get("flowId").asString(), body.get("oauthUrl").asString(), cookie);
+    }
+
+    /** The user's browser at the auto-approving provider: its redirect carries code and state back. */
+    private static String providerRedirect(String authorizationUrl) throws Exception {
+        ContentResponse r = browser.newRequest(authorizationUrl).timeout(10, TimeUnit.SECONDS).send();
+        assertThat(r.getStatus()).isEqualTo(302);
+        URI location = URI.create(r.getHeaders().get("Location"));
+        assertThat(location.getPath()).isEqualTo("/api/mcp/demo/oauth/callback");
+        return location.getPath() + "?" + location.getRawQuery();
+    }
+
+    private static ContentResponse callback(String pathAndQuery, Optional<HttpCookie> binding) {
+        Request r = http.request(pathAndQuery).followRedirects(false);
+        binding.ifPresent(c -> r.headers(h -> h.put("Cookie", c.getName() + "=" + c.getValue())));
+        return Http.send(r);
+    }
+
+    private static ContentResponse greet(String user) {
+        return Http.send(as(user, "/api/mcp/demo/tools/greet/call").method("POST")
+                .body(new StringRequestContent("application/json", "{\"arguments\":{\"name\":\"gateway\"}}")));
+    }
+
+    @Test
+    void a_user_authorizes_and_then_calls_the_tool() throws Exception {
+        ContentResponse before = greet("alice");
+        assertThat(before.getStatus()).isEqualTo(403);
+        assertThat(json(before).get("error").asString()).isEqualTo("OAUTH_REQUIRED");
+        assertThat(json(before).get("oauthUrl").asString()).startsWith("http://localhost:" + demo.authPort + "/authorize");
+
+        Started started = reinitialize("alice");
+        assertThat(started.flowId()).isEqualTo("alice:demo");
+        assertThat(started.binding()).hasValueSatisfying(c -> assertThat(c.isHttpOnly()).isTrue());
+        String back = providerRedirect(started.authorizationUrl());
+
+        ContentResponse done = callback(back, started.binding());
+        assertThat(done.getStatus()).isEqualTo(302);
+        assertThat(done.getHeaders().get("Location")).isEqualTo("http://localhost:3080/oauth/success?serverName=demo");
+        assertThat(json(Http.send(as("alice", "/api/mcp/oauth/status/alice:demo"))).get("status").asString()).isEqualTo("COMPLETED");
+
+        ContentResponse after = greet("alice");
+        assertThat(after.getStatus()).as(after.getContentAsString()).isEqualTo(200);
+        assertThat(json(after).at("/content/0/text").asString()).isEqualTo("Hello, gateway!");
+
+        ContentResponse replay = callback(back, started.binding());
+        assertThat(replay.getHeaders().get("Location")).as("a second callback needs no second exchange").endsWith("/oauth/success?serverName=demo");
+
+        ContentResponse tokens = Http.send(as("alice", "/api/mcp/oauth/tokens/alice:demo"));
+        assertThat(tokens.getStatus()).isEqualTo(200);
+        assertThat(json(tokens).at("/tokens/token_type").asString()).isEqualToIgnoringCase("bearer");
+        assertThat(json(tokens).get("tokens").propertyNames()).doesNotContain("access_token", "refresh_token");
+
+        assertThat(Http.send(as("mallory", "/api/mcp/oauth/status/alice:demo")).getStatus()).as("another user's flow").isEqualTo(403);
+
+        ContentResponse disconnected = Http.send(as("alice", "/api/mcp/demo/oauth").method("DELETE"));
+        assertThat(json(disconnected).get("disconnected").asBoolean()).isTrue();
+        assertThat(greet("alice").getStatus()).as("authorization is needed again").isEqualTo(403);
+    }
+
+    @Test
+    void a_callback_without_the_browser_binding_is_refused() throws Exception {
+        Started started = reinitialize("bob");
+        String back = providerRedirect(started.authorizationUrl());
+        ContentResponse r = callback(back, Optional.empty());
+        assertThat(r.getHeaders().get("Location")).endsWith("/oauth/error?error=csrf_validation_failed");
+        ContentResponse wrong = callback(back, Optional.of(new HttpCookie("portcullis_oauth_demo", "forged")));
+        assertThat(wrong.getHeaders().get("Location")).endsWith("/oauth/error?error=csrf_validation_failed");
+        assertThat(greet("bob").getStatus()).isEqualTo(403);
+    }
+
+    @Test
+    void a_foreign_or_replayed_state_is_refused() {
+        ContentResponse r = callback("/api/mcp/demo/oauth/callback?code=x&state=not-a-state", Optional.empty());
+        assertThat(r.getHeaders().get("Location")).endsWith("/oauth/error?error=invalid_state");
+        ContentResponse none = callback("/api/mcp/demo/oauth/callback?code=x", Optional.empty());
+        assertThat(none.getHeaders().get("Location")).endsWith("/oauth/error?error=missing_state");
+    }
+
+    @Test
+    void a_tool_call_can_wait_for_the_user_to_authorize() throws Exception {
+        Started started = reinitialize("carol");
+        String back = providerRedirect(started.authorizationUrl());
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> Http.send(as("carol", "/api/mcp/demo/tools/greet/call")
+                .method("POST").timeout(60, TimeUnit.SECONDS)
+                .body(new StringRequestContent("application/json", "{\"arguments\":{\"name\":\"later\"},\"waitForAuthMs\":20000}"))));
+        Thread.sleep(500);
+        assertThat(waiting).isNotDone();
+        callback(back, started.binding());
+        ContentResponse r = waiting.get(30, TimeUnit.SECONDS);
+        assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(200);
+        assertThat(json(r).at("/content/0/text").asString()).isEqualTo("Hello, later!");
+    }
+
+    @Test
+    void cancel_ends_the_pending_attempt() {
+        reinitialize("dave");
+        ContentResponse cancelled = Http.send(as("dave", "/api/mcp/oauth/cancel/demo").method("POST"));
+        assertThat(json(cancelled).get("message").asString()).contains("cancelled");
+        assertThat(json(Http.send(as("dave", "/api/mcp/oauth/status/dave:demo"))).get("status").asString()).isEqualTo("FAILED");
+    }
+}
