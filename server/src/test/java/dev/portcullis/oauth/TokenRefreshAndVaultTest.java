@@ -1,0 +1,216 @@
+package dev.portcullis.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.config.McpServerConfig.OAuthSettings.TokenExchangeMethod;
+import dev.portcullis.config.RedisSettings;
+import dev.portcullis.config.Secret;
+import dev.portcullis.config.StorageSettings;
+import dev.portcullis.crypto.SecretSealer;
+import dev.portcullis.oauth.flow.Grant;
+import dev.portcullis.oauth.flow.GrantOwner;
+import dev.portcullis.oauth.flow.OAuthTokens;
+import dev.portcullis.oauth.flow.TokenVault;
+import dev.portcullis.store.Database;
+import dev.portcullis.store.shared.SharedState;
+import dev.portcullis.testing.Services;
+import dev.portcullis.testing.TestConfigs;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The token vault at rest and the refresh rules, against navikt's mock-oauth2-server. */
+class TokenRefreshAndVaultTest {
+    private static final ResourceUri RESOURCE = ResourceUri.canonical("https://mcp.example.com/mcp");
+    private static final GrantOwner ALICE = new GrantOwner("t1", "alice", "files");
+
+    @TempDir
+    Path dir;
+
+    private final LoopbackHttp loopback = new LoopbackHttp();
+    private final MockOAuth2Server mock = new MockOAuth2Server();
+    private final TokenClient tokens = new TokenClient(loopback.http, Clock.systemUTC());
+    private final AuthorizationServerMetadata server;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    TokenRefreshAndVaultTest() {
+        mock.start();
+        server = new Discovery(loopback.http).authorizationServer(mock.issuerUrl("default").toString(), Map.of());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        mock.shutdown();
+        loopback.close();
+    }
+
+    private Database database() {
+        Database db = Database.open(new StorageSettings("jdbc:h2:file:" + dir.resolve("db-" + UUID.randomUUID())
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", Optional.empty(), Optional.empty(), 4, dir));
+        closing.add(db);
+        return db;
+    }
+
+    private static SecretSealer sealer() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new SecretSealer(key, List.of());
+    }
+
+    private OAuthClient client() {
+        var settings = Fixtures.preRegistered("portcullis-test", Optional.of(Secret.of("test-secret")),
+                Optional.of(TokenExchangeMethod.BASIC_AUTH_HEADER));
+        return new OAuthClient(server.issuer(), "portcullis-test", Optional.of(Secret.of("test-secret")),
+                AuthMethodChoice.forConfidential(Optional.of(settings), server.tokenEndpointAuthMethodsSupported()),
+                OAuthClient.Source.PRE_REGISTERED, "http://localhost:3080/api/mcp/files/oauth/callback");
+    }
+
+    private Grant authorized(OAuthClient client) throws Exception {
+        AuthorizationRequest pending = AuthorizationRequests.create(new AuthorizationRequests.Params(server, client, RESOURCE,
+                List.of("openid", "mcp:tools"), Optional.empty()));
+        Secret code = AuthorizationCallback.code(pending, Authorize.callbackParams(loopback.client, pending));
+        TokenSet set = tokens.exchange(pending, code, client, TokenEndpoint.of(server, Optional.empty(), Map.of()));
+        return new Grant(set, client, server.tokenEndpoint(), server.revocationEndpoint(), RESOURCE, Instant.now());
+    }
+
+    private static Grant expired(Grant g) {
+        TokenSet t = g.tokens();
+        return new Grant(new TokenSet(t.accessToken(), t.refreshToken(), Optional.of(Instant.now().minusSeconds(5)),
+                t.scopes(), t.tokenType()), g.client(), g.tokenUrl(), g.revocationUrl(), g.resource(), g.updatedAt());
+    }
+
+    private static McpServerConfig files() {
+        return TestConfigs.fromYaml("mcpServers:\n  files: {type: streamable-http, url: 'https://mcp.example.com/mcp', requiresOAuth: true}\n",
+                Path.of(".")).mcpServers().get("files");
+    }
+
+    /** Counts requests to a path suffix in the mock's log, draining it. */
+    private int requestsTo(String suffix) {
+        int count = 0;
+        while (true) {
+            RecordedRequest r;
+            try {
+                r = mock.takeRequest(200, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException empty) {
+                return count;
+            }
+            if (r.getPath() != null && r.getPath().endsWith(suffix)) {
+                count++;
+            }
+        }
+    }
+
+    @Test
+    void tokens_and_client_secrets_are_never_stored_in_clear_and_do_not_open_for_another_user() throws Exception {
+        Database db = database();
+        SecretSealer sealer = sealer();
+        TokenVault vault = new TokenVault(db.jdbi(), sealer, Clock.systemUTC());
+        Grant grant = authorized(client());
+        vault.save(ALICE, grant);
+
+        String everything = db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM oauth_grants").mapToMap().list()).toString();
+        assertThat(everything).doesNotContain(grant.tokens().accessToken().reveal())
+                .doesNotContain(grant.tokens().refreshToken().orElseThrow().reveal()).doesNotContain("test-secret");
+        assertThat(vault.find(ALICE).orElseThrow().tokens().accessToken().reveal()).isEqualTo(grant.tokens().accessToken().reveal());
+
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE oauth_grants SET user_id = 'mallory'").execute());
+        assertThatThrownBy(() -> vault.find(new GrantOwner("t1", "mallory", "files")))
+                .isInstanceOf(SecretSealer.SealException.class);
+    }
+
+    @Test
+    void an_expired_token_is_refreshed_exactly_once_under_fifty_concurrent_calls() throws Exception {
+        Database db = database();
+        TokenVault vault = new TokenVault(db.jdbi(), sealer(), Clock.systemUTC());
+        Grant grant = authorized(client());
+        vault.save(ALICE, expired(grant));
+        requestsTo("/token"); // drain the authorization's own requests
+        SharedState shared = SharedState.memory(Clock.systemUTC());
+        closing.add(shared);
+        OAuthTokens oauth = new OAuthTokens(vault, tokens, shared.locks(), Clock.systemUTC());
+
+        Set<String> seen = runFifty(List.of(oauth));
+
+        assertThat(requestsTo("/token")).isEqualTo(1);
+        assertThat(seen).hasSize(1).doesNotContain(grant.tokens().accessToken().reveal());
+    }
+
+    @Test
+    void two_replicas_sharing_redis_refresh_once_between_them() throws Exception {
+        Database db = database();
+        TokenVault vault = new TokenVault(db.jdbi(), sealer(), Clock.systemUTC());
+        vault.save(ALICE, expired(authorized(client())));
+        requestsTo("/token");
+        String prefix = "portcullis-test:" + UUID.randomUUID() + ":";
+        RedisSettings redis = new RedisSettings(Secret.of(Services.requireRedis()));
+        SharedState one = SharedState.redis(redis, prefix);
+        SharedState two = SharedState.redis(redis, prefix);
+        closing.add(one);
+        closing.add(two);
+
+        runFifty(List.of(new OAuthTokens(vault, tokens, one.locks(), Clock.systemUTC()),
+                new OAuthTokens(vault, tokens, two.locks(), Clock.systemUTC())));
+
+        assertThat(requestsTo("/token")).isEqualTo(1);
+    }
+
+    private Set<String> runFifty(List<OAuthTokens> replicas) throws InterruptedException {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        McpServerConfig config = files();
+        for (int i = 0; i < 50; i++) {
+            OAuthTokens replica = replicas.get(i % replicas.size());
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                    replica.accessToken(ALICE, config).ifPresent(t -> seen.add(t.reveal()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        return seen;
+    }
+
+    @Test
+    void disconnect_revokes_at_the_server_then_deletes() throws Exception {
+        Database db = database();
+        TokenVault vault = new TokenVault(db.jdbi(), sealer(), Clock.systemUTC());
+        vault.save(ALICE, authorized(client()));
+        requestsTo("/token");
+        SharedState shared = SharedState.memory(Clock.systemUTC());
+        closing.add(shared);
+        OAuthTokens oauth = new OAuthTokens(vault, tokens, shared.locks(), Clock.systemUTC());
+        assertThat(server.revocationEndpoint()).isPresent();
+
+        assertThat(oauth.disconnect(ALICE, files())).isTrue();
+
+        assertThat(requestsTo("/revoke")).isEqualTo(2); // the refresh token, then the access token
+        assertThat(vault.find(ALICE)).isEmpty();
+    }
+}
