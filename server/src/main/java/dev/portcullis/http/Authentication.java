@@ -10,11 +10,13 @@ import java.util.regex.Pattern;
 /**
  * Requires a verified bearer token on every {@code /api} route except the OAuth callback, which
  * the provider reaches by redirecting the user's browser (no token travels with it; the callback
- * is validated by its browser binding instead).
+ * is validated by its browser binding instead), and the client ID metadata document, which the
+ * authorization server fetches itself.
  */
 final class Authentication {
     private static final String ATTRIBUTE = "portcullis.caller";
-    private static final Pattern OAUTH_CALLBACK = Pattern.compile("/api/mcp/[^/]+/oauth/callback");
+    /** Reached without a platform token: the provider's redirect, and the client metadata the provider fetches. */
+    private static final Pattern PUBLIC = Pattern.compile("/api/mcp/[^/]+/oauth/(callback|client-metadata\\.json)");
 
     private final TokenVerifier verifier;
 
@@ -23,7 +25,7 @@ final class Authentication {
     }
 
     void require(Context ctx) {
-        if (OAUTH_CALLBACK.matcher(ctx.path()).matches()) {
+        if (PUBLIC.matcher(ctx.path()).matches()) {
             return;
         }
         String header = ctx.header("Authorization");

@@ -108,6 +108,7 @@ public final class HttpServer implements AutoCloseable {
             config.routes.post("/api/user/plugins", connectionRoutes::userPlugins);
             config.routes.get("/api/mcp/{server}/oauth/initiate", oauthRoutes::initiate);
             config.routes.get("/api/mcp/{server}/oauth/callback", oauthRoutes::callback);
+            config.routes.get("/api/mcp/{server}/oauth/client-metadata.json", oauthRoutes::clientMetadata);
             config.routes.post("/api/mcp/{server}/oauth/bind", oauthRoutes::bind);
             config.routes.delete("/api/mcp/{server}/oauth", oauthRoutes::disconnect);
             config.routes.get("/api/mcp/oauth/status/{flowId}", oauthRoutes::status);

@@ -7,6 +7,7 @@ import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.identity.McpPermission;
+import dev.portcullis.oauth.ClientMetadataDocument;
 import dev.portcullis.oauth.flow.FlowRecord;
 import dev.portcullis.oauth.flow.FlowStatus;
 import dev.portcullis.oauth.flow.GrantOwner;
@@ -167,6 +168,16 @@ final class OAuthRoutes {
         boolean had = oauth.tokens().disconnect(owner(caller, config.name()), config);
         tools.disconnect(caller, config.name());
         ctx.json(Map.of("success", true, "serverName", config.name(), "disconnected", had));
+    }
+
+    /**
+     * The Client ID Metadata Document: the gateway's client identity at authorization servers that
+     * support it, fetched by them from this URL (which is the client id).
+     */
+    void clientMetadata(Context ctx) {
+        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        ctx.header("Cache-Control", "public, max-age=3600").contentType("application/json")
+                .result(ClientMetadataDocument.forServer(server.publicUrl(), config.name()).json());
     }
 
     void successPage(Context ctx) {

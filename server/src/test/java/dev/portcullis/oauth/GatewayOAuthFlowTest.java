@@ -187,6 +187,15 @@ class GatewayOAuthFlowTest {
     }
 
     @Test
+    void the_client_metadata_document_is_public_and_names_itself() {
+        ContentResponse r = Http.send(http.request("/api/mcp/demo/oauth/client-metadata.json"));
+        assertThat(r.getStatus()).isEqualTo(200);
+        assertThat(json(r).get("client_id").asString()).isEqualTo("http://localhost:3080/api/mcp/demo/oauth/client-metadata.json");
+        assertThat(json(r).get("redirect_uris").get(0).asString()).isEqualTo("http://localhost:3080/api/mcp/demo/oauth/callback");
+        assertThat(Http.send(http.request("/api/mcp/nope/oauth/client-metadata.json")).getStatus()).isEqualTo(404);
+    }
+
+    @Test
     void cancel_ends_the_pending_attempt() {
         reinitialize("dave");
         ContentResponse cancelled = Http.send(as("dave", "/api/mcp/oauth/cancel/demo").method("POST"));
