@@ -18,6 +18,7 @@ import dev.portcullis.oauth.OAuthException;
 import dev.portcullis.oauth.PinnedServer;
 import dev.portcullis.oauth.ResourceUri;
 import dev.portcullis.oauth.Scopes;
+import dev.portcullis.oauth.StepUp;
 import dev.portcullis.oauth.TokenClient;
 import dev.portcullis.oauth.TokenEndpoint;
 import dev.portcullis.oauth.TokenSet;
@@ -51,6 +52,7 @@ public final class OAuthFlows {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final FlowStore store;
+    private final dev.portcullis.store.shared.KeyValueStore kv;
     private final Discovery discovery;
     private final ClientIdentities identities;
     private final TokenClient tokens;
@@ -61,6 +63,7 @@ public final class OAuthFlows {
     public OAuthFlows(FlowStoreParts parts, Discovery discovery, ClientIdentities identities, TokenClient tokens,
                       TokenVault vault, SecretSealer sealer, Clock clock) {
         this.store = new FlowStore(parts.kv(), parts.pubSub(), parts.json());
+        this.kv = parts.kv();
         this.discovery = discovery;
         this.identities = identities;
         this.tokens = tokens;
@@ -94,7 +97,7 @@ public final class OAuthFlows {
         String serverUrl = config.url().orElseThrow(() -> new GatewayException(ErrorCode.BAD_REQUEST,
                 "'" + config.name() + "' has no URL; only remote servers use OAuth"));
         BearerChallenge challenge = wwwAuthenticate.flatMap(h -> WwwAuthenticate.bearer(List.of(h))).orElse(BearerChallenge.NONE);
-        Target target = target(serverUrl, config, challenge);
+        Target target = stepUp(owner, challenge, target(serverUrl, config, challenge));
         OAuthClient client = identities.resolve(new ClientIdentities.Request(owner.tenantId(), owner.serverName(),
                 config.oauth(), target.server(), config.oauthHeaders()));
         AuthorizationRequest request = AuthorizationRequests.create(new AuthorizationRequests.Params(target.server(), client,
@@ -113,6 +116,25 @@ public final class OAuthFlows {
     }
 
     private record Target(AuthorizationServerMetadata server, ResourceUri resource, List<String> scopes) {
+    }
+
+    /**
+     * After {@code 403 insufficient_scope} with a grant in hand: ask for the union of the granted and
+     * the challenged scopes, a limited number of times per user and server (checklist #31–33).
+     */
+    private Target stepUp(GrantOwner owner, BearerChallenge challenge, Target target) {
+        if (!challenge.insufficientScope()) {
+            return target;
+        }
+        Optional<Grant> grant = vault.find(owner);
+        if (grant.isEmpty()) {
+            return target;
+        }
+        String key = "oauth:step-up:" + owner.flowId();
+        int attempts = kv.get(key).map(Integer::parseInt).orElse(0);
+        List<String> scopes = StepUp.DEFAULT.nextScopes(grant.get().tokens().scopes(), challenge, attempts);
+        kv.put(key, Integer.toString(attempts + 1), FlowStore.KEEP);
+        return new Target(target.server(), target.resource(), scopes);
     }
 
     /** Discovery, unless the operator pinned the endpoints and the server publishes nothing usable. */
