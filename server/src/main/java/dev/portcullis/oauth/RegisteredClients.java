@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -69,6 +70,26 @@ public final class RegisteredClients {
         jdbi.useHandle(h -> h.createUpdate(
                         "DELETE FROM oauth_clients WHERE tenant_id = :tenant AND server_name = :server AND issuer = :issuer")
                 .bind("tenant", tenantId).bind("server", serverName).bind("issuer", issuer).execute());
+    }
+
+    /** Re-seals, with the current key, every client secret sealed with a previous one; returns how many. */
+    public int resealAll() {
+        record Stale(String tenant, String server, String issuer, String sealed) {
+        }
+        List<Stale> stale = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT tenant_id, server_name, issuer, sealed_secret FROM oauth_clients WHERE sealed_secret IS NOT NULL")
+                .map((rs, ctx) -> new Stale(rs.getString("tenant_id"), rs.getString("server_name"), rs.getString("issuer"),
+                        rs.getString("sealed_secret")))
+                .list()).stream().filter(r -> sealer.needsResealing(r.sealed())).toList();
+        for (Stale r : stale) {
+            SealContext context = context(r.tenant(), r.server(), r.issuer());
+            String secret = sealer.open(r.sealed(), context);
+            jdbi.useHandle(h -> h.createUpdate("UPDATE oauth_clients SET sealed_secret = :next WHERE tenant_id = :tenant"
+                            + " AND server_name = :server AND issuer = :issuer AND sealed_secret = :previous")
+                    .bind("next", sealer.seal(secret, context)).bind("previous", r.sealed()).bind("tenant", r.tenant())
+                    .bind("server", r.server()).bind("issuer", r.issuer()).execute());
+        }
+        return stale.size();
     }
 
     private static SealContext context(String tenantId, String serverName, String issuer) {

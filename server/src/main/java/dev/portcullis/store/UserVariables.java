@@ -87,6 +87,26 @@ public final class UserVariables {
         }));
     }
 
+    /** Re-seals, with the current key, every value sealed with a previous one; returns how many. */
+    public int resealAll() {
+        record Row(Owner owner, String name, String sealed) {
+        }
+        List<Row> stale = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT tenant_id, user_id, server_name, name, sealed_value FROM user_variables")
+                .map((rs, ctx) -> new Row(new Owner(rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("server_name")),
+                        rs.getString("name"), rs.getString("sealed_value")))
+                .list()).stream().filter(r -> sealer.needsResealing(r.sealed())).toList();
+        for (Row r : stale) {
+            String value = sealer.open(r.sealed(), r.owner().context(r.name()));
+            jdbi.useHandle(h -> h.createUpdate("UPDATE user_variables SET sealed_value = :next WHERE tenant_id = :tenant"
+                            + " AND user_id = :user AND server_name = :server AND name = :name AND sealed_value = :previous")
+                    .bind("next", sealer.seal(value, r.owner().context(r.name()))).bind("previous", r.sealed())
+                    .bind("tenant", r.owner().tenantId()).bind("user", r.owner().userId())
+                    .bind("server", r.owner().serverName()).bind("name", r.name()).execute());
+        }
+        return stale.size();
+    }
+
     /** Deletes all of the user's values for the server. */
     public void clear(Owner owner) {
         jdbi.useHandle(h -> h.createUpdate(

@@ -75,6 +75,20 @@ public final class TokenVault {
                 .bind("tenant", tenantId).bind("server", serverName).execute());
     }
 
+    /** Re-seals, with the current key, every grant holding a value sealed with a previous one; returns how many. */
+    public int resealAll() {
+        List<GrantOwner> owners = jdbi.withHandle(h -> h.createQuery("SELECT tenant_id, user_id, server_name,"
+                        + " sealed_client_secret, sealed_access, sealed_refresh FROM oauth_grants")
+                .map((rs, ctx) -> {
+                    boolean stale = java.util.stream.Stream.of(rs.getString("sealed_client_secret"), rs.getString("sealed_access"),
+                            rs.getString("sealed_refresh")).filter(java.util.Objects::nonNull).anyMatch(sealer::needsResealing);
+                    return stale ? new GrantOwner(rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("server_name")) : null;
+                })
+                .list()).stream().filter(java.util.Objects::nonNull).toList();
+        owners.forEach(owner -> find(owner).ifPresent(grant -> save(owner, grant)));
+        return owners.size();
+    }
+
     private static int delete(org.jdbi.v3.core.Handle h, GrantOwner owner) {
         return h.createUpdate("DELETE FROM oauth_grants WHERE tenant_id = :tenant AND user_id = :user AND server_name = :server")
                 .bind("tenant", owner.tenantId()).bind("user", owner.userId()).bind("server", owner.serverName()).execute();
