@@ -198,6 +198,41 @@ class TokenRefreshAndVaultTest {
     }
 
     @Test
+    void no_token_reaches_the_log() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Level before = root.getLevel();
+        var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        captured.start();
+        root.addAppender(captured);
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            Database db = database();
+            TokenVault vault = new TokenVault(db.jdbi(), sealer(), Clock.systemUTC());
+            Grant grant = authorized(client());
+            vault.save(ALICE, expired(grant));
+            SharedState shared = SharedState.memory(Clock.systemUTC());
+            closing.add(shared);
+            OAuthTokens oauth = new OAuthTokens(vault, tokens, shared.locks(), Clock.systemUTC());
+            String refreshed = oauth.accessToken(ALICE, files()).orElseThrow().reveal();
+            String refreshToken = vault.find(ALICE).orElseThrow().tokens().refreshToken().orElseThrow().reveal();
+            oauth.disconnect(ALICE, files());
+
+            assertThat(captured.list).isNotEmpty();
+            // Everything the gateway's process logs, minus the in-process test peer (which logs its own requests).
+            for (var event : captured.list.stream().filter(e -> !e.getLoggerName().startsWith("no.nav")
+                    && !e.getLoggerName().startsWith("okhttp3") && !e.getLoggerName().startsWith("io.netty")).toList()) {
+                String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage());
+                assertThat(line).doesNotContain(grant.tokens().accessToken().reveal()).doesNotContain(refreshed)
+                        .doesNotContain(refreshToken).doesNotContain("test-secret");
+            }
+        } finally {
+            root.detachAppender(captured);
+            root.setLevel(before);
+        }
+    }
+
+    @Test
     void disconnect_revokes_at_the_server_then_deletes() throws Exception {
         Database db = database();
         TokenVault vault = new TokenVault(db.jdbi(), sealer(), Clock.systemUTC());
