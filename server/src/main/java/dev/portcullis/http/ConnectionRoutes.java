@@ -85,7 +85,7 @@ final class ConnectionRoutes {
                     ? "unreachable" : "initialization_failed");
         }
         body.putIfAbsent("oauthTimeout", OAUTH_TIMEOUT_MS);
-        body.put("requiresOAuth", config.requiresOAuth().orElse(false));
+        body.put("requiresOAuth", tools.requiresOAuth(config));
         ctx.json(body);
     }
 
@@ -115,12 +115,11 @@ final class ConnectionRoutes {
      */
     private Map<String, Object> status(Caller caller, McpServerConfig config) {
         ConnectionState state = connections.state(tools.key(caller, config), config.name());
-        boolean oauth = config.requiresOAuth().orElse(false);
+        boolean needsOAuth = tools.requiresOAuth(config);
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("requiresOAuth", oauth);
+        s.put("requiresOAuth", needsOAuth);
         s.put("connectionState", state.wireName());
-        s.put("authorizationState", !oauth ? "not_required"
-                : state == ConnectionState.CONNECTED ? "authorized" : "needs_authorization");
+        s.put("authorizationState", needsOAuth ? oauth.authorizationState(caller, config.name()) : "not_required");
         return s;
     }
 

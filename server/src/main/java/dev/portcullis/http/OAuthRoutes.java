@@ -57,6 +57,15 @@ final class OAuthRoutes {
         return OAuthUpstreamAuthorization.owner(caller, serverName);
     }
 
+    /** LibreChat's {@code authorizationState} of a caller at an OAuth server. */
+    String authorizationState(Caller caller, String serverName) {
+        GrantOwner owner = owner(caller, serverName);
+        if (oauth.vault().find(owner).isPresent()) {
+            return "authorized";
+        }
+        return oauth.flows().isPending(owner) ? "authorizing" : "needs_authorization";
+    }
+
     /** {@code GET /api/mcp/{server}/oauth/initiate}: binds this browser to the attempt and sends it to the provider. */
     void initiate(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);

@@ -52,6 +52,11 @@ public final class ToolService {
         return new UserVariables.Owner(caller.tenantId().orElse(""), caller.userId(), serverName);
     }
 
+    /** Configured for OAuth, or found to need it when it answered 401. */
+    public boolean requiresOAuth(McpServerConfig config) {
+        return config.requiresOAuth().orElse(config.oauth().isPresent()) || foundToNeedOAuth.contains(config.name());
+    }
+
     public boolean isUserScoped(McpServerConfig config) {
         return ServerResolver.isUserScoped(config) || foundToNeedOAuth.contains(config.name());
     }

@@ -125,6 +125,8 @@ class GatewayOAuthFlowTest {
 
         Started started = reinitialize("alice");
         assertThat(started.flowId()).isEqualTo("alice:demo");
+        assertThat(json(Http.send(as("alice", "/api/mcp/connection/status/demo"))).get("authorizationState").asString())
+                .isEqualTo("authorizing");
         assertThat(started.binding()).hasValueSatisfying(c -> assertThat(c.isHttpOnly()).isTrue());
         String back = providerRedirect(started.authorizationUrl());
 
@@ -132,6 +134,9 @@ class GatewayOAuthFlowTest {
         assertThat(done.getStatus()).isEqualTo(302);
         assertThat(done.getHeaders().get("Location")).isEqualTo("http://localhost:3080/oauth/success?serverName=demo");
         assertThat(json(Http.send(as("alice", "/api/mcp/oauth/status/alice:demo"))).get("status").asString()).isEqualTo("COMPLETED");
+        JsonNode status = json(Http.send(as("alice", "/api/mcp/connection/status/demo")));
+        assertThat(status.get("requiresOAuth").asBoolean()).as("found when it answered 401").isTrue();
+        assertThat(status.get("authorizationState").asString()).isEqualTo("authorized");
 
         ContentResponse after = greet("alice");
         assertThat(after.getStatus()).as(after.getContentAsString()).isEqualTo(200);

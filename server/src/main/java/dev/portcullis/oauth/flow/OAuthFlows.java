@@ -299,6 +299,12 @@ public final class OAuthFlows {
         return isStale(r) && r.status() == FlowStatus.PENDING ? r.withStatus(FlowStatus.FAILED, "expired") : r;
     }
 
+    /** True while the user has an attempt at the server that can still complete. */
+    public boolean isPending(GrantOwner owner) {
+        return store.get(owner.flowId()).map(FlowStore.Stored::record)
+                .filter(r -> r.status() == FlowStatus.PENDING && !isStale(r)).isPresent();
+    }
+
     /** Ends the user's pending attempt at a server; true when there was one. */
     public boolean cancel(GrantOwner owner) {
         Optional<FlowStore.Stored> current = store.get(owner.flowId());
