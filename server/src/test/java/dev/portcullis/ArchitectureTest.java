@@ -16,15 +16,24 @@ class ArchitectureTest {
     @Test
     void nothing_below_http_knows_the_gateway_api() {
         noClasses().that().resideInAnyPackage("dev.portcullis.config..", "dev.portcullis.identity..",
-                        "dev.portcullis.registry..", "dev.portcullis.store..", "dev.portcullis.error..", "dev.portcullis.egress..")
+                        "dev.portcullis.registry..", "dev.portcullis.store..", "dev.portcullis.error..", "dev.portcullis.egress..",
+                        "dev.portcullis.upstream..", "dev.portcullis.oauth..", "dev.portcullis.crypto..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.http..", "dev.portcullis.cli..", "io.javalin..")
                 .check(CLASSES);
     }
 
     @Test
     void storage_and_configuration_sit_at_the_bottom() {
-        noClasses().that().resideInAnyPackage("dev.portcullis.config..", "dev.portcullis.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.identity..", "dev.portcullis.registry..")
+        noClasses().that().resideInAnyPackage("dev.portcullis.config..", "dev.portcullis.store..", "dev.portcullis.crypto..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.identity..", "dev.portcullis.registry..",
+                        "dev.portcullis.upstream..", "dev.portcullis.oauth..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void connections_know_oauth_only_through_their_own_interface() {
+        noClasses().that().resideInAPackage("dev.portcullis.upstream..")
+                .should().dependOnClassesThat().resideInAPackage("dev.portcullis.oauth..")
                 .check(CLASSES);
     }
 
