@@ -100,7 +100,8 @@ public record McpServerConfig(
             List<String> codeChallengeMethodsSupported,
             boolean skipCodeChallengeCheck,
             Optional<String> revocationEndpoint,
-            List<String> revocationEndpointAuthMethodsSupported) {
+            List<String> revocationEndpointAuthMethodsSupported,
+            boolean sendResource) {
 
         /** LibreChat's names: {@code default_post} is client_secret_post, {@code basic_auth_header} client_secret_basic. */
         public enum TokenExchangeMethod { DEFAULT_POST, BASIC_AUTH_HEADER }

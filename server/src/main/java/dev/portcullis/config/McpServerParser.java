@@ -281,7 +281,7 @@ final class McpServerParser {
                 node.strings("grant_types_supported"), node.strings("token_endpoint_auth_methods_supported"),
                 node.strings("response_types_supported"), node.strings("code_challenge_methods_supported"),
                 node.bool("skip_code_challenge_check", false), revocation,
-                node.strings("revocation_endpoint_auth_methods_supported"));
+                node.strings("revocation_endpoint_auth_methods_supported"), node.bool("send_resource", true));
         node.get("forward_audience_on_refresh").ifPresent(child -> child.warning(NOT_SUPPORTED));
         node.warnUnknownKeys("unknown OAuth option; ignored");
         return Optional.of(settings);

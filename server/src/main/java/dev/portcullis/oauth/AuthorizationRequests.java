@@ -49,8 +49,10 @@ public final class AuthorizationRequests {
                 .endpointURI(checked)
                 .redirectionURI(URI.create(p.client().redirectUri()))
                 .state(state)
-                .codeChallenge(verifier, CodeChallengeMethod.S256)
-                .resources(p.resource().toUri());
+                .codeChallenge(verifier, CodeChallengeMethod.S256);
+        if (!p.resource().isOmitted()) {
+            builder.resources(p.resource().toUri());
+        }
         if (!p.scopes().isEmpty()) {
             builder.scope(new Scope(p.scopes().toArray(String[]::new)));
         }

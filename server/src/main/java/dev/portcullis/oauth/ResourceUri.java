@@ -11,6 +11,15 @@ import java.util.Locale;
  * An origin alone keeps no slash either ({@code https://mcp.example.com}).
  */
 public record ResourceUri(String value) {
+    /**
+     * No {@code resource} parameter at all: for the few authorization servers that reject RFC 8707
+     * (the operator's {@code send_resource: false}). Everything else sends one (checklist #28).
+     */
+    public static final ResourceUri OMITTED = new ResourceUri("");
+
+    public boolean isOmitted() {
+        return value.isEmpty();
+    }
 
     public static ResourceUri canonical(String url) {
         URI uri;

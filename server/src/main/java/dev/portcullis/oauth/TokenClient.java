@@ -58,7 +58,11 @@ public final class TokenClient {
         }
         AuthorizationGrant grant = new AuthorizationCodeGrant(new AuthorizationCode(code.reveal()),
                 URI.create(pending.redirectUri()), new CodeVerifier(pending.codeVerifier().reveal()));
-        TokenRequest request = builder(endpoint, client, grant).resources(pending.resource().toUri()).build();
+        TokenRequest.Builder exchange = builder(endpoint, client, grant);
+        if (!pending.resource().isOmitted()) {
+            exchange.resources(pending.resource().toUri());
+        }
+        TokenRequest request = exchange.build();
         return tokens("the code exchange", request.toHTTPRequest(), endpoint, pending.scopes());
     }
 
@@ -71,8 +75,10 @@ public final class TokenClient {
     public TokenSet refresh(Secret refreshToken, ResourceUri resource, List<String> grantedScopes, OAuthClient client,
                             TokenEndpoint endpoint) {
         requireSameIssuer(client, endpoint);
-        TokenRequest.Builder builder = builder(endpoint, client, new RefreshTokenGrant(new RefreshToken(refreshToken.reveal())))
-                .resources(resource.toUri());
+        TokenRequest.Builder builder = builder(endpoint, client, new RefreshTokenGrant(new RefreshToken(refreshToken.reveal())));
+        if (!resource.isOmitted()) {
+            builder.resources(resource.toUri());
+        }
         endpoint.audience().ifPresent(audience -> builder.customParameter("audience", audience));
         return tokens("the token refresh", builder.build().toHTTPRequest(), endpoint, grantedScopes);
     }

@@ -49,6 +49,13 @@ class AuthorizationRequestsTest {
     }
 
     @Test
+    void an_omitted_resource_sends_no_resource_parameter() {
+        AuthorizationRequest request = AuthorizationRequests.create(new AuthorizationRequests.Params(Fixtures.server(),
+                Fixtures.publicClient(Fixtures.ISSUER), ResourceUri.OMITTED, List.of("mcp:tools"), Optional.empty()));
+        assertThat(query(request)).doesNotContainKey("resource").containsKey("code_challenge");
+    }
+
+    @Test
     void every_attempt_has_its_own_state_and_verifier() {
         AuthorizationRequest a = create(Fixtures.server(), Optional.empty());
         AuthorizationRequest b = create(Fixtures.server(), Optional.empty());

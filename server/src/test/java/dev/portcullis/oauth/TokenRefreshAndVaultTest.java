@@ -198,6 +198,31 @@ class TokenRefreshAndVaultTest {
     }
 
     @Test
+    void an_omitted_resource_is_not_sent_on_exchange_or_refresh() throws Exception {
+        OAuthClient client = client();
+        AuthorizationRequest pending = AuthorizationRequests.create(new AuthorizationRequests.Params(server, client,
+                ResourceUri.OMITTED, List.of("openid"), Optional.empty()));
+        Secret code = AuthorizationCallback.code(pending, Authorize.callbackParams(loopback.client, pending));
+        requestsTo("/token");
+        TokenSet set = tokens.exchange(pending, code, client, TokenEndpoint.of(server, Optional.empty(), Map.of()));
+        tokens.refresh(set.refreshToken().orElseThrow(), ResourceUri.OMITTED, set.scopes(), client,
+                TokenEndpoint.of(server, Optional.empty(), Map.of()));
+        List<String> bodies = new ArrayList<>();
+        while (true) {
+            RecordedRequest r;
+            try {
+                r = mock.takeRequest(200, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException empty) {
+                break;
+            }
+            if (r.getPath() != null && r.getPath().endsWith("/token")) {
+                bodies.add(r.getBody().readUtf8());
+            }
+        }
+        assertThat(bodies).hasSize(2).allSatisfy(b -> assertThat(b).doesNotContain("resource="));
+    }
+
+    @Test
     void no_token_reaches_the_log() throws Exception {
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
                 .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -97,7 +97,9 @@ public final class OAuthFlows {
         String serverUrl = config.url().orElseThrow(() -> new GatewayException(ErrorCode.BAD_REQUEST,
                 "'" + config.name() + "' has no URL; only remote servers use OAuth"));
         BearerChallenge challenge = wwwAuthenticate.flatMap(h -> WwwAuthenticate.bearer(List.of(h))).orElse(BearerChallenge.NONE);
-        Target target = stepUp(owner, challenge, target(serverUrl, config, challenge));
+        Target found = stepUp(owner, challenge, target(serverUrl, config, challenge));
+        boolean sendResource = config.oauth().map(McpServerConfig.OAuthSettings::sendResource).orElse(true);
+        Target target = sendResource ? found : new Target(found.server(), ResourceUri.OMITTED, found.scopes());
         OAuthClient client = identities.resolve(new ClientIdentities.Request(owner.tenantId(), owner.serverName(),
                 config.oauth(), target.server(), config.oauthHeaders()));
         AuthorizationRequest request = AuthorizationRequests.create(new AuthorizationRequests.Params(target.server(), client,
