@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * asked for them. When the transport dies, every pending call fails at once with the cause.
  */
 public final class UpstreamSession implements AutoCloseable {
-    private static final McpSchema.Implementation CLIENT_INFO = new McpSchema.Implementation("portcullis", "0.1.0");
+    private static final McpSchema.Implementation CLIENT_INFO = new McpSchema.Implementation("portcullis", "Portcullis", "0.1.0");
 
     private final ResolvedServer server;
     private final Clock clock;
