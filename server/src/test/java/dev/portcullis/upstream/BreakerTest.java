@@ -3,42 +3,22 @@ package dev.portcullis.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import dev.portcullis.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 class BreakerTest {
-    private static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-11-27T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void a_failure_refuses_attempts_for_a_growing_jittered_backoff() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
         Breaker breaker = new Breaker(clock);
         breaker.check();
         UpstreamException down = new UpstreamException.Unreachable("down", null);
         breaker.failed(down);
         assertThatThrownBy(breaker::check).isSameAs(down);
         assertThat(breaker.retryAfter()).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
-        clock.now = clock.now.plusMillis(1300);
+        clock.advance(Duration.ofMillis(1300));
         breaker.check();
         breaker.failed(down);
         assertThat(breaker.retryAfter()).isBetween(Duration.ofMillis(1600), Duration.ofMillis(2400));

@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.config.UpstreamSettings;
 import dev.portcullis.identity.Caller;
+import dev.portcullis.testing.MutableClock;
 import dev.portcullis.testing.Peers;
 import dev.portcullis.testing.TestConfigs;
 import dev.portcullis.upstream.stdio.StdioProcessTransport;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,27 +32,8 @@ class ConnectionManagerTest {
 
     private final AtomicInteger created = new AtomicInteger();
     private final List<StdioProcessTransport> transports = new ArrayList<>();
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.now());
     private ConnectionManager manager;
-
-    private static final class TestClock extends Clock {
-        volatile Instant now = Instant.now();
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private ConnectionManager manager(UpstreamSettings settings) {
         manager = new ConnectionManager(settings, server -> {
@@ -119,7 +99,7 @@ class ConnectionManagerTest {
         ResolvedServer server = resolve(everything(""), ALICE, Map.of());
         manager.session(server);
         ProcessHandle child = transports.getFirst().processHandle().orElseThrow();
-        clock.now = clock.now.plus(Duration.ofMinutes(16));
+        clock.advance(Duration.ofMinutes(16));
         manager.reapIdle();
         assertThat(manager.openSessions()).isZero();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !child.isAlive());

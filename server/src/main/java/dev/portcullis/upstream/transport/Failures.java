@@ -43,6 +43,20 @@ final class Failures {
         return new UpstreamException.Blocked(block.code(), block.message());
     }
 
+    /** Waits for what a transport needs before it can send (its endpoint, its session), failing with a kind. */
+    static <T> T await(java.util.concurrent.CompletableFuture<T> ready, Duration timeout) {
+        try {
+            return ready.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw timeout(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException.Unreachable("the request was cancelled", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw classify(e.getCause(), timeout);
+        }
+    }
+
     static UpstreamException.Timeout timeout(Duration after) {
         return new UpstreamException.Timeout("the MCP server did not answer within " + after, after);
     }

@@ -9,9 +9,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
@@ -123,16 +120,7 @@ public final class SseClientTransport implements McpClientTransport {
     }
 
     private Hop awaitEndpoint() {
-        try {
-            return endpoint.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw Failures.timeout(settings.requestTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException.Unreachable("the request was cancelled", e);
-        } catch (ExecutionException e) {
-            throw Failures.classify(e.getCause(), settings.requestTimeout());
-        }
+        return Failures.await(endpoint, settings.requestTimeout());
     }
 
     @Override

@@ -163,16 +163,7 @@ public final class WebSocketClientTransport implements McpClientTransport {
     }
 
     private Session awaitSession() {
-        try {
-            return session.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw Failures.timeout(settings.requestTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException.Unreachable("the request was cancelled", e);
-        } catch (ExecutionException e) {
-            throw Failures.classify(e.getCause(), settings.requestTimeout());
-        }
+        return Failures.await(session, settings.requestTimeout());
     }
 
     @Override
