@@ -44,6 +44,10 @@ final class ConformanceClientCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show the gateway's log and each HTTP exchange.")
     boolean verbose;
 
+    @Option(names = "--deadline", defaultValue = "28", paramLabel = "SECONDS",
+            description = "Give up and exit 1 after this many seconds (default: ${DEFAULT-VALUE}; the suite kills clients after 30).")
+    int deadlineSeconds;
+
     @Parameters(index = "0", paramLabel = "URL", description = "The MCP server (Streamable HTTP) to test.")
     String url;
 
@@ -67,6 +71,7 @@ final class ConformanceClientCommand implements Callable<Integer> {
         if (!verbose) {
             quietLogs();
         }
+        giveUpAfter(Duration.ofSeconds(deadlineSeconds), out);
         Scenario scenario = Scenario.of(environment.getOrDefault("MCP_CONFORMANCE_SCENARIO", ""),
                 Optional.ofNullable(environment.get("MCP_CONFORMANCE_CONTEXT")));
         Path dataDir = Files.createTempDirectory("portcullis-conformance-");
@@ -132,6 +137,23 @@ final class ConformanceClientCommand implements Callable<Integer> {
             s.setReuseAddress(true);
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * A client the suite times out must not linger: the suite kills only the shell it started, and a
+     * JVM left behind keeps the scenario's pipes open. Past the deadline the process halts.
+     */
+    private static void giveUpAfter(Duration deadline, PrintWriter out) {
+        Thread.ofPlatform().daemon().name("conformance-deadline").start(() -> {
+            try {
+                Thread.sleep(deadline);
+            } catch (InterruptedException e) {
+                return;
+            }
+            out.println("FAILED: no result within " + deadline.toSeconds() + " s");
+            out.flush();
+            Runtime.getRuntime().halt(ExitCodes.FAILURE);
+        });
     }
 
     private static void quietLogs() {

@@ -50,7 +50,7 @@ final class ConformanceSession implements AutoCloseable {
         int authorizations = 0;
         Reply reinit = reinitialize();
         while (reinit.body().path("oauthRequired").asBoolean(false)) {
-            if (++authorizations > MAX_AUTHORIZATIONS || !authorize(reinit)) {
+            if (++authorizations > MAX_AUTHORIZATIONS || !authorize(reinit.body().path("oauthUrl").asString(""), reinit)) {
                 return fail("authorization did not complete");
             }
             reinit = reinitialize();
@@ -78,14 +78,15 @@ final class ConformanceSession implements AutoCloseable {
                     .body(new StringRequestContent("application/json", JSON.writeValueAsString(Map.of("arguments", arguments)))));
             if (call.status() == 403 && call.body().path("error").asString("").equals("OAUTH_REQUIRED")) {
                 out.println("tool call needs (more) authorization: " + call.body().path("message").asString(""));
-                Reply started = reinitialize();
-                if (!started.body().path("oauthRequired").asBoolean(false)) {
-                    continue; // authorized meanwhile
-                }
                 if (++authorizations > MAX_AUTHORIZATIONS) {
                     return fail("gave up after " + MAX_AUTHORIZATIONS + " authorizations");
                 }
-                if (!authorize(started)) {
+                // LibreChat's way with a URL received from a tool call: bind this browser, then open it.
+                Reply bound = send(api("POST", "/api/mcp/" + server + "/oauth/bind"));
+                if (!call.body().path("oauthUrl").isString() || !bound.body().path("bound").asBoolean(false)) {
+                    return fail("the tool call asked for authorization without a pending attempt to bind: " + call.text());
+                }
+                if (!authorize(call.body().path("oauthUrl").asString(), bound)) {
                     return fail("authorization did not complete");
                 }
                 continue;
@@ -108,10 +109,10 @@ final class ConformanceSession implements AutoCloseable {
 
     /**
      * The browser's part: open the authorization URL without following redirects, then bring the
-     * redirect's code and state to the gateway's callback with the cookie reinitialize set.
+     * redirect's code and state to the gateway's callback with the binding cookie that
+     * {@code started} (reinitialize or bind) set.
      */
-    private boolean authorize(Reply started) throws Exception {
-        String authorizationUrl = started.body().path("oauthUrl").asString("");
+    private boolean authorize(String authorizationUrl, Reply started) throws Exception {
         out.println("authorizing: " + authorizationUrl);
         if (!authorizationUrl.startsWith("http://") && !authorizationUrl.startsWith("https://")) {
             out.println("no authorization URL in " + started.text());
