@@ -50,7 +50,10 @@ final class ConformanceSession implements AutoCloseable {
         int authorizations = 0;
         Reply reinit = reinitialize();
         while (reinit.body().path("oauthRequired").asBoolean(false)) {
-            if (++authorizations > MAX_AUTHORIZATIONS || !authorize(reinit.body().path("oauthUrl").asString(""), reinit)) {
+            if (++authorizations > MAX_AUTHORIZATIONS) {
+                return fail("gave up: the server still asks for authorization after " + MAX_AUTHORIZATIONS + " grants");
+            }
+            if (!authorize(reinit.body().path("oauthUrl").asString(""), reinit)) {
                 return fail("authorization did not complete");
             }
             reinit = reinitialize();
