@@ -77,24 +77,35 @@ final class ConformanceClientCommand implements Callable<Integer> {
         Path dataDir = Files.createTempDirectory("portcullis-conformance-");
         try {
             String secret = HexFormat.of().formatHex(randomBytes(32));
-            int port = freeLoopbackPort();
-            String yaml = configYaml(port, secret, dataDir, url, scenario);
-            if (verbose) {
-                err.println("conformance: configuration\n" + yaml.replace(secret, "<generated>"));
-            }
-            ConfigLoader.Result loaded = new ConfigLoader(Map.of()).load("conformance.yaml", yaml, dataDir);
-            if (loaded.config().isEmpty()) {
-                loaded.errors().forEach(p -> err.println(p.describe()));
-                err.println("conformance: the generated configuration was refused (see above)");
-                return ExitCodes.FAILURE;
-            }
-            PortcullisConfig config = loaded.config().get();
-            String token = new TokenMinter(TokenVerifiers.sharedSecret(config).orElseThrow(), config.auth(), Clock.systemUTC())
-                    .mint(new TokenMinter.Claims("conformance-user", "USER", Optional.empty(), Optional.empty(),
-                            Duration.ofMinutes(30)));
-            try (Gateway gateway = Gateway.start(config);
-                 ConformanceSession session = new ConformanceSession(gateway.port(), token, SERVER, out, verbose ? err : null)) {
-                return session.run(scenario) ? ExitCodes.OK : ExitCodes.FAILURE;
+            for (int attempt = 1; ; attempt++) {
+                int port = freeLoopbackPort();
+                String yaml = configYaml(port, secret, dataDir, url, scenario);
+                if (verbose) {
+                    err.println("conformance: configuration\n" + yaml.replace(secret, "<generated>"));
+                }
+                ConfigLoader.Result loaded = new ConfigLoader(Map.of()).load("conformance.yaml", yaml, dataDir);
+                if (loaded.config().isEmpty()) {
+                    loaded.errors().forEach(p -> err.println(p.describe()));
+                    err.println("conformance: the generated configuration was refused (see above)");
+                    return ExitCodes.FAILURE;
+                }
+                PortcullisConfig config = loaded.config().get();
+                Gateway gateway;
+                try {
+                    gateway = Gateway.start(config);
+                } catch (RuntimeException e) {
+                    if (attempt < 3 && portTaken(e)) {
+                        continue; // another client took the port between choosing and binding it
+                    }
+                    throw e;
+                }
+                String token = new TokenMinter(TokenVerifiers.sharedSecret(config).orElseThrow(), config.auth(), Clock.systemUTC())
+                        .mint(new TokenMinter.Claims("conformance-user", "USER", Optional.empty(), Optional.empty(),
+                                Duration.ofMinutes(30)));
+                try (gateway; ConformanceSession session = new ConformanceSession(gateway.port(), token, SERVER, out,
+                        verbose ? err : null)) {
+                    return session.run(scenario) ? ExitCodes.OK : ExitCodes.FAILURE;
+                }
             }
         } finally {
             deleteQuietly(dataDir);
@@ -154,6 +165,15 @@ final class ConformanceClientCommand implements Callable<Integer> {
             out.flush();
             Runtime.getRuntime().halt(ExitCodes.FAILURE);
         });
+    }
+
+    static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || t instanceof io.javalin.util.JavalinBindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void quietLogs() {

@@ -62,6 +62,12 @@ class ConformanceClientCommandTest {
     }
 
     @Test
+    void a_port_taken_between_choosing_and_binding_is_recognised_so_that_the_client_retries() {
+        assertThat(ConformanceClientCommand.portTaken(new IllegalStateException("start", new java.net.BindException("in use")))).isTrue();
+        assertThat(ConformanceClientCommand.portTaken(new IllegalStateException("cannot open the database"))).isFalse();
+    }
+
+    @Test
     void help_describes_the_command() {
         var cli = Main.commandLine();
         var out = new java.io.StringWriter();
