@@ -1,0 +1,192 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.Gateway;
+import dev.portcullis.config.ConfigLoader;
+import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.identity.TokenMinter;
+import dev.portcullis.identity.TokenVerifiers;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The client side of the official MCP conformance suite: the gateway, in process, as one test user
+ * would use it through its HTTP API — reinitialize, authorize without a browser, list tools, call
+ * the scenario's tool. The suite starts its test servers and runs this command with their URL
+ * appended; the scenario name and any pre-registered credentials come in the environment.
+ */
+@Command(name = "conformance-client", mixinStandardHelpOptions = true,
+        description = {"Run the gateway in process against one MCP server URL as a test user: connect,",
+                "authorize (following the authorization endpoint's redirect into the gateway's own",
+                "callback), list tools and call the scenario's tool. For the MCP conformance suite:",
+                "it reads MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT. Exit 0 on success."})
+final class ConformanceClientCommand implements Callable<Integer> {
+    static final String SERVER = "conformance";
+
+    @Option(names = "--verbose", description = "Show the gateway's log and each HTTP exchange.")
+    boolean verbose;
+
+    @Option(names = "--deadline", defaultValue = "28", paramLabel = "SECONDS",
+            description = "Give up and exit 1 after this many seconds (default: ${DEFAULT-VALUE}; the suite kills clients after 30).")
+    int deadlineSeconds;
+
+    @Parameters(index = "0", paramLabel = "URL", description = "The MCP server (Streamable HTTP) to test.")
+    String url;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Map<String, String> environment;
+
+    ConformanceClientCommand() {
+        this(System.getenv());
+    }
+
+    ConformanceClientCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!verbose) {
+            quietLogs();
+        }
+        giveUpAfter(Duration.ofSeconds(deadlineSeconds), out);
+        Scenario scenario = Scenario.of(environment.getOrDefault("MCP_CONFORMANCE_SCENARIO", ""),
+                Optional.ofNullable(environment.get("MCP_CONFORMANCE_CONTEXT")));
+        Path dataDir = Files.createTempDirectory("portcullis-conformance-");
+        try {
+            String secret = HexFormat.of().formatHex(randomBytes(32));
+            for (int attempt = 1; ; attempt++) {
+                int port = freeLoopbackPort();
+                String yaml = configYaml(port, secret, dataDir, url, scenario);
+                if (verbose) {
+                    err.println("conformance: configuration\n" + yaml.replace(secret, "<generated>"));
+                }
+                ConfigLoader.Result loaded = new ConfigLoader(Map.of()).load("conformance.yaml", yaml, dataDir);
+                if (loaded.config().isEmpty()) {
+                    loaded.errors().forEach(p -> err.println(p.describe()));
+                    err.println("conformance: the generated configuration was refused (see above)");
+                    return ExitCodes.FAILURE;
+                }
+                PortcullisConfig config = loaded.config().get();
+                Gateway gateway;
+                try {
+                    gateway = Gateway.start(config);
+                } catch (RuntimeException e) {
+                    if (attempt < 3 && portTaken(e)) {
+                        continue; // another client took the port between choosing and binding it
+                    }
+                    throw e;
+                }
+                String token = new TokenMinter(TokenVerifiers.sharedSecret(config).orElseThrow(), config.auth(), Clock.systemUTC())
+                        .mint(new TokenMinter.Claims("conformance-user", "USER", Optional.empty(), Optional.empty(),
+                                Duration.ofMinutes(30)));
+                try (gateway; ConformanceSession session = new ConformanceSession(gateway.port(), token, SERVER, out,
+                        verbose ? err : null)) {
+                    return session.run(scenario) ? ExitCodes.OK : ExitCodes.FAILURE;
+                }
+            }
+        } finally {
+            deleteQuietly(dataDir);
+        }
+    }
+
+    /** The configuration a careful operator would write for this one server. */
+    static String configYaml(int port, String secret, Path dataDir, String url, Scenario scenario) {
+        StringBuilder oauth = new StringBuilder();
+        scenario.clientId().ifPresent(id -> oauth.append("client_id: ").append(quoted(id)).append(", "));
+        scenario.clientSecret().ifPresent(s -> oauth.append("client_secret: ").append(quoted(s)).append(", "));
+        scenario.authorizationUrl().ifPresent(u -> oauth.append("authorization_url: ").append(quoted(u)).append(", "));
+        scenario.tokenUrl().ifPresent(u -> oauth.append("token_url: ").append(quoted(u)).append(", "));
+        String oauthBlock = oauth.isEmpty() ? "" : ", oauth: {" + oauth.substring(0, oauth.length() - 2) + "}";
+        return """
+                server: {host: 127.0.0.1, port: %d, publicUrl: "http://localhost:%d"}
+                storage: {dataDir: %s}
+                auth: {secret: %s}
+                mcpSettings:
+                  # the suite's servers run on localhost: name it, as an operator would (docs/egress.md rules 5 and 7)
+                  allowedDomains: ['localhost']
+                mcpServers:
+                  %s: {type: streamable-http, url: %s, startup: false, initTimeout: 20000%s}
+                """.formatted(port, port, quoted(dataDir.toString()), quoted(secret), SERVER, quoted(url), oauthBlock);
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    /** publicUrl must name the port before the server starts, so the port is chosen first. */
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * A client the suite times out must not linger: the suite kills only the shell it started, and a
+     * JVM left behind keeps the scenario's pipes open. Past the deadline the process halts.
+     */
+    private static void giveUpAfter(Duration deadline, PrintWriter out) {
+        Thread.ofPlatform().daemon().name("conformance-deadline").start(() -> {
+            try {
+                Thread.sleep(deadline);
+            } catch (InterruptedException e) {
+                return;
+            }
+            out.println("FAILED: no result within " + deadline.toSeconds() + " s");
+            out.flush();
+            Runtime.getRuntime().halt(ExitCodes.FAILURE);
+        });
+    }
+
+    static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || t instanceof io.javalin.util.JavalinBindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void quietLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory; the OS cleans up what is left
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.portcullis.cli;
+
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One conformance scenario as the suite describes it to the client: its name
+ * ({@code MCP_CONFORMANCE_SCENARIO}) and its context ({@code MCP_CONFORMANCE_CONTEXT}, JSON), from
+ * which pre-registered client credentials and, when given, pinned endpoints are read.
+ */
+record Scenario(String name, Optional<String> clientId, Optional<String> clientSecret,
+                Optional<String> authorizationUrl, Optional<String> tokenUrl) {
+
+    static Scenario of(String name, Optional<String> contextJson) {
+        JsonNode context = contextJson.filter(s -> !s.isBlank()).map(s -> JsonMapper.builder().build().readTree(s))
+                .filter(JsonNode::isObject).orElse(null);
+        return new Scenario(name, text(context, "client_id"), text(context, "client_secret"),
+                text(context, "authorization_url"), text(context, "token_url"));
+    }
+
+    private static Optional<String> text(JsonNode context, String field) {
+        if (context == null || !context.hasNonNull(field) || !context.get(field).isString()) {
+            return Optional.empty();
+        }
+        return Optional.of(context.get(field).asString());
+    }
+
+    boolean isAuth() {
+        return name.startsWith("auth/");
+    }
+
+    /** The tool this scenario's server expects to be called, with its arguments; empty: the first one listed. */
+    Optional<Map.Entry<String, Map<String, Object>>> expectedTool() {
+        if (name.equals("tools_call")) {
+            return Optional.of(Map.entry("add_numbers", Map.of("a", 5, "b", 3)));
+        }
+        if (isAuth()) {
+            return Optional.of(Map.entry("test-tool", Map.of()));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "Scenario[" + name + (clientId.isPresent() ? ", pre-registered client" : "") + "]";
+    }
+}
