@@ -12,10 +12,20 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressLists;
+import dev.portcullis.egress.EgressPolicy;
+import dev.portcullis.egress.jetty.GuardedHttpClients;
+import dev.portcullis.oauth.AuthorizationServerMetadata;
+import dev.portcullis.oauth.BearerChallenge;
+import dev.portcullis.oauth.Discovery;
+import dev.portcullis.oauth.OAuthHttp;
+import org.eclipse.jetty.client.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -72,8 +82,8 @@ final class ConformanceClientCommand implements Callable<Integer> {
             quietLogs();
         }
         giveUpAfter(Duration.ofSeconds(deadlineSeconds), out);
-        Scenario scenario = Scenario.of(environment.getOrDefault("MCP_CONFORMANCE_SCENARIO", ""),
-                Optional.ofNullable(environment.get("MCP_CONFORMANCE_CONTEXT")));
+        Scenario scenario = withPinnedEndpoints(Scenario.of(environment.getOrDefault("MCP_CONFORMANCE_SCENARIO", ""),
+                Optional.ofNullable(environment.get("MCP_CONFORMANCE_CONTEXT"))), url);
         Path dataDir = Files.createTempDirectory("portcullis-conformance-");
         try {
             String secret = HexFormat.of().formatHex(randomBytes(32));
@@ -109,6 +119,29 @@ final class ConformanceClientCommand implements Callable<Integer> {
             }
         } finally {
             deleteQuietly(dataDir);
+        }
+    }
+
+    /**
+     * A pre-registered confidential client comes with its endpoints pinned, so its secret only goes
+     * where the operator chose (configuration rule). The suite hands over credentials without
+     * endpoints; the operator here looks them up once, as a person setting up the client would.
+     */
+    static Scenario withPinnedEndpoints(Scenario scenario, String url) throws Exception {
+        if (scenario.clientSecret().isEmpty() || (scenario.authorizationUrl().isPresent() && scenario.tokenUrl().isPresent())) {
+            return scenario;
+        }
+        EgressPolicy policy = EgressPolicy.builder()
+                .lists(EgressContext.MCP, new EgressLists(List.of("localhost"), List.of())).build();
+        HttpClient client = GuardedHttpClients.create(policy);
+        client.start();
+        try {
+            AuthorizationServerMetadata server = new Discovery(new OAuthHttp(client, policy, Duration.ofSeconds(10)))
+                    .discover(url, BearerChallenge.NONE, Map.of()).server();
+            return new Scenario(scenario.name(), scenario.clientId(), scenario.clientSecret(),
+                    Optional.of(server.authorizationEndpoint()), Optional.of(server.tokenEndpoint()));
+        } finally {
+            client.stop();
         }
     }
 

@@ -120,6 +120,11 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
             }
             return new StreamRead(false, null, -1, null);
         }
+        if (requestId == null && !type.equals("text/event-stream")) {
+            // A notification or response we sent expects 202 and no body; some servers answer 200 with
+            // something else. Nothing in it can be ours to wait for, so it is accepted and ignored.
+            return new StreamRead(false, null, -1, null);
+        }
         if (type.equals("text/event-stream")) {
             return readStream(exchange.body(), requestId, initialize, answered, deadline);
         }
