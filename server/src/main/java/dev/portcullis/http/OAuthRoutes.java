@@ -112,14 +112,20 @@ final class OAuthRoutes {
             }
         });
         Optional<String> binding = Optional.ofNullable(ctx.cookie(cookieName(serverName)));
-        OAuthFlows.Outcome outcome = oauth.flows().complete(serverName, params, binding, oauth.settings().allowUnboundCallback());
-        ctx.removeCookie(cookieName(serverName), cookiePath(serverName));
+        Optional<McpServerConfig> config = tools.servers().values().stream().filter(c -> c.name().equals(serverName)).findFirst();
+        OAuthFlows.Outcome outcome = config.map(c -> oauth.flows().complete(c, params, binding,
+                oauth.settings().allowUnboundCallback())).orElse(new OAuthFlows.Outcome.Failed(serverName, "invalid_state"));
         switch (outcome) {
             case OAuthFlows.Outcome.Completed c -> {
+                // Only a completed attempt clears the cookie: a forged callback must not break the real one.
+                ctx.removeCookie(cookieName(serverName), cookiePath(serverName));
                 tools.authorizationCompleted(c.owner().tenantId(), c.owner().userId(), serverName);
                 ctx.redirect(result("success", "serverName", serverName), HttpStatus.FOUND);
             }
-            case OAuthFlows.Outcome.AlreadyCompleted a -> ctx.redirect(result("success", "serverName", serverName), HttpStatus.FOUND);
+            case OAuthFlows.Outcome.AlreadyCompleted a -> {
+                ctx.removeCookie(cookieName(serverName), cookiePath(serverName));
+                ctx.redirect(result("success", "serverName", serverName), HttpStatus.FOUND);
+            }
             case OAuthFlows.Outcome.Failed f -> ctx.redirect(result("error", "error", f.error()), HttpStatus.FOUND);
         }
     }
@@ -184,7 +190,10 @@ final class OAuthRoutes {
      * support it, fetched by them from this URL (which is the client id).
      */
     void clientMetadata(Context ctx) {
-        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        String name = ctx.pathParam("server");
+        // Public route: an unknown name gets a plain 404 that does not confirm which servers exist.
+        McpServerConfig config = tools.servers().values().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND, "Not found"));
         ctx.header("Cache-Control", "public, max-age=3600").contentType("application/json")
                 .result(ClientMetadataDocument.forServer(server.publicUrl(), config.name()).json());
     }

@@ -157,6 +157,9 @@ public final class ToolService {
                     try {
                         withSession(resolve(system, c), UpstreamSession::tools);
                     } catch (UpstreamException.AuthorizationRequired e) {
+                        if (c.requiresOAuth().isPresent()) {
+                            return; // the operator decided; requiresOAuth: false keeps OAuth off
+                        }
                         foundToNeedOAuth.add(c.name()); // found at start, like LibreChat's inspection
                         appResolutions.remove(c.name());
                         connections.disconnect(new ConnectionKey(ConnectionScope.APP, c.name()));

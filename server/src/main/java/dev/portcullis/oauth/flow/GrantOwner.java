@@ -8,8 +8,16 @@ public record GrantOwner(String tenantId, String userId, String serverName) {
         return new SealContext(tenantId, userId, serverName, "oauth." + kind);
     }
 
-    /** LibreChat's flow id: the user and the server (tenant first when there is one). */
+    /**
+     * LibreChat's flow id: the user and the server, tenant first when there is one. '%' and ':' in
+     * the tenant and user are escaped, so no two owners share an id (tenant "acme" with user "bob"
+     * is not the tenant-less user "acme:bob"); LibreChat's ids contain neither and read as before.
+     */
     public String flowId() {
-        return (tenantId.isEmpty() ? "" : tenantId + ":") + userId + ":" + serverName;
+        return (tenantId.isEmpty() ? "" : escape(tenantId) + ":") + escape(userId) + ":" + serverName;
+    }
+
+    private static String escape(String part) {
+        return part.replace("%", "%25").replace(":", "%3A");
     }
 }

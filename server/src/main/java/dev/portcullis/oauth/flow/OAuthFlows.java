@@ -164,7 +164,8 @@ public final class OAuthFlows {
     public Optional<String> bind(GrantOwner owner) {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<FlowStore.Stored> current = store.get(owner.flowId());
-            if (current.isEmpty() || current.get().record().status() != FlowStatus.PENDING) {
+            if (current.isEmpty() || current.get().record().status() != FlowStatus.PENDING
+                    || EXCHANGING.equals(current.get().record().error())) {
                 return Optional.empty();
             }
             String value = random(32);
@@ -197,7 +198,9 @@ public final class OAuthFlows {
      * @param binding        the browser-binding cookie, if the browser sent one
      * @param allowUnbound   LibreChat's lenient mode: accept a pending flow's callback without a cookie
      */
-    public Outcome complete(String serverName, Map<String, String> params, Optional<String> binding, boolean allowUnbound) {
+    public Outcome complete(McpServerConfig config, Map<String, String> params, Optional<String> binding,
+                            boolean allowUnbound) {
+        String serverName = config.name();
         String state = params.get("state");
         if (state == null || state.isEmpty()) {
             return new Outcome.Failed(serverName, "missing_state");
@@ -214,38 +217,57 @@ public final class OAuthFlows {
         if (record.status() != FlowStatus.PENDING || isStale(record)) {
             return new Outcome.Failed(serverName, "invalid_state");
         }
-        if (EXCHANGING.equals(record.error())) {
-            return awaitOther(serverName, record);
-        }
+        // The binding first: without it a caller learns nothing, not even that an exchange is running.
         if (!bindingMatches(record, binding, allowUnbound)) {
             return new Outcome.Failed(serverName, "csrf_validation_failed");
         }
-        if (params.containsKey("error") && !params.containsKey("code")) {
-            fail(stored, "authorization_denied");
-            return new Outcome.Failed(serverName, errorCode(params.get("error")));
+        if (EXCHANGING.equals(record.error())) {
+            return awaitOther(serverName, record);
         }
         AuthorizationRequest pending = pendingRequest(record);
+        Secret code;
         try {
-            Secret code = AuthorizationCallback.code(pending, params);
-            // Claim the attempt before redeeming: of two concurrent callbacks only one exchanges the code.
-            FlowRecord claimed = record.withStatus(FlowStatus.PENDING, EXCHANGING);
-            if (!store.replace(stored, claimed)) {
-                return complete(serverName, params, binding, allowUnbound);
-            }
-            FlowStore.Stored claimedStored = store.get(record.flowId()).orElseThrow();
+            // state, then RFC 9207 iss, and only then the provider's error: a response from the wrong
+            // issuer must not be acted on at all (mix-up attacks).
+            code = AuthorizationCallback.code(pending, params);
+        } catch (OAuthException e) {
+            fail(stored, e.failure().name());
+            return new Outcome.Failed(serverName, e.failure() == dev.portcullis.oauth.OAuthFailure.AUTHORIZATION_DENIED
+                    ? errorCode(params.get("error")) : "callback_failed");
+        }
+        // Claim the attempt before redeeming: of two concurrent callbacks only one exchanges the code.
+        if (!store.replace(stored, record.withStatus(FlowStatus.PENDING, EXCHANGING))) {
+            return complete(config, params, binding, allowUnbound);
+        }
+        try {
             OAuthClient client = client(record);
             TokenEndpoint endpoint = new TokenEndpoint(record.issuer(), record.tokenUrl(),
-                    Optional.ofNullable(record.revocationUrl()), Optional.empty(), Map.of());
+                    Optional.ofNullable(record.revocationUrl()),
+                    config.oauth().flatMap(McpServerConfig.OAuthSettings::audience).filter(a -> !a.isBlank()),
+                    config.oauthHeaders());
             TokenSet issued = tokens.exchange(pending, code, client, endpoint);
             vault.save(record.owner(), new Grant(issued, client, record.tokenUrl(), Optional.ofNullable(record.revocationUrl()),
                     new ResourceUri(record.resource()), clock.instant()));
-            store.replace(claimedStored, record.withStatus(FlowStatus.COMPLETED, null));
-            store.announceEnd(record.flowId());
-            return new Outcome.Completed(serverName, record.owner());
-        } catch (OAuthException e) {
-            store.get(record.flowId()).ifPresent(s -> fail(s, e.failure().name()));
+        } catch (RuntimeException e) {
+            end(record.flowId(), FlowStatus.FAILED, e instanceof OAuthException o ? o.failure().name() : "exchange_failed");
             return new Outcome.Failed(serverName, "callback_failed");
         }
+        end(record.flowId(), FlowStatus.COMPLETED, null);
+        return new Outcome.Completed(serverName, record.owner());
+    }
+
+    /** Ends a claimed attempt, retrying the write until it lands (only a cancel may have ended it first). */
+    private void end(String flowId, FlowStatus status, String why) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<FlowStore.Stored> current = store.get(flowId);
+            if (current.isEmpty() || current.get().record().status() != FlowStatus.PENDING) {
+                break;
+            }
+            if (store.replace(current.get(), current.get().record().withStatus(status, why))) {
+                break;
+            }
+        }
+        store.announceEnd(flowId);
     }
 
     /** Another callback for the same attempt is redeeming the code: report what it achieves. */
@@ -260,6 +282,7 @@ public final class OAuthFlows {
     }
 
     private static String errorCode(String providerError) {
+        // Only a well-formed OAuth error code is echoed into the result page's URL.
         return providerError != null && providerError.matches("[a-z_]{1,64}") ? providerError : "authorization_denied";
     }
 
@@ -310,7 +333,8 @@ public final class OAuthFlows {
     /** Ends the user's pending attempt at a server; true when there was one. */
     public boolean cancel(GrantOwner owner) {
         Optional<FlowStore.Stored> current = store.get(owner.flowId());
-        if (current.isEmpty() || current.get().record().status() != FlowStatus.PENDING) {
+        if (current.isEmpty() || current.get().record().status() != FlowStatus.PENDING
+                || EXCHANGING.equals(current.get().record().error())) {
             return false;
         }
         fail(current.get(), "cancelled");

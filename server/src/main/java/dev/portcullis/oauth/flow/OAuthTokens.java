@@ -26,7 +26,8 @@ public final class OAuthTokens {
     private static final Logger log = LoggerFactory.getLogger(OAuthTokens.class);
     /** Refresh this long before expiry, so a token never expires in flight. */
     static final long REFRESH_SKEW_SECONDS = 60;
-    private static final Duration LOCK_LEASE = Duration.ofSeconds(30);
+    /** Well above the OAuth HTTP timeout, so a slow refresh never outlives its lock. */
+    private static final Duration LOCK_LEASE = Duration.ofSeconds(90);
     private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
     private final TokenVault vault;
@@ -72,9 +73,14 @@ public final class OAuthTokens {
             return Optional.of(kept.accessToken());
         } catch (OAuthException e) {
             if (e.failure() == OAuthFailure.INVALID_GRANT) {
-                log.info("the grant of {} at '{}' is no longer valid; the user must authorize again", owner.userId(),
-                        owner.serverName());
-                vault.delete(owner);
+                // Delete only the grant that was refused, never one saved meanwhile with a newer refresh token.
+                boolean unchanged = vault.find(owner).flatMap(g -> g.tokens().refreshToken())
+                        .map(r -> r.equals(grant.tokens().refreshToken().orElseThrow())).orElse(false);
+                if (unchanged) {
+                    log.info("the grant of {} at '{}' is no longer valid; the user must authorize again", owner.userId(),
+                            owner.serverName());
+                    vault.delete(owner);
+                }
                 return Optional.empty();
             }
             log.warn("refreshing the token of {} at '{}' failed ({}); keeping the grant", owner.userId(),
@@ -85,6 +91,13 @@ public final class OAuthTokens {
 
     /** Revokes at the server when it offers revocation (refresh token first, then access), then deletes. */
     public boolean disconnect(GrantOwner owner, McpServerConfig config) {
+        // Under the refresh lock: a refresh finishing after the delete would bring the grant back.
+        try (Lock lock = locks.acquire("oauth:refresh:" + owner.flowId(), LOCK_LEASE, LOCK_WAIT)) {
+            return revokeAndDelete(owner, config);
+        }
+    }
+
+    private boolean revokeAndDelete(GrantOwner owner, McpServerConfig config) {
         Optional<Grant> grant = vault.find(owner);
         if (grant.isEmpty()) {
             return false;
