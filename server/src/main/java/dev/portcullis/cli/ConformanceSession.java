@@ -5,10 +5,17 @@ import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressLists;
+import dev.portcullis.egress.EgressPolicy;
+import dev.portcullis.egress.EgressTarget;
+import dev.portcullis.egress.EgressTargetException;
+import dev.portcullis.egress.jetty.GuardedHttpClients;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.StringRequestContent;
@@ -39,8 +46,11 @@ final class ConformanceSession implements AutoCloseable {
         this.server = server;
         this.out = out;
         this.trace = trace;
-        this.client = new HttpClient();
-        client.setFollowRedirects(false);
+        // Even the test user's "browser" leaves through a guarded client (DESIGN.md, one door out), with
+        // exactly the loopback names the suite uses exempted.
+        EgressPolicy policy = EgressPolicy.builder().lists(EgressContext.ENDPOINT,
+                EgressLists.addressesOnly(List.of("localhost", "127.0.0.1"))).build();
+        this.client = GuardedHttpClients.create(policy);
         client.start();
     }
 
@@ -121,7 +131,7 @@ final class ConformanceSession implements AutoCloseable {
             out.println("no authorization URL in " + started.text());
             return false;
         }
-        Reply approved = send(client.newRequest(authorizationUrl).method("GET"));
+        Reply approved = send(newRequest(authorizationUrl).method("GET"));
         String location = approved.location();
         if (approved.status() / 100 != 3 || location == null) {
             out.println("the authorization endpoint answered " + approved.status() + " without a redirect: " + approved.text());
@@ -132,7 +142,7 @@ final class ConformanceSession implements AutoCloseable {
             out.println("the authorization endpoint redirected elsewhere: " + location);
             return false;
         }
-        Request callback = client.newRequest(base + back.getRawPath() + (back.getRawQuery() == null ? "" : "?" + back.getRawQuery()));
+        Request callback = newRequest(base + back.getRawPath() + (back.getRawQuery() == null ? "" : "?" + back.getRawQuery()));
         started.cookie("portcullis_oauth_" + server).ifPresent(c -> callback.headers(h -> h.put("Cookie", c.getName() + "=" + c.getValue())));
         Reply done = send(callback.method("GET"));
         String result = Optional.ofNullable(done.location()).orElse("");
@@ -144,8 +154,12 @@ final class ConformanceSession implements AutoCloseable {
         return true;
     }
 
-    private Request api(String method, String path) {
-        return client.newRequest(base + path).method(method).headers(h -> h.put("Authorization", "Bearer " + token));
+    private Request newRequest(String url) throws EgressTargetException {
+        return GuardedHttpClients.newRequest(client, EgressTarget.parse(url), EgressContext.ENDPOINT);
+    }
+
+    private Request api(String method, String path) throws EgressTargetException {
+        return newRequest(base + path).method(method).headers(h -> h.put("Authorization", "Bearer " + token));
     }
 
     private Reply send(Request request) throws Exception {
