@@ -15,14 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with the configuration file.",
         subcommands = {ConfigCommand.Check.class})
-final class ConfigCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class ConfigCommand extends CommandGroup {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Validate a configuration file: print every problem (file:line: path: what to fix)",

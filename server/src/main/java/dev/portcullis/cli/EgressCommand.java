@@ -25,14 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "egress", mixinStandardHelpOptions = true, description = "Ask the SSRF guard about outbound URLs.",
         subcommands = {EgressCommand.Check.class})
-final class EgressCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class EgressCommand extends CommandGroup {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Would Portcullis let these through, and why not? One line per target:",

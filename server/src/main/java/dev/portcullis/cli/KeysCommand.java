@@ -25,14 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "3. portcullis keys reseal    re-encrypts every record still sealed with an old key.",
                 "When reseal reports 0, the old key may be removed from encryption.previousKeys."},
         subcommands = {KeysCommand.Rotate.class, KeysCommand.Reseal.class})
-final class KeysCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
+final class KeysCommand extends CommandGroup {
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = "Print a new 32-byte key and how to install it beside the current one.")
