@@ -138,6 +138,7 @@ public final class Gateway implements AutoCloseable {
         ToolService tools = new ToolService(operatorServers, variables,
                 new ServerResolver(System.getenv(), config.upstream().maxMessageBytes()), connections,
                 new DefaultJsonSchemaValidator(json), authorization);
+        flows.onCompleted(owner -> tools.authorizationCompleted(owner.tenantId(), owner.userId(), owner.serverName()));
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
                 new RolePermissions(config.mcpPermissions()), operatorServers, tools, connections, variables,
                 new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth()), metrics,

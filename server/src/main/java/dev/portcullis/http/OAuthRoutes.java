@@ -119,7 +119,6 @@ final class OAuthRoutes {
             case OAuthFlows.Outcome.Completed c -> {
                 // Only a completed attempt clears the cookie: a forged callback must not break the real one.
                 ctx.removeCookie(cookieName(serverName), cookiePath(serverName));
-                tools.authorizationCompleted(c.owner().tenantId(), c.owner().userId(), serverName);
                 ctx.redirect(result("success", "serverName", serverName), HttpStatus.FOUND);
             }
             case OAuthFlows.Outcome.AlreadyCompleted a -> {

@@ -117,7 +117,7 @@ public final class ToolService {
             if (wait.isZero() || !authorization.awaitAuthorization(caller, server(serverName), wait)) {
                 throw required;
             }
-            connections.disconnect(key(caller, server(serverName)));
+            // The completed flow already dropped the old connection and its breaker (authorizationCompleted).
             return call(caller, serverName, toolName, arguments, progress);
         }
     }

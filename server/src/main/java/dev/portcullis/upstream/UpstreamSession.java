@@ -125,7 +125,7 @@ public final class UpstreamSession implements AutoCloseable {
                 current = tools;
                 if (current == null) {
                     McpSchema.ServerCapabilities capabilities = client.getServerCapabilities();
-                    if (capabilities == null || capabilities.tools() == null) {
+                    if (capabilities != null && capabilities.tools() == null) {
                         // A server that offers no tools has none to list (the SDK would throw).
                         tools = new ToolList(java.util.List.of(), Optional.empty());
                         return tools;

@@ -59,6 +59,7 @@ public final class OAuthFlows {
     private final TokenVault vault;
     private final SecretSealer sealer;
     private final Clock clock;
+    private volatile java.util.function.Consumer<GrantOwner> completed = owner -> { };
 
     public OAuthFlows(FlowStoreParts parts, Discovery discovery, ClientIdentities identities, TokenClient tokens,
                       TokenVault vault, SecretSealer sealer, Clock clock) {
@@ -70,6 +71,14 @@ public final class OAuthFlows {
         this.vault = vault;
         this.sealer = sealer;
         this.clock = clock;
+    }
+
+    /**
+     * Called after a grant is stored and before waiters are told, so whatever a waiter does next
+     * (reconnect with the new token) happens after it, never under it.
+     */
+    public void onCompleted(java.util.function.Consumer<GrantOwner> listener) {
+        this.completed = listener;
     }
 
     /** The shared-state parts the flow store is built from. */
@@ -252,6 +261,7 @@ public final class OAuthFlows {
             end(record.flowId(), FlowStatus.FAILED, e instanceof OAuthException o ? o.failure().name() : "exchange_failed");
             return new Outcome.Failed(serverName, "callback_failed");
         }
+        completed.accept(record.owner());
         end(record.flowId(), FlowStatus.COMPLETED, null);
         return new Outcome.Completed(serverName, record.owner());
     }
