@@ -36,10 +36,60 @@ public record McpServerConfig(
         Optional<Boolean> requiresOAuth,
         Optional<ApiKey> apiKey,
         Optional<OAuthSettings> oauth,
-        Map<String, Secret> oauthHeaders) {
+        Map<String, Secret> oauthHeaders,
+        AccessLimit access,
+        Origin origin) {
 
     public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SSE_READ_TIMEOUT = Duration.ofMinutes(5);
+
+    /** The same server with another origin: how the registry marks a server a user created. */
+    public McpServerConfig withOrigin(Origin newOrigin) {
+        return new McpServerConfig(name, type, url, command, args, env, cwd, headers, timeout, initTimeout, sseReadTimeout,
+                startup, chatMenu, title, description, iconPath, serverInstructions, customUserVars, requiresOAuth, apiKey,
+                oauth, oauthHeaders, access, newOrigin);
+    }
+
+    public boolean isUserManaged() {
+        return origin instanceof Origin.UserManaged;
+    }
+
+    /**
+     * Where a server comes from: the operator's file, or a user through the API (stored, shared
+     * through grants, versioned so every change makes existing connections stale).
+     */
+    public sealed interface Origin {
+        record Operator() implements Origin {
+        }
+
+        record UserManaged(String id, String tenantId, long version) implements Origin {
+        }
+
+        Origin OPERATOR = new Operator();
+    }
+
+    /**
+     * {@code access}: who may see and use an operator server. Empty lists everywhere means
+     * everyone (LibreChat's behaviour); otherwise a caller must match one user id, group or role.
+     */
+    public record AccessLimit(List<String> users, List<String> groups, List<String> roles) {
+        public static final AccessLimit EVERYONE = new AccessLimit(List.of(), List.of(), List.of());
+
+        public AccessLimit {
+            users = List.copyOf(users);
+            groups = List.copyOf(groups);
+            roles = List.copyOf(roles);
+        }
+
+        public boolean isEveryone() {
+            return users.isEmpty() && groups.isEmpty() && roles.isEmpty();
+        }
+
+        public boolean admits(String userId, String role, List<String> callerGroups) {
+            return isEveryone() || users.contains(userId) || roles.contains(role)
+                    || callerGroups.stream().anyMatch(groups::contains);
+        }
+    }
 
     /** The transports MCP servers speak; {@code http} is LibreChat's alias for Streamable HTTP. */
     public enum Transport {

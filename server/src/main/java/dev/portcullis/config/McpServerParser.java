@@ -71,6 +71,8 @@ final class McpServerParser {
         }
         Optional<OAuthSettings> oauth = node.get("oauth").flatMap(McpServerParser::oauth);
         Map<String, Secret> oauthHeaders = node.stringMap("oauth_headers", Secret::of);
+        McpServerConfig.AccessLimit access = node.get("access").map(McpServerParser::access)
+                .orElse(McpServerConfig.AccessLimit.EVERYONE);
 
         transportFields(node, type, url, command, env, headers);
         for (String unsupported : List.of("proxy", "obo", "stderr")) {
@@ -83,7 +85,7 @@ final class McpServerParser {
         }
         return Optional.of(new McpServerConfig(name, type, url, command, args, env, cwd, headers, timeout,
                 initTimeout, sseReadTimeout, startup, chatMenu, title, description, iconPath, instructions,
-                userVars, requiresOAuth, apiKey, oauth, oauthHeaders));
+                userVars, requiresOAuth, apiKey, oauth, oauthHeaders, access, McpServerConfig.Origin.OPERATOR));
     }
 
     private static int errorCount(ConfigNode node) {
@@ -171,6 +173,21 @@ final class McpServerParser {
         } catch (URISyntaxException e) {
             at.error("not a valid URL: " + e.getReason());
         }
+    }
+
+    /** Portcullis' own key: limits an operator server to some users, groups (a token claim) or roles. */
+    private static McpServerConfig.AccessLimit access(ConfigNode node) {
+        if (!node.isMapping()) {
+            node.error("expected {users, groups, roles}: the principals who may see and use this server");
+            return McpServerConfig.AccessLimit.EVERYONE;
+        }
+        McpServerConfig.AccessLimit limit = new McpServerConfig.AccessLimit(node.strings("users"), node.strings("groups"),
+                node.strings("roles"));
+        node.rejectUnknownKeys();
+        if (limit.isEveryone()) {
+            node.error("name at least one user, group or role; leave 'access' out to let everyone use the server");
+        }
+        return limit;
     }
 
     private static ServerInstructions instructions(ConfigNode node) {

@@ -48,6 +48,10 @@ public final class ServerResolver {
 
     /** Whether connections to this server are per user: OAuth, per-user variables or user placeholders. */
     public static boolean isUserScoped(McpServerConfig c) {
+        // A user's server is shared through grants, never through a connection: each user connects as themselves.
+        if (c.isUserManaged()) {
+            return true;
+        }
         if (c.requiresOAuth().orElse(c.oauth().isPresent()) || !c.customUserVars().isEmpty()) {
             return true;
         }
@@ -85,7 +89,7 @@ public final class ServerResolver {
                 ? stdio(c, values) : remote(c, values);
         Duration requestTimeout = c.timeout().filter(t -> !t.isZero()).orElse(DEFAULT_REQUEST_TIMEOUT);
         return new ResolvedServer(c.name(), c, scope, endpoint, requestTimeout, c.initTimeout(),
-                fingerprint(endpoint, requestTimeout, c.initTimeout()));
+                fingerprint(endpoint, requestTimeout, c.initTimeout(), c.origin()));
     }
 
     private ResolvedServer.Stdio stdio(McpServerConfig c, Map<String, String> values) {
@@ -148,7 +152,9 @@ public final class ServerResolver {
         return out.toString();
     }
 
-    private static String fingerprint(ResolvedServer.Endpoint endpoint, Duration request, Duration init) {
+    /** The origin carries a user server's version: every update makes existing connections stale. */
+    private static String fingerprint(ResolvedServer.Endpoint endpoint, Duration request, Duration init,
+                                      McpServerConfig.Origin origin) {
         StringBuilder text = new StringBuilder();
         switch (endpoint) {
             case ResolvedServer.Stdio s -> text.append("stdio|").append(s.launch().commandLine()).append('|')
@@ -156,7 +162,7 @@ public final class ServerResolver {
             case ResolvedServer.Remote r -> text.append("remote|").append(r.url()).append('|').append(r.transport())
                     .append('|').append(new TreeMap<>(r.headers()));
         }
-        text.append('|').append(request).append('|').append(init);
+        text.append('|').append(request).append('|').append(init).append('|').append(origin);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
