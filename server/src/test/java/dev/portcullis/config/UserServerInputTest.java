@@ -1,0 +1,644 @@
+package dev.portcullis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.config.McpServerConfig.ApiKey;
+import dev.portcullis.config.McpServerConfig.CustomUserVar;
+import dev.portcullis.config.McpServerConfig.Transport;
+import dev.portcullis.config.UserServerInput.FieldProblem;
+import dev.portcullis.config.UserServerInput.Result;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UserServerInputTest {
+    private static final String URL = "\"url\": \"https://mcp.example.com/mcp\"";
+
+    private static Result parse(String json) {
+        return UserServerInput.parse("my-server", json);
+    }
+
+    private static McpServerConfig valid(String json) {
+        Result result = parse(json);
+        assertThat(result).isInstanceOf(Result.Valid.class);
+        return ((Result.Valid) result).config();
+    }
+
+    private static List<FieldProblem> problems(String json) {
+        Result result = parse(json);
+        assertThat(result).isInstanceOf(Result.Invalid.class);
+        return ((Result.Invalid) result).problems();
+    }
+
+    /** A valid server's URL plus {@code fields}. */
+    private static String withUrl(String fields) {
+        return "{" + URL + ", " + fields + "}";
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s + "\"";
+    }
+
+    // ---- what a valid server becomes --------------------------------------------------------
+
+    @Test
+    void a_url_alone_is_a_server_whose_transport_is_probed() {
+        McpServerConfig c = valid("{\"url\":\"https://mcp.example.com/mcp\"}"); // compact, as serializers write it
+
+        assertThat(c.name()).isEqualTo("my-server");
+        assertThat(c.url()).contains("https://mcp.example.com/mcp");
+        assertThat(c.type()).isEmpty();
+        assertThat(c.origin()).isEqualTo(McpServerConfig.Origin.OPERATOR);
+        assertThat(c.startup()).isFalse();
+        assertThat(c.chatMenu()).isTrue();
+        assertThat(c.access()).isEqualTo(McpServerConfig.AccessLimit.EVERYONE);
+        assertThat(c.timeout()).isEmpty();
+        assertThat(c.initTimeout()).isEqualTo(McpServerConfig.DEFAULT_INIT_TIMEOUT);
+        assertThat(c.sseReadTimeout()).isEqualTo(McpServerConfig.DEFAULT_SSE_READ_TIMEOUT);
+        assertThat(c.command()).isEmpty();
+        assertThat(c.requiresOAuth()).isEmpty();
+        assertThat(c.oauthHeaders()).isEmpty();
+    }
+
+    @Test
+    void every_accepted_field_is_read() {
+        McpServerConfig c = valid("""
+                {
+                  "type": "http",
+                  "url": "https://{{TENANT}}.example.com/mcp",
+                  "title": "My Tools 2",
+                  "description": "Tools for {{TENANT}} users",
+                  "iconPath": "https://cdn.example.com/icon.png",
+                  "headers": {"X-Tenant": "{{TENANT}}", "X-Static": "yes"},
+                  "apiKey": {"source": "user", "authorization_type": "custom", "custom_header": "X-Api-Key"},
+                  "customUserVars": {"TENANT": {"title": "Tenant", "description": "Your tenant", "sensitive": false}},
+                  "oauth": {
+                    "authorization_url": "https://auth.example.com/authorize",
+                    "token_url": "https://auth.example.com/token?tenant={{TENANT}}",
+                    "client_id": "abc",
+                    "client_secret": "shh",
+                    "scope": "read write",
+                    "token_exchange_method": "basic_auth_header",
+                    "grant_types_supported": ["authorization_code", "refresh_token"],
+                    "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+                    "response_types_supported": ["code"],
+                    "code_challenge_methods_supported": ["S256"],
+                    "skip_code_challenge_check": false,
+                    "revocation_endpoint": "https://auth.example.com/revoke",
+                    "revocation_endpoint_auth_methods_supported": ["client_secret_basic"],
+                    "send_resource": true
+                  }
+                }
+                """);
+
+        assertThat(c.type()).contains(Transport.STREAMABLE_HTTP);
+        assertThat(c.title()).contains("My Tools 2");
+        assertThat(c.description()).contains("Tools for {{TENANT}} users");
+        assertThat(c.iconPath()).contains("https://cdn.example.com/icon.png");
+        assertThat(c.headers()).containsOnlyKeys("X-Tenant", "X-Static");
+        assertThat(c.headers().get("X-Tenant").reveal()).isEqualTo("{{TENANT}}");
+        assertThat(c.apiKey()).contains(new ApiKey(ApiKey.Source.USER, ApiKey.AuthorizationType.CUSTOM,
+                Optional.of("X-Api-Key"), Optional.empty()));
+        assertThat(c.customUserVars()).containsEntry("TENANT", new CustomUserVar("Tenant", Optional.of("Your tenant"), false))
+                .containsKey(McpServerParser.USER_API_KEY);
+        McpServerConfig.OAuthSettings oauth = c.oauth().orElseThrow();
+        assertThat(oauth.tokenUrl()).contains("https://auth.example.com/token?tenant={{TENANT}}");
+        assertThat(oauth.clientSecret().map(Secret::reveal)).contains("shh");
+        assertThat(oauth.audience()).isEmpty();
+        assertThat(oauth.grantTypesSupported()).containsExactly("authorization_code", "refresh_token");
+        assertThat(oauth.tokenExchangeMethod()).contains(McpServerConfig.OAuthSettings.TokenExchangeMethod.BASIC_AUTH_HEADER);
+        assertThat(c.startup()).isFalse();
+    }
+
+    @Test
+    void null_reads_as_absent_for_an_optional_field() {
+        McpServerConfig c = valid(withUrl("\"title\": null, \"headers\": null, \"oauth\": null"));
+
+        assertThat(c.title()).isEmpty();
+        assertThat(c.oauth()).isEmpty();
+    }
+
+    @Test
+    void every_problem_is_reported_in_one_pass() {
+        List<FieldProblem> found = problems("""
+                {"type": "grpc", "url": "ftp://x", "title": "Bad!", "command": "npx", "startup": true,
+                 "headers": {"Host": "x"}, "oauth": {"redirect_uri": "https://x/cb"}, "apiKey": {"source": "nobody"}}
+                """);
+
+        assertThat(found).extracting(FieldProblem::field).contains("config.type", "config.url", "config.title",
+                "config.command", "config.startup", "config.headers.Host", "config.oauth.redirect_uri",
+                "config.apiKey.source");
+    }
+
+    @Test
+    void an_invalid_server_name_is_reported_at_name() {
+        List<FieldProblem> found = UserServerInput.parse("bad name!", "{" + URL + "}") instanceof Result.Invalid i
+                ? i.problems() : List.of();
+
+        assertThat(found).extracting(FieldProblem::field).containsExactly("name");
+    }
+
+    // ---- 1: a JSON object, of bounded size --------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "\"https://mcp.example.com\"", "null", "42", "", "   "})
+    void anything_but_an_object_is_one_problem_at_config(String json) {
+        assertThat(problems(json)).containsExactly(new FieldProblem("config", UserServerInput.NOT_AN_OBJECT));
+    }
+
+    @Test
+    void text_that_is_not_json_is_one_problem_at_config() {
+        List<FieldProblem> found = problems("{\"url\": \"https://mcp.example.com\", ");
+
+        assertThat(found).hasSize(1);
+        assertThat(found.getFirst().field()).isEqualTo("config");
+        assertThat(found.getFirst().message()).startsWith("not valid JSON");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{url: \"https://mcp.example.com/mcp\"}",
+            "{\"url\": 'https://mcp.example.com/mcp'}",
+            "url: https://mcp.example.com/mcp",
+            "\"url\": \"https://mcp.example.com/mcp\"",
+            "{\"url\": \"https://mcp.example.com/mcp\", \"title\": !!binary \"T\"}",
+            "{\"url\": \"https://mcp.example.com/mcp\", \"title\": &a \"T\", \"description\": *a}",
+            "{\"url\": \"https://mcp.example.com/mcp\", \"title\": T}"})
+    void yaml_that_is_not_json_is_refused(String yaml) {
+        assertThat(problems(yaml)).extracting(FieldProblem::message).contains(UserServerInput.NOT_JSON);
+    }
+
+    @Test
+    void the_whole_config_is_at_most_64_kib() {
+        String start = "{" + URL;
+        int room = UserServerInput.MAX_JSON_BYTES - start.length() - 1;
+        String atLimit = start + " ".repeat(room) + "}";
+
+        assertThat(atLimit.length()).isEqualTo(64 * 1024);
+        valid(atLimit);
+        assertThat(problems(start + " ".repeat(room + 1) + "}"))
+                .containsExactly(new FieldProblem("config", "too large: the configuration may be at most 64 KiB"));
+    }
+
+    @Test
+    void any_string_is_at_most_8_kib() {
+        valid(withUrl("\"headers\": {\"X-Big\": \"" + "a".repeat(8 * 1024) + "\"}"));
+
+        assertThat(problems(withUrl("\"headers\": {\"X-Big\": \"" + "a".repeat(8 * 1024 + 1) + "\"}")))
+                .containsExactly(new FieldProblem("config.headers.X-Big", UserServerInput.TOO_LONG));
+        assertThat(problems(withUrl("\"oauth\": {\"scope\": \"" + "é".repeat(4 * 1024 + 1) + "\"}")))
+                .containsExactly(new FieldProblem("config.oauth.scope", UserServerInput.TOO_LONG));
+    }
+
+    @Test
+    void at_most_50_headers() {
+        valid(withUrl("\"headers\": {" + headers(50) + "}"));
+
+        assertThat(problems(withUrl("\"headers\": {" + headers(51) + "}")))
+                .containsExactly(new FieldProblem("config.headers", "too many headers: at most 50"));
+    }
+
+    private static String headers(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "\"X-H" + i + "\": \"v\"").collect(Collectors.joining(", "));
+    }
+
+    @Test
+    void at_most_50_custom_user_variables() {
+        valid(withUrl("\"customUserVars\": {" + userVars(50) + "}"));
+
+        assertThat(problems(withUrl("\"customUserVars\": {" + userVars(51) + "}")))
+                .containsExactly(new FieldProblem("config.customUserVars", "too many custom user variables: at most 50"));
+    }
+
+    private static String userVars(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "\"V" + i + "\": {\"title\": \"T\"}").collect(Collectors.joining(", "));
+    }
+
+    @Test
+    void deep_nesting_is_refused_before_anything_walks_it() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+
+        assertThat(problems(withUrl("\"headers\": {\"X\": " + deep + "}"))).extracting(FieldProblem::message)
+                .singleElement().asString().startsWith("nested too deeply");
+    }
+
+    @Test
+    void a_duplicate_key_is_reported_once() {
+        assertThat(problems("{" + URL + ", " + URL + "}"))
+                .containsExactly(new FieldProblem("config.url", "duplicate key; each key may appear once"));
+    }
+
+    // ---- 2: the keys a user may give ---------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"command\": \"npx\"", "\"args\": [\"-y\"]", "\"env\": {\"A\": \"b\"}", "\"cwd\": \"tools\""})
+    void stdio_fields_are_for_the_operator(String field) {
+        String key = field.substring(1, field.indexOf('"', 1));
+
+        assertThat(problems(withUrl(field))).containsExactly(new FieldProblem("config." + key, UserServerInput.STDIO));
+    }
+
+    @Test
+    void a_stdio_server_is_for_the_operator_even_without_a_command() {
+        assertThat(problems(withUrl("\"type\": \"stdio\"")))
+                .containsExactly(new FieldProblem("config.type", UserServerInput.STDIO));
+        assertThat(problems("{\"type\": \"stdio\", \"command\": \"npx\"}")).extracting(FieldProblem::field)
+                .containsExactlyInAnyOrder("config.type", "config.command", "config.url");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"startup\": true", "\"timeout\": 1000", "\"initTimeout\": 1000", "\"sseReadTimeout\": 1000",
+            "\"chatMenu\": false", "\"serverInstructions\": true", "\"requiresOAuth\": true",
+            "\"oauth_headers\": {\"X\": \"y\"}", "\"access\": {\"users\": [\"me\"]}", "\"timeout\": \"soon\""})
+    void gateway_settings_are_not_accepted_from_users(String field) {
+        String key = field.substring(1, field.indexOf('"', 1));
+
+        assertThat(problems(withUrl(field))).containsExactly(new FieldProblem("config." + key, UserServerInput.GATEWAY_MANAGED));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"proxy", "obo"})
+    void unsupported_fields_are_refused(String key) {
+        assertThat(problems(withUrl(quoted(key) + ": \"x\"")))
+                .containsExactly(new FieldProblem("config." + key, UserServerInput.UNSUPPORTED));
+    }
+
+    @Test
+    void an_unknown_field_is_refused_with_the_nearest_known_one() {
+        assertThat(problems(withUrl("\"titel\": \"T\"")))
+                .containsExactly(new FieldProblem("config.titel", "unknown field; did you mean 'title'?"));
+        assertThat(problems(withUrl("\"stderr\": \"inherit\""))).singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith("unknown field; known keys: type, url"));
+    }
+
+    // ---- 3: type and url -------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource({"streamable-http, https://x.example.com/mcp, STREAMABLE_HTTP",
+            "http, http://x.example.com/mcp, STREAMABLE_HTTP",
+            "sse, https://x.example.com/sse, SSE",
+            "websocket, wss://x.example.com/ws, WEBSOCKET",
+            "websocket, ws://x.example.com/ws, WEBSOCKET"})
+    void the_remote_transports_are_accepted(String type, String url, Transport expected) {
+        assertThat(valid("{\"type\": " + quoted(type) + ", \"url\": " + quoted(url) + "}").type()).contains(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"grpc", "HTTP", ""})
+    void an_unknown_type_is_refused(String type) {
+        assertThat(problems(withUrl("\"type\": " + quoted(type)))).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("config.type");
+                    assertThat(p.message()).startsWith("unknown transport; use streamable-http").doesNotContain("stdio");
+                });
+        assertThat(problems(withUrl("\"type\": 1"))).extracting(FieldProblem::field).containsExactly("config.type");
+    }
+
+    @Test
+    void url_is_required() {
+        assertThat(problems("{\"title\": \"T\"}")).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("config.url");
+            assertThat(p.message()).startsWith("required").doesNotContain("command");
+        });
+        assertThat(problems("{\"url\": null}")).extracting(FieldProblem::field).containsExactly("config.url");
+        assertThat(problems("{\"url\": {\"a\": \"b\"}}"))
+                .containsExactly(new FieldProblem("config.url", "expected a string"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "'', ftp://x.example.com/mcp, expected an absolute http:// or https:// URL",
+            "'', wss://x.example.com/ws, a ws:// or wss:// URL needs type: websocket",
+            "sse, ws://x.example.com/ws, a ws:// or wss:// URL needs type: websocket",
+            "streamable-http, mcp.example.com, expected an absolute http:// or https:// URL",
+            "websocket, https://x.example.com/ws, a websocket server needs a ws:// or wss:// URL",
+            "'', https:///mcp, the URL has no host",
+            "'', https://{{HOST}}:x:y/mcp, the URL has no host",
+            "'', https://exa mple.com/mcp, not a valid URL: Illegal character in authority"})
+    void the_url_must_fit_the_transport_and_have_a_host(String type, String url, String message) {
+        String typeField = type.isEmpty() ? "" : "\"type\": " + quoted(type) + ", ";
+        String vars = ", \"customUserVars\": {\"HOST\": {\"title\": \"Host\"}}";
+
+        assertThat(problems("{" + typeField + "\"url\": " + quoted(url) + vars + "}"))
+                .containsExactly(new FieldProblem("config.url", message));
+    }
+
+    @Test
+    void a_url_with_a_declared_placeholder_is_checked_with_the_placeholder_stood_in() {
+        valid("{\"url\": \"https://{{HOST}}/mcp\", \"customUserVars\": {\"HOST\": {\"title\": \"Host\"}}}");
+    }
+
+    // ---- 4: no ${...} ------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"url\": \"https://${HOST}/mcp\"                                 | config.url",
+            "\"url\": \"https://mcp.example.com/mcp?k=${KEY:-x}\"              | config.url",
+            "\"url\": \"https://mcp.example.com/mcp\", \"headers\": {\"X\": \"${TOKEN}\"}  | config.headers.X",
+            "\"url\": \"https://mcp.example.com/mcp\", \"headers\": {\"X${A}\": \"v\"}     | config.headers.X${A}",
+            "\"url\": \"https://mcp.example.com/mcp\", \"oauth\": {\"grant_types_supported\": [\"${G}\"]} | config.oauth.grant_types_supported[0]",
+            "\"url\": \"https://mcp.example.com/mcp\", \"customUserVars\": {\"A\": {\"title\": \"${T}\"}} | config.customUserVars.A.title",
+            "\"url\": \"https://mcp.example.com/mcp\", \"apiKey\": {\"source\": \"admin\", \"key\": \"${KEY}\"} | config.apiKey.key",
+            "\"url\": \"https://mcp.example.com/mcp\", \"env\": {\"A\": {\"B\": \"${DEEP}\"}} | config.env.A.B"})
+    void the_gateways_environment_is_never_read(String fields, String field) {
+        assertThat(problems("{" + fields + "}")).contains(new FieldProblem(field, UserServerInput.ENVIRONMENT))
+                .extracting(FieldProblem::message).noneMatch(m -> m.startsWith("environment variable"));
+    }
+
+    // ---- 5: no LibreChat user or request placeholders ---------------------------------------
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"url\": \"https://mcp.example.com/{{LIBRECHAT_USER_ID}}\"                       | config.url",
+            "\"url\": \"https://mcp.example.com/mcp\", \"headers\": {\"X\": \"{{librechat_user_email}}\"} | config.headers.X",
+            "\"url\": \"https://mcp.example.com/mcp\", \"headers\": {\"X\": \"{{LibreChat_Body_conversationId}}\"} | config.headers.X",
+            "\"url\": \"https://mcp.example.com/mcp\", \"oauth\": {\"scope\": \"{{LIBRECHAT_OPENID_TOKEN}}\"} | config.oauth.scope",
+            "\"url\": \"https://mcp.example.com/mcp\", \"apiKey\": {\"source\": \"admin\", \"key\": \"{{LIBRECHAT_GRAPH_ACCESS_TOKEN}}\"} | config.apiKey.key",
+            "\"url\": \"https://mcp.example.com/mcp\", \"description\": \"{{LIBRECHAT_USER_NAME\" | config.description"})
+    void dynamic_placeholders_are_for_operator_servers_only(String fields, String field) {
+        List<FieldProblem> found = problems("{" + fields + "}");
+
+        assertThat(found).containsExactly(new FieldProblem(field, UserServerInput.DYNAMIC));
+    }
+
+    // ---- 6: {{NAME}} only for declared variables --------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"url\": \"https://{{HOST}}/mcp\"                                             | config.url",
+            "\"url\": \"https://mcp.example.com/mcp\", \"headers\": {\"Authorization\": \"Bearer {{HOST}}\"} | config.headers.Authorization",
+            "\"url\": \"https://mcp.example.com/mcp\", \"oauth\": {\"client_id\": \"{{HOST}}\"}     | config.oauth.client_id",
+            "\"url\": \"https://mcp.example.com/mcp\", \"apiKey\": {\"source\": \"admin\", \"key\": \"{{HOST}}\"} | config.apiKey.key"})
+    void a_placeholder_needs_a_declared_variable(String fields, String field) {
+        assertThat(problems("{" + fields + "}")).containsExactly(new FieldProblem(field,
+                "{{HOST}} is not declared: add HOST to customUserVars, or remove the placeholder"));
+        valid("{" + fields + ", \"customUserVars\": {\"HOST\": {\"title\": \"Host\"}}}");
+    }
+
+    @Test
+    void the_users_api_key_variable_is_declared_only_by_a_user_sourced_api_key() {
+        String header = "\"headers\": {\"X-Key\": \"{{MCP_API_KEY}}\"}";
+
+        valid(withUrl(header + ", \"apiKey\": {\"source\": \"user\"}"));
+        assertThat(problems(withUrl(header + ", \"apiKey\": {\"source\": \"admin\", \"key\": \"k\"}"))).containsExactly(
+                new FieldProblem("config.headers.X-Key",
+                        "{{MCP_API_KEY}} is not declared: add MCP_API_KEY to customUserVars, or remove the placeholder"));
+    }
+
+    @Test
+    void text_that_is_not_a_placeholder_is_left_alone() {
+        valid(withUrl("\"headers\": {\"X\": \"{{ not one }} {{a-b}} {x}\"}"));
+    }
+
+    // ---- 7: title, description, iconPath -----------------------------------------------------
+
+    @Test
+    void titles_use_letters_digits_and_spaces_and_at_most_100_of_them() {
+        valid(withUrl("\"title\": " + quoted("T".repeat(100))));
+
+        assertThat(problems(withUrl("\"title\": \"Bad-Title\"")))
+                .containsExactly(new FieldProblem("config.title", "titles use letters, digits and spaces only"));
+        assertThat(problems(withUrl("\"title\": " + quoted("T".repeat(101)))))
+                .containsExactly(new FieldProblem("config.title", "too long: at most 100 characters"));
+    }
+
+    @Test
+    void descriptions_are_at_most_2000_characters() {
+        valid(withUrl("\"description\": " + quoted("d".repeat(2000))));
+
+        assertThat(problems(withUrl("\"description\": " + quoted("d".repeat(2001)))))
+                .containsExactly(new FieldProblem("config.description", "too long: at most 2000 characters"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://cdn.example.com/i.png", "HTTP://cdn.example.com/i.png", "data:image/png;base64,iVBORw0KGgo=",
+            "/assets/icon.svg"})
+    void an_icon_is_a_web_url_an_image_data_uri_or_a_path(String icon) {
+        assertThat(valid(withUrl("\"iconPath\": " + quoted(icon))).iconPath()).contains(icon);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"javascript:alert(1)", " https://cdn.example.com/i.png", "data:text/html,<b>x</b>",
+            "ftp://cdn.example.com/i.png", "assets/icon.svg", "//evil.example.com/i.png", "/\\\\evil.example.com/i.png", ""})
+    void anything_else_is_not_an_icon(String icon) {
+        assertThat(problems(withUrl("\"iconPath\": " + quoted(icon)))).containsExactly(new FieldProblem("config.iconPath",
+                "use an https:// or http:// URL, a data:image/ URI or a path starting with '/'"));
+    }
+
+    @Test
+    void an_icon_is_at_most_8_kib() {
+        String prefix = "data:image/png;base64,";
+        valid(withUrl("\"iconPath\": " + quoted(prefix + "A".repeat(8 * 1024 - prefix.length()))));
+
+        assertThat(problems(withUrl("\"iconPath\": " + quoted(prefix + "A".repeat(8 * 1024)))))
+                .containsExactly(new FieldProblem("config.iconPath", UserServerInput.TOO_LONG));
+    }
+
+    // ---- 8: oauth --------------------------------------------------------------------------
+
+    @Test
+    void oauth_keys_are_limited_to_the_known_ones() {
+        assertThat(problems(withUrl("\"oauth\": {\"client_idd\": \"x\"}")))
+                .containsExactly(new FieldProblem("config.oauth.client_idd", "unknown field; did you mean 'client_id'?"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"audience\": \"api://x\"", "\"forward_audience_on_refresh\": true"})
+    void audience_settings_are_not_for_user_servers(String field) {
+        String key = field.substring(1, field.indexOf('"', 1));
+
+        assertThat(problems(withUrl("\"oauth\": {" + field + "}")))
+                .containsExactly(new FieldProblem("config.oauth." + key, "not accepted for user servers; remove it"));
+    }
+
+    @Test
+    void the_redirect_uri_is_the_gateways() {
+        assertThat(problems(withUrl("\"oauth\": {\"redirect_uri\": \"https://evil.example.com/cb\"}")))
+                .containsExactly(new FieldProblem("config.oauth.redirect_uri",
+                        "the redirect URI is always {publicUrl}/api/mcp/<server>/oauth/callback; remove it"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(quoteCharacter = '"', value = {
+            "authorization_url, javascript:alert(1), expected an absolute http:// or https:// URL",
+            "token_url, https:///token, the URL has no host",
+            "revocation_endpoint, ftp://auth.example.com/r, expected an absolute http:// or https:// URL",
+            "authorization_url, https://auth.example.com/a?audience=x, must not carry an 'audience' or 'resource' query parameter; remove it",
+            "token_url, https://auth.example.com/t?a=1&RESOURCE=https://x, must not carry an 'audience' or 'resource' query parameter; remove it",
+            "revocation_endpoint, https://auth.example.com/r?%61udience=x, must not carry an 'audience' or 'resource' query parameter; remove it"})
+    void oauth_endpoints_are_web_urls_without_audience_or_resource(String key, String url, String message) {
+        assertThat(problems(withUrl("\"oauth\": {" + quoted(key) + ": " + quoted(url) + "}")))
+                .containsExactly(new FieldProblem("config.oauth." + key, message));
+        valid(withUrl("\"oauth\": {" + quoted(key) + ": \"https://auth.example.com/x?audiences=1&resourceful=2#resource=3\"}"));
+    }
+
+    @Test
+    void a_client_secret_still_needs_its_client_id_and_pinned_endpoints() {
+        List<FieldProblem> found = problems(withUrl("\"oauth\": {\"client_secret\": \"shh\"}"));
+
+        assertThat(found).extracting(FieldProblem::field).containsOnly("config.oauth");
+        assertThat(found).extracting(FieldProblem::message).containsExactlyInAnyOrder("client_secret needs client_id",
+                "a client_secret needs authorization_url and token_url set too, so the secret only goes to endpoints you chose");
+    }
+
+    @Test
+    void oauth_values_have_their_json_types() {
+        assertThat(problems(withUrl("""
+                "oauth": {"scope": ["a"], "grant_types_supported": "authorization_code", "send_resource": "false",
+                          "code_challenge_methods_supported": ["S256", 1]}""")))
+                .containsExactlyInAnyOrder(new FieldProblem("config.oauth.scope", "expected a string"),
+                        new FieldProblem("config.oauth.grant_types_supported", "expected a list of strings"),
+                        new FieldProblem("config.oauth.code_challenge_methods_supported", "expected a list of strings"),
+                        new FieldProblem("config.oauth.send_resource", "expected true or false"));
+        assertThat(problems(withUrl("\"oauth\": [\"a\"]"))).containsExactly(new FieldProblem("config.oauth", "expected an object"));
+    }
+
+    // ---- 9: apiKey -------------------------------------------------------------------------
+
+    @Test
+    void an_admin_api_key_is_read() {
+        assertThat(valid(withUrl("\"apiKey\": {\"source\": \"admin\", \"authorization_type\": \"bearer\", \"key\": \"k\"}"))
+                .apiKey()).contains(new ApiKey(ApiKey.Source.ADMIN, ApiKey.AuthorizationType.BEARER, Optional.empty(),
+                Optional.of(Secret.of("k"))));
+    }
+
+    @Test
+    void an_admin_api_key_needs_its_key_and_is_not_told_to_use_the_environment() {
+        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"admin\"}")))
+                .containsExactly(new FieldProblem("config.apiKey", "source admin needs 'key', the key to send"));
+        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"admin\", \"key\": \"\"}")))
+                .containsExactly(new FieldProblem("config.apiKey", "source admin needs 'key', the key to send"));
+    }
+
+    @Test
+    void api_key_source_and_type_have_fixed_values() {
+        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"server\", \"authorization_type\": \"digest\"}")))
+                .extracting(FieldProblem::field).containsExactlyInAnyOrder("config.apiKey.source", "config.apiKey.authorization_type");
+        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"server\"}"))).containsExactly(new FieldProblem(
+                "config.apiKey.source", "use 'admin' (the key is given here) or 'user' (each user enters their own)"));
+        assertThat(problems(withUrl("\"apiKey\": {\"authorization_type\": \"bearer\"}")))
+                .extracting(FieldProblem::field).containsExactly("config.apiKey");
+    }
+
+    @Test
+    void a_custom_api_key_header_is_named_and_a_valid_header_name() {
+        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"user\", \"authorization_type\": \"custom\"}")))
+                .extracting(FieldProblem::field).containsExactly("config.apiKey");
+        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"user\", \"authorization_type\": \"custom\", \"custom_header\": \"X Key\"}")))
+                .containsExactly(new FieldProblem("config.apiKey.custom_header", UserServerInput.HEADER_NAME));
+        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"user\", \"authorization_type\": \"custom\", \"custom_header\": \"host\"}")))
+                .containsExactly(new FieldProblem("config.apiKey.custom_header", UserServerInput.TRANSPORT_HEADER));
+    }
+
+    @Test
+    void api_key_fields_are_limited_to_the_known_ones() {
+        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"user\", \"sourc\": \"user\"}")))
+                .containsExactly(new FieldProblem("config.apiKey.sourc", "unknown field; did you mean 'source'?"));
+    }
+
+    // ---- 10: headers -----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X Key", "X:Key", "X-Ké", "(x)", ""})
+    void header_names_are_http_tokens(String name) {
+        assertThat(problems(withUrl("\"headers\": {" + quoted(name) + ": \"v\"}")))
+                .containsExactly(new FieldProblem("config.headers." + name, UserServerInput.HEADER_NAME));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Host", "content-length", "Transfer-Encoding", "CONNECTION", "Upgrade", "mcp-session-id",
+            "MCP-Protocol-Version", "Last-Event-ID", "Cookie"})
+    void headers_the_transport_sets_are_refused(String name) {
+        assertThat(problems(withUrl("\"headers\": {" + quoted(name) + ": \"v\"}")))
+                .containsExactly(new FieldProblem("config.headers." + name, UserServerInput.TRANSPORT_HEADER));
+    }
+
+    @Test
+    void header_values_are_strings_on_one_line() {
+        valid(withUrl("\"headers\": {\"Authorization\": \"Bearer abc\", \"X-Tab\": \"a\\tb\"}"));
+
+        assertThat(problems(withUrl("\"headers\": {\"X-A\": \"a\\r\\nInjected: 1\", \"X-B\": \"b\\n\", \"X-C\": 5, \"X-D\": null, \"X-E\": {}}")))
+                .containsExactly(
+                        new FieldProblem("config.headers.X-A", "header values must not contain line breaks (or NUL)"),
+                        new FieldProblem("config.headers.X-B", "header values must not contain line breaks (or NUL)"),
+                        new FieldProblem("config.headers.X-C", "header values must be strings"),
+                        new FieldProblem("config.headers.X-D", "header values must be strings"),
+                        new FieldProblem("config.headers.X-E", "header values must be strings"));
+    }
+
+    // ---- 11: customUserVars ----------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1abc", "a-b", "a b", ""})
+    void variable_names_are_identifiers(String name) {
+        assertThat(problems(withUrl("\"customUserVars\": {" + quoted(name) + ": {\"title\": \"T\"}}")))
+                .containsExactly(new FieldProblem("config.customUserVars." + name,
+                        "variable names use letters, digits and '_', starting with a letter or '_'"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"LIBRECHAT_USER_ID", "librechat_x", "LibreChat_"})
+    void variable_names_do_not_start_with_librechat(String name) {
+        assertThat(problems(withUrl("\"customUserVars\": {" + quoted(name) + ": {\"title\": \"T\"}}")))
+                .containsExactly(new FieldProblem("config.customUserVars." + name,
+                        "names starting with LIBRECHAT_ are reserved for the gateway's placeholders; choose another"));
+    }
+
+    @Test
+    void a_variable_has_a_title_and_only_the_known_options() {
+        assertThat(problems(withUrl("\"customUserVars\": {\"A\": {\"description\": \"d\"}}")))
+                .containsExactly(new FieldProblem("config.customUserVars.A", "each custom user variable needs a 'title' to show the user"));
+        assertThat(problems(withUrl("\"customUserVars\": {\"A\": {\"title\": \"T\", \"sensitiv\": true}}")))
+                .containsExactly(new FieldProblem("config.customUserVars.A.sensitiv", "unknown field; did you mean 'sensitive'?"));
+        assertThat(problems(withUrl("\"customUserVars\": {\"A\": {\"title\": \"T\", \"sensitive\": \"yes\"}}")))
+                .containsExactly(new FieldProblem("config.customUserVars.A.sensitive", "expected true or false"));
+        assertThat(problems(withUrl("\"customUserVars\": {\"A\": \"Tenant\"}")))
+                .containsExactly(new FieldProblem("config.customUserVars.A", "expected an object: {title (required), description, sensitive}"));
+    }
+
+    @Test
+    void a_variable_is_sensitive_unless_said_otherwise() {
+        assertThat(valid(withUrl("\"customUserVars\": {\"A\": {\"title\": \"T\"}}")).customUserVars())
+                .containsExactly(java.util.Map.entry("A", new CustomUserVar("T", Optional.empty(), true)));
+    }
+
+    // ---- messages never carry a value of the input -------------------------------------------
+
+    @Test
+    void no_message_repeats_a_value_of_the_input() {
+        String secret = "s3cr3t-VALUE";
+        String json = """
+                {
+                  "type": "S",
+                  "url": "S://{{S}}",
+                  "title": "S!",
+                  "description": "S%1$s",
+                  "iconPath": "javascript:S",
+                  "headers": {"X-A": "S\\r\\n", "X-B": "${S}", "X-C": "{{LIBRECHAT_S}}", "Host": "S", "X-D": "{{UNDECLARED}} S"},
+                  "apiKey": {"source": "S", "authorization_type": "S", "custom_header": "S S", "key": "S", "extra": "S"},
+                  "oauth": {"authorization_url": "S", "token_url": "https://a.example.com/t?audience=S&resource=S",
+                            "revocation_endpoint": "https://S:S@/r", "client_secret": "S", "audience": "S",
+                            "redirect_uri": "https://S/cb", "token_exchange_method": "S", "scope": ["S"],
+                            "send_resource": "S", "grant_types_supported": "S", "skip_code_challenge_check": "S"},
+                  "customUserVars": {"V": {"title": "S", "sensitive": "S", "other": "S"}, "W": "S", "X": {"description": "S"}},
+                  "command": "S", "env": {"K": "S"}, "timeout": "S", "access": {"users": "S"}, "proxy": "S", "nope": "S"
+                }
+                """.replace("S", secret);
+
+        List<FieldProblem> found = problems(json);
+
+        assertThat(found).hasSizeGreaterThan(25);
+        assertThat(found).extracting(FieldProblem::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
+        assertThat(problems("{\"url\": \"https://x.example.com\", \"title\": " + secret + "}"))
+                .extracting(FieldProblem::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
+        assertThat(problems("{\"url\": \"" + secret + "\", " + secret + "}"))
+                .extracting(FieldProblem::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
+        assertThat(problems("{\"url\": \"https://x.example.com\", \"title\": @" + secret + "}"))
+                .extracting(FieldProblem::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
+    }
+}
