@@ -46,6 +46,7 @@ public final class UserServerInput {
     static final int MAX_USER_VARS = 50;
     static final int MAX_TITLE_CHARS = 100;
     static final int MAX_DESCRIPTION_CHARS = 2000;
+    static final int MAX_SLUG_CHARS = 48;
     /** Far deeper than any valid config (three levels), shallow enough to walk without a deep stack. */
     private static final int MAX_DEPTH = 16;
 
@@ -163,6 +164,32 @@ public final class UserServerInput {
             return invalid(NOT_AN_OBJECT);
         }
         return new Validation().run(serverName, mapping);
+    }
+
+    /**
+     * A name for a server from its title: lowercase letters and digits, other runs as one '-',
+     * at most 48 characters (cut at a '-' when that keeps at least half of them), empty when
+     * nothing is left.
+     */
+    public static String slug(String title) {
+        StringBuilder out = new StringBuilder();
+        boolean gap = false;
+        for (char c : title.toLowerCase(Locale.ROOT).toCharArray()) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                if (gap && !out.isEmpty()) {
+                    out.append('-');
+                }
+                out.append(c);
+                gap = false;
+            } else {
+                gap = true;
+            }
+        }
+        if (out.length() <= MAX_SLUG_CHARS) {
+            return out.toString();
+        }
+        int cut = out.lastIndexOf("-", MAX_SLUG_CHARS);
+        return out.substring(0, cut >= MAX_SLUG_CHARS / 2 ? cut : MAX_SLUG_CHARS);
     }
 
     private static Result invalid(String message) {

@@ -641,4 +641,29 @@ class UserServerInputTest {
         assertThat(problems("{\"url\": \"https://x.example.com\", \"title\": @" + secret + "}"))
                 .extracting(FieldProblem::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
     }
+
+    // ---- slug --------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "My Tools              | my-tools",
+            "  GitHub -- PRs!!  v2 | github-prs-v2",
+            "ABC123                | abc123",
+            "Ünïcode ß Tools       | n-code-tools",
+            "!!!                   | ''",
+            "''                    | ''"})
+    void a_slug_is_lowercase_words_joined_by_dashes(String title, String slug) {
+        assertThat(UserServerInput.slug(title)).isEqualTo(slug);
+    }
+
+    @Test
+    void a_long_slug_is_cut_at_a_dash_when_it_can_be() {
+        String words = "alpha beta gamma delta epsilon zeta eta theta iota kappa";
+        String slug = UserServerInput.slug(words);
+
+        assertThat(slug).isEqualTo("alpha-beta-gamma-delta-epsilon-zeta-eta-theta").hasSizeLessThanOrEqualTo(48);
+        assertThat(UserServerInput.slug("a".repeat(60))).isEqualTo("a".repeat(48));
+        assertThat(UserServerInput.slug("a".repeat(48) + " b")).isEqualTo("a".repeat(48));
+        assertThat(UserServerInput.slug("b " + "a".repeat(60))).isEqualTo("b-" + "a".repeat(46));
+    }
 }
