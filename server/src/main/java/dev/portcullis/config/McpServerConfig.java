@@ -50,6 +50,13 @@ public record McpServerConfig(
                 oauth, oauthHeaders, access, newOrigin);
     }
 
+    /** The same server with OAuth handling decided, as inspection found it. */
+    public McpServerConfig withRequiresOAuth(boolean required) {
+        return new McpServerConfig(name, type, url, command, args, env, cwd, headers, timeout, initTimeout, sseReadTimeout,
+                startup, chatMenu, title, description, iconPath, serverInstructions, customUserVars, Optional.of(required),
+                apiKey, oauth, oauthHeaders, access, origin);
+    }
+
     public boolean isUserManaged() {
         return origin instanceof Origin.UserManaged;
     }

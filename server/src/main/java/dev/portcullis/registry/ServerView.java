@@ -13,6 +13,27 @@ public final class ServerView {
     private ServerView() {
     }
 
+    /** The view for one caller: what they may edit decides whether URLs are shown. */
+    public static Map<String, Object> of(RegisteredServer server) {
+        boolean canEdit = dev.portcullis.access.PermissionBits.has(server.permissionBits(), dev.portcullis.access.PermissionBits.EDIT);
+        Map<String, Object> view = of(server.config(), canEdit);
+        server.stored().ifPresent(s -> {
+            view.remove("startup");
+            view.put("requiresOAuth", s.inspection().requiresOAuth());
+            view.put("source", "user");
+            view.put("dbId", s.id());
+            view.put("author", s.authorId());
+            view.put("version", s.version());
+            view.put("createdAt", s.createdAt().toString());
+            view.put("updatedAt", s.updatedAt().toString());
+            view.put("inspected", s.inspection().connected());
+            view.put("capabilities", s.inspection().capabilities());
+            view.put("tools", s.inspection().tools());
+            view.put("permissionBits", server.permissionBits());
+        });
+        return view;
+    }
+
     public static Map<String, Object> of(McpServerConfig c, boolean canEdit) {
         Map<String, Object> view = new LinkedHashMap<>();
         c.type().ifPresent(t -> view.put("type", t.configName()));

@@ -1,0 +1,100 @@
+package dev.portcullis.registry;
+
+import dev.portcullis.access.AccessRole;
+import dev.portcullis.access.Grant;
+import dev.portcullis.access.PermissionBits;
+import dev.portcullis.access.Principal;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.store.AuditLog;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Who may see and change a user server: reading and changing its grants (ACL SHARE needed), with
+ * every grant and revocation in the audit trail. A change that would leave no user owner is
+ * refused: a server nobody but an admin can manage is a server nobody manages.
+ */
+public final class ServerSharing {
+    private final ServerRegistry registry;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public ServerSharing(ServerRegistry registry, AuditLog audit, ObjectMapper json, Clock clock) {
+        this.registry = registry;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** One principal and the role to give them. */
+    public record Assignment(Principal principal, AccessRole role) {
+    }
+
+    /**
+     * A bulk change, LibreChat's {@code PUT} body: grants to set, principals to remove, and the
+     * public grant — set with a role, removed with {@code false}, left alone when not mentioned.
+     */
+    public record Change(List<Assignment> updated, List<Principal> removed, Optional<Boolean> makePublic,
+                         Optional<AccessRole> publicRole) {
+        public boolean touchesPublic() {
+            return makePublic.orElse(false) || updated.stream().anyMatch(a -> a.principal() instanceof Principal.Public);
+        }
+    }
+
+    /** The server by id with its grants, for a caller holding SHARE on it. */
+    public RegisteredServer requireShareable(Actor actor, String id) {
+        RegisteredServer server = registry.findById(actor.caller(), id).orElseThrow(() ->
+                new GatewayException(ErrorCode.NOT_FOUND, "mcpServer '" + id + "' not found"));
+        UserServerAdmin.requireBits(server, PermissionBits.SHARE);
+        return server;
+    }
+
+    public List<Grant> grants(Actor actor, String id) {
+        return registry.grants().list(requireShareable(actor, id).stored().orElseThrow().id());
+    }
+
+    public List<Grant> change(Actor actor, String id, Change change) {
+        StoredServer server = requireShareable(actor, id).stored().orElseThrow();
+        List<String[]> events = new ArrayList<>();
+        registry.store().jdbi().useTransaction(h -> {
+            for (Principal p : change.removed()) {
+                if (registry.grants().revoke(h, server.id(), p)) {
+                    events.add(new String[] {"server.unshare", p.type(), p.id(), ""});
+                }
+            }
+            if (change.makePublic().isPresent() && !change.makePublic().get()
+                    && registry.grants().revoke(h, server.id(), Principal.PUBLIC)) {
+                events.add(new String[] {"server.unshare", "public", "", ""});
+            }
+            for (Assignment a : change.updated()) {
+                registry.grants().grant(h, server.id(), a.principal(), a.role(), actor.caller().userId());
+                events.add(new String[] {"server.share", a.principal().type(), a.principal().id(), a.role().id()});
+            }
+            if (change.makePublic().orElse(false)) {
+                AccessRole role = change.publicRole().orElse(AccessRole.VIEWER);
+                registry.grants().grant(h, server.id(), Principal.PUBLIC, role, actor.caller().userId());
+                events.add(new String[] {"server.share", "public", "", role.id()});
+            }
+            boolean ownerLeft = h.createQuery("""
+                            SELECT COUNT(*) FROM server_grants WHERE server_id = :server AND principal_type = 'user'
+                            AND access_role = :owner""")
+                    .bind("server", server.id()).bind("owner", AccessRole.OWNER.id()).mapTo(Integer.class).one() > 0;
+            if (!ownerLeft) {
+                throw new GatewayException(ErrorCode.LAST_OWNER, "This change would leave the server without a user who "
+                        + "owns it; make someone else owner first");
+            }
+        });
+        for (String[] e : events) {
+            audit.append(new AuditLog.Event(clock.instant(), actor.caller().tenantId(), actor.caller().userId(), e[0],
+                    "mcpServer:" + server.id(), actor.requestId(), Optional.of(json.writeValueAsString(Map.of(
+                    "principalType", e[1], "principalId", e[2], "accessRoleId", e[3], "serverName", server.name())))));
+        }
+        return registry.grants().list(server.id());
+    }
+}

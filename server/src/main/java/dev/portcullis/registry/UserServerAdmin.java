@@ -1,0 +1,309 @@
+package dev.portcullis.registry;
+
+import dev.portcullis.access.AccessRole;
+import dev.portcullis.access.PermissionBits;
+import dev.portcullis.access.Principal;
+import dev.portcullis.access.ServerGrants;
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.config.UserServerInput;
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressDecision;
+import dev.portcullis.egress.EgressPolicy;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.store.AuditLog;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Creating, changing and deleting user servers: validation, the egress policy, one inspection,
+ * name generation, the owner grant, the audit trail, and what a change means for connections and
+ * credentials already out there.
+ */
+public final class UserServerAdmin {
+    /** Fields whose change moves where a credential is sent (LibreChat's binding fields). */
+    private static final List<String> OAUTH_BINDING = List.of("authorization_url", "token_url", "client_id",
+            "token_exchange_method", "token_endpoint_auth_methods_supported", "revocation_endpoint",
+            "revocation_endpoint_auth_methods_supported");
+    /** Fields whose change needs a fresh inspection. */
+    private static final List<String> CONNECTION_FIELDS = List.of("type", "url", "headers", "apiKey", "oauth", "customUserVars");
+    private static final int NAME_ATTEMPTS = 20;
+    /** First path segments of the API's own routes under {@code /api/mcp/}: a server named so would be unreachable. */
+    private static final Set<String> RESERVED = Set.of("servers", "tools", "connection", "oauth");
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    private final ServerRegistry registry;
+    private final EgressPolicy egress;
+    private final ServerInspector inspector;
+    private final ServerLifecycle lifecycle;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public UserServerAdmin(ServerRegistry registry, EgressPolicy egress, ServerInspector inspector, ServerLifecycle lifecycle,
+                           AuditLog audit, ObjectMapper json, Clock clock) {
+        this.registry = registry;
+        this.egress = egress;
+        this.inspector = inspector;
+        this.lifecycle = lifecycle;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Creates a server from the user's input; the creator becomes its owner. */
+    public RegisteredServer create(Actor actor, JsonNode input) {
+        ObjectNode config = requireObject(input);
+        McpServerConfig parsed = validate("new-server", config);
+        checkEgress(parsed);
+        String tenant = ServerRegistry.tenant(actor.caller());
+        String base = baseName(parsed.title());
+        String id = UUID.randomUUID().toString();
+        for (int attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
+            String name = freeName(tenant, base);
+            McpServerConfig named = validate(name, config);
+            Inspection inspection = inspect(named, actor);
+            try {
+                StoredServer stored = registry.store().jdbi().inTransaction(h -> {
+                    StoredServer s = registry.store().insert(h, id, tenant, name, actor.caller(), json.writeValueAsString(config),
+                            parsed.title(), parsed.description(), inspection);
+                    registry.grants().grant(h, id, new Principal.User(actor.caller().userId()), AccessRole.OWNER,
+                            actor.caller().userId());
+                    return s;
+                });
+                record(actor, "server.create", stored, Map.of("name", name));
+                return new RegisteredServer(registry.runtimeConfig(stored), PermissionBits.ALL, Optional.of(stored));
+            } catch (UserServerStore.NameTaken taken) {
+                // another create took the name between the look and the insert: look again
+            }
+        }
+        throw new GatewayException(ErrorCode.CONFLICT, "Could not find a free server name; try again");
+    }
+
+    /**
+     * Changes a server. Top-level fields present in the input replace the stored ones, a
+     * {@code null} removes one, absent ones stay. Secrets ({@code oauth.client_secret},
+     * {@code apiKey.key}) are kept when omitted — unless a field that decides where they are sent
+     * changed, in which case they must be entered again.
+     */
+    public RegisteredServer update(Actor actor, String name, JsonNode input) {
+        RegisteredServer current = requireUserServer(actor, name, PermissionBits.EDIT);
+        StoredServer stored = current.stored().orElseThrow();
+        ObjectNode patch = requireObject(input);
+        ObjectNode previous = (ObjectNode) json.readTree(stored.inputJson());
+        ObjectNode next = merge(previous, patch);
+        requireReentry(previous, next, patch);
+        McpServerConfig parsed = validate(stored.name(), next);
+        checkEgress(parsed);
+        boolean connectionChanged = CONNECTION_FIELDS.stream().anyMatch(f -> !same(previous.get(f), next.get(f)));
+        Inspection inspection = connectionChanged ? inspect(parsed, actor) : stored.inspection();
+        StoredServer updated = registry.store().jdbi().inTransaction(h ->
+                registry.store().update(h, stored, json.writeValueAsString(next), parsed.title(), parsed.description(), inspection))
+                .orElseThrow(() -> new GatewayException(ErrorCode.CONFLICT,
+                        "The server was changed by someone else meanwhile; load it again and repeat your change"));
+        if (bindingChanged(previous, next)) {
+            // Tokens and variables were entered for where the server was; they must not follow it elsewhere.
+            lifecycle.dropCredentials(stored.tenantId(), current.config());
+        }
+        lifecycle.closeConnections(stored.tenantId(), stored.name());
+        List<String> changed = new ArrayList<>();
+        patch.propertyNames().forEach(changed::add);
+        record(actor, "server.update", updated, Map.of("fields", changed, "version", updated.version()));
+        return new RegisteredServer(registry.runtimeConfig(updated), current.permissionBits(), Optional.of(updated));
+    }
+
+    /** Deletes a server: its grants, every user's connection, tokens (revoked first) and variables. */
+    public void delete(Actor actor, String name) {
+        RegisteredServer current = requireUserServer(actor, name, PermissionBits.DELETE);
+        StoredServer stored = current.stored().orElseThrow();
+        registry.store().jdbi().useTransaction(h -> {
+            registry.grants().revokeAll(h, stored.id());
+            registry.store().delete(h, stored.id());
+        });
+        registry.forget(stored.id());
+        lifecycle.closeConnections(stored.tenantId(), stored.name());
+        lifecycle.dropCredentials(stored.tenantId(), current.config());
+        record(actor, "server.delete", stored, Map.of("name", stored.name()));
+    }
+
+    /** A user server the caller holds {@code needed} on; operator servers are changed in the configuration file. */
+    public RegisteredServer requireUserServer(Actor actor, String name, int needed) {
+        RegisteredServer server = registry.find(actor.caller(), name).orElseThrow(() ->
+                new GatewayException(ErrorCode.NOT_FOUND, "MCP server '" + name + "' not found"));
+        if (!server.isUserManaged()) {
+            throw new GatewayException(ErrorCode.SERVER_READ_ONLY, "MCP server '" + name
+                    + "' is configured by the operator; change it in the gateway's configuration file");
+        }
+        requireBits(server, needed);
+        return server;
+    }
+
+    public static void requireBits(RegisteredServer server, int needed) {
+        if (!PermissionBits.has(server.permissionBits(), needed)) {
+            throw new GatewayException(ErrorCode.FORBIDDEN, "Insufficient permissions to access this mcpServer",
+                    Map.of("requiredPermission", PermissionBits.name(needed)), null);
+        }
+    }
+
+    private McpServerConfig validate(String name, ObjectNode config) {
+        return switch (UserServerInput.parse(name, json.writeValueAsString(config))) {
+            case UserServerInput.Result.Valid v -> v.config();
+            case UserServerInput.Result.Invalid invalid -> {
+                List<Map<String, String>> errors = invalid.problems().stream()
+                        .map(p -> Map.of("field", p.field(), "message", p.message())).toList();
+                throw new GatewayException(ErrorCode.INVALID_SERVER_CONFIG, "Invalid configuration: "
+                        + errors.size() + " problem(s); see errors", Map.of("errors", errors), null);
+            }
+        };
+    }
+
+    /** The egress policy at create and update, before any connection; URLs with user placeholders are checked when used. */
+    private void checkEgress(McpServerConfig config) {
+        config.url().filter(u -> !u.contains("{{")).ifPresent(u -> refuseBlocked(u, EgressContext.MCP, "url"));
+        config.oauth().ifPresent(o -> {
+            o.authorizationUrl().filter(u -> !u.contains("{{")).ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.authorization_url"));
+            o.tokenUrl().filter(u -> !u.contains("{{")).ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.token_url"));
+            o.revocationEndpoint().filter(u -> !u.contains("{{")).ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.revocation_endpoint"));
+        });
+    }
+
+    private void refuseBlocked(String url, EgressContext context, String field) {
+        if (egress.decide(url, context) instanceof EgressDecision.Block block) {
+            throw new GatewayException(ErrorCode.MCP_DOMAIN_NOT_ALLOWED, "The " + field + " is not allowed by the gateway's "
+                    + "egress policy (" + block.describe() + ")", Map.of("field", "config." + field), null);
+        }
+    }
+
+    private Inspection inspect(McpServerConfig config, Actor actor) {
+        try {
+            return inspector.inspect(config, actor.caller());
+        } catch (ServerInspector.InspectionFailed e) {
+            throw new GatewayException(ErrorCode.MCP_INSPECTION_FAILED, "The server could not be inspected: " + e.getMessage()
+                    + ". Check its URL and transport type", Map.of(), e);
+        }
+    }
+
+    private String baseName(Optional<String> title) {
+        String slug = title.map(UserServerInput::slug).orElse("");
+        if (!slug.isEmpty()) {
+            return slug;
+        }
+        StringBuilder name = new StringBuilder("mcp-");
+        for (int i = 0; i < 16; i++) {
+            name.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        return name.toString();
+    }
+
+    /** The slug itself, or with {@code -2}, {@code -3}, ...: never an operator server's name, in any case. */
+    private String freeName(String tenant, String base) {
+        Set<String> taken = new HashSet<>();
+        registry.operators().all().keySet().forEach(n -> taken.add(n.toLowerCase(Locale.ROOT)));
+        registry.store().namesLike(tenant, base).forEach(taken::add);
+        taken.addAll(RESERVED);
+        if (!taken.contains(base)) {
+            return base;
+        }
+        for (int n = 2; ; n++) {
+            String candidate = base + "-" + n;
+            if (!taken.contains(candidate)) {
+                return candidate;
+            }
+        }
+    }
+
+    private static ObjectNode requireObject(JsonNode input) {
+        if (input == null || !input.isObject()) {
+            throw new GatewayException(ErrorCode.INVALID_SERVER_CONFIG, "Send the server as {\"config\": {...}}",
+                    Map.of("errors", List.of(Map.of("field", "config", "message", "expected an object"))), null);
+        }
+        return (ObjectNode) input;
+    }
+
+    private static ObjectNode merge(ObjectNode previous, ObjectNode patch) {
+        ObjectNode next = previous.deepCopy();
+        patch.properties().forEach(e -> {
+            if (e.getValue().isNull()) {
+                next.remove(e.getKey());
+            } else {
+                next.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
+        keepSecret(previous, next, "oauth", "client_secret");
+        keepSecret(previous, next, "apiKey", "key");
+        return next;
+    }
+
+    /** A section sent without its secret keeps the stored one, so clients never need to know it. */
+    private static void keepSecret(ObjectNode previous, ObjectNode next, String section, String secret) {
+        JsonNode before = previous.get(section);
+        JsonNode after = next.get(section);
+        if (before != null && before.has(secret) && after instanceof ObjectNode a && !a.has(secret) && after != before) {
+            a.set(secret, before.get(secret).deepCopy());
+        }
+    }
+
+    private static void requireReentry(ObjectNode previous, ObjectNode next, ObjectNode patch) {
+        boolean urlChanged = !same(previous.get("url"), next.get("url"));
+        if (bindingChanged(previous, next) && carried(previous, patch, "oauth", "client_secret")) {
+            throw new GatewayException(ErrorCode.MCP_OAUTH_SECRET_REENTRY_REQUIRED, "The URL or the OAuth client binding "
+                    + "changed: send oauth.client_secret again so the stored one is not sent somewhere new",
+                    Map.of("fields", List.of("config.oauth.client_secret")), null);
+        }
+        List<String> reenter = new ArrayList<>();
+        if (urlChanged && carried(previous, patch, "apiKey", "key")) {
+            reenter.add("config.apiKey.key");
+        }
+        if (urlChanged && previous.has("headers") && previous.get("headers").size() > 0 && !patch.has("headers")) {
+            reenter.add("config.headers");
+        }
+        if (!reenter.isEmpty()) {
+            throw new GatewayException(ErrorCode.MCP_CREDENTIAL_REENTRY_REQUIRED, "The URL changed: send "
+                    + String.join(" and ", reenter) + " again so stored credentials are not sent somewhere new",
+                    Map.of("fields", reenter), null);
+        }
+    }
+
+    /** The stored secret would survive into the new configuration without the caller sending it. */
+    private static boolean carried(ObjectNode previous, ObjectNode patch, String section, String secret) {
+        JsonNode before = previous.get(section);
+        if (before == null || !before.has(secret)) {
+            return false;
+        }
+        JsonNode sent = patch.get(section);
+        return sent == null || sent.isObject() && !sent.has(secret);
+    }
+
+    private static boolean bindingChanged(ObjectNode previous, ObjectNode next) {
+        if (!same(previous.get("url"), next.get("url"))) {
+            return true;
+        }
+        JsonNode before = previous.get("oauth");
+        JsonNode after = next.get("oauth");
+        return OAUTH_BINDING.stream().anyMatch(f -> !same(before == null ? null : before.get(f), after == null ? null : after.get(f)));
+    }
+
+    private static boolean same(JsonNode a, JsonNode b) {
+        return a == null || a.isNull() ? b == null || b.isNull() : a.equals(b);
+    }
+
+    private void record(Actor actor, String action, StoredServer server, Map<String, Object> detail) {
+        Map<String, Object> full = new LinkedHashMap<>(detail);
+        full.put("serverId", server.id());
+        audit.append(new AuditLog.Event(clock.instant(), actor.caller().tenantId(), actor.caller().userId(), action,
+                "mcpServer:" + server.id(), actor.requestId(), Optional.of(json.writeValueAsString(full))));
+    }
+}
