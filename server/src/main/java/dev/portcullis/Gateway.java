@@ -32,7 +32,14 @@ import dev.portcullis.http.HttpServer;
 import dev.portcullis.http.ReadinessCheck;
 import dev.portcullis.identity.RolePermissions;
 import dev.portcullis.identity.TokenVerifiers;
+import dev.portcullis.access.ServerGrants;
 import dev.portcullis.registry.OperatorServers;
+import dev.portcullis.registry.ServerRegistry;
+import dev.portcullis.registry.ServerSharing;
+import dev.portcullis.registry.UserServerAdmin;
+import dev.portcullis.registry.UserServerStore;
+import dev.portcullis.store.AuditLog;
+import dev.portcullis.upstream.ServerInspection;
 import dev.portcullis.store.Database;
 import dev.portcullis.store.RedisConnection;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -125,8 +132,9 @@ public final class Gateway implements AutoCloseable {
         OAuthHttp oauthHttp = new OAuthHttp(outbound, egress, Duration.ofSeconds(30));
         TokenClient tokenClient = new TokenClient(oauthHttp, clock);
         TokenVault vault = new TokenVault(database.jdbi(), sealer, clock);
+        RegisteredClients registeredClients = new RegisteredClients(database.jdbi(), sealer, clock);
         OAuthFlows flows = new OAuthFlows(new OAuthFlows.FlowStoreParts(shared.keyValues(), shared.pubSub(), json),
-                new Discovery(oauthHttp), new ClientIdentities(oauthHttp, new RegisteredClients(database.jdbi(), sealer, clock),
+                new Discovery(oauthHttp), new ClientIdentities(oauthHttp, registeredClients,
                 config.server().publicUrl()), tokenClient, vault, sealer, clock);
         OAuthTokens oauthTokens = new OAuthTokens(vault, tokenClient, shared.locks(), clock);
         OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens);
@@ -134,13 +142,23 @@ public final class Gateway implements AutoCloseable {
         ConnectionManager connections = new ConnectionManager(config.upstream(),
                 new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization), mcpJson, clock);
         closeInReverse.add(connections);
-        OperatorServers operatorServers = new OperatorServers(config.mcpServers());
-        ToolService tools = new ToolService(operatorServers, variables,
-                new ServerResolver(System.getenv(), config.upstream().maxMessageBytes()), connections,
+        io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.sessions", connections, ConnectionManager::openSessions)
+                .description("Open MCP sessions (shared app sessions and users' own)").register(metrics);
+        ServerRegistry registry = new ServerRegistry(new OperatorServers(config.mcpServers()),
+                new UserServerStore(database.jdbi(), sealer, json, clock), new ServerGrants(database.jdbi(), clock));
+        ServerResolver resolver = new ServerResolver(System.getenv(), config.upstream().maxMessageBytes());
+        ToolService tools = new ToolService(registry, variables, resolver, connections,
                 new DefaultJsonSchemaValidator(json), authorization);
+        UserServerLifecycle lifecycle = new UserServerLifecycle(connections, oauthTokens, registeredClients, variables,
+                shared.pubSub());
+        closeInReverse.add(lifecycle);
+        AuditLog audit = new AuditLog(database.jdbi());
+        HttpServer.Registry registryServices = new HttpServer.Registry(registry,
+                new UserServerAdmin(registry, egress, new ServerInspection(resolver, connections), lifecycle, audit, json, clock),
+                new ServerSharing(registry, audit, json, clock));
         flows.onCompleted(owner -> tools.authorizationCompleted(owner.tenantId(), owner.userId(), owner.serverName()));
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
-                new RolePermissions(config.mcpPermissions()), operatorServers, tools, connections, variables,
+                new RolePermissions(config.mcpPermissions()), registryServices, tools, connections, variables,
                 new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth()), metrics,
                 List.copyOf(readiness), json));
         closeInReverse.add(http);

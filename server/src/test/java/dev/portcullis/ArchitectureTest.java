@@ -16,7 +16,8 @@ class ArchitectureTest {
     @Test
     void nothing_below_http_knows_the_gateway_api() {
         noClasses().that().resideInAnyPackage("dev.portcullis.config..", "dev.portcullis.identity..",
-                        "dev.portcullis.registry..", "dev.portcullis.store..", "dev.portcullis.error..", "dev.portcullis.egress..",
+                        "dev.portcullis.registry..", "dev.portcullis.access..", "dev.portcullis.store..", "dev.portcullis.error..",
+                        "dev.portcullis.egress..",
                         "dev.portcullis.upstream..", "dev.portcullis.oauth..", "dev.portcullis.crypto..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.http..", "dev.portcullis.cli..", "io.javalin..")
                 .check(CLASSES);
@@ -26,7 +27,7 @@ class ArchitectureTest {
     void storage_and_configuration_sit_at_the_bottom() {
         noClasses().that().resideInAnyPackage("dev.portcullis.config..", "dev.portcullis.store..", "dev.portcullis.crypto..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.identity..", "dev.portcullis.registry..",
-                        "dev.portcullis.upstream..", "dev.portcullis.oauth..")
+                        "dev.portcullis.access..", "dev.portcullis.upstream..", "dev.portcullis.oauth..")
                 .check(CLASSES);
     }
 
@@ -34,6 +35,13 @@ class ArchitectureTest {
     void connections_know_oauth_only_through_their_own_interface() {
         noClasses().that().resideInAPackage("dev.portcullis.upstream..")
                 .should().dependOnClassesThat().resideInAPackage("dev.portcullis.oauth..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void the_registry_reaches_connections_and_oauth_only_through_its_own_interfaces() {
+        noClasses().that().resideInAnyPackage("dev.portcullis.registry..", "dev.portcullis.access..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.upstream..", "dev.portcullis.oauth..")
                 .check(CLASSES);
     }
 

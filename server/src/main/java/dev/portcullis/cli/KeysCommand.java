@@ -6,6 +6,7 @@ import dev.portcullis.crypto.Sealers;
 import dev.portcullis.crypto.SecretSealer;
 import dev.portcullis.oauth.RegisteredClients;
 import dev.portcullis.oauth.flow.TokenVault;
+import dev.portcullis.registry.UserServerStore;
 import dev.portcullis.store.Database;
 import dev.portcullis.store.UserVariables;
 import java.io.PrintWriter;
@@ -73,8 +74,10 @@ final class KeysCommand extends CommandGroup {
                 int variables = new UserVariables(db.jdbi(), sealer, clock).resealAll();
                 int grants = new TokenVault(db.jdbi(), sealer, clock).resealAll();
                 int clients = new RegisteredClients(db.jdbi(), sealer, clock).resealAll();
-                spec.commandLine().getOut().printf("resealed: %d user variables, %d grants, %d registered clients%n",
-                        variables, grants, clients);
+                int servers = new UserServerStore(db.jdbi(), sealer, tools.jackson.databind.json.JsonMapper.builder().build(),
+                        clock).resealAll();
+                spec.commandLine().getOut().printf("resealed: %d user variables, %d grants, %d registered clients, %d user servers%n",
+                        variables, grants, clients, servers);
             }
             return ExitCodes.OK;
         }

@@ -39,6 +39,9 @@ final class TokenCommand implements Callable<Integer> {
     @Option(names = "--tenant", paramLabel = "T", description = "Tenant id, for multi-tenant platforms.")
     String tenant;
 
+    @Option(names = "--group", paramLabel = "G", description = "A group the user belongs to (the 'groups' claim); repeat for several.")
+    java.util.List<String> groups = new java.util.ArrayList<>();
+
     @Option(names = "--ttl", defaultValue = "1h", paramLabel = "DURATION",
             description = "Lifetime such as 90s, 30m, 1h or 7d (default: ${DEFAULT-VALUE}).")
     String ttl;
@@ -61,7 +64,7 @@ final class TokenCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         String token = new TokenMinter(secret.get(), c.auth(), Clock.systemUTC()).mint(new TokenMinter.Claims(
-                user, role, Optional.ofNullable(email), Optional.ofNullable(tenant), lifetime));
+                user, role, Optional.ofNullable(email), Optional.ofNullable(tenant), groups, lifetime));
         spec.commandLine().getOut().println(token);
         return ExitCodes.OK;
     }

@@ -49,7 +49,7 @@ final class ConnectionRoutes {
     void reinitialize(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         String name = ctx.pathParam("server");
-        McpServerConfig config = tools.server(name);
+        McpServerConfig config = tools.server(caller, name);
         tools.disconnect(caller, name);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("serverName", name);
@@ -92,13 +92,13 @@ final class ConnectionRoutes {
     void statusAll(Context ctx) {
         Caller caller = Authentication.caller(ctx);
         Map<String, Object> status = new LinkedHashMap<>();
-        tools.servers().forEach((name, config) -> status.put(name, status(caller, config)));
+        tools.servers(caller).forEach((name, config) -> status.put(name, status(caller, config)));
         ctx.json(Map.of("success", true, "connectionStatus", status, "oauthTimeout", OAUTH_TIMEOUT_MS));
     }
 
     void statusOne(Context ctx) {
         Caller caller = Authentication.caller(ctx);
-        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         Map<String, Object> s = status(caller, config);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("success", true);
@@ -125,21 +125,21 @@ final class ConnectionRoutes {
 
     void authValues(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
-        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         ctx.json(flags(caller, config));
     }
 
     /** Sets the caller's values ({@code {VAR: value}}); an empty value clears one. Replaces their connection. */
     void setAuthValues(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
-        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         store(caller, config, values(json.readTree(ctx.body().isBlank() ? "{}" : ctx.body()), config));
         ctx.json(flags(caller, config));
     }
 
     void clearAuthValues(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
-        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         variables.clear(ToolService.owner(caller, config.name()));
         tools.disconnect(caller, config.name());
         ctx.json(flags(caller, config));
@@ -157,7 +157,7 @@ final class ConnectionRoutes {
         if (!pluginKey.startsWith("mcp_")) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "Portcullis handles MCP plugin keys only: 'mcp_<server>'");
         }
-        McpServerConfig config = tools.server(pluginKey.substring(4));
+        McpServerConfig config = tools.server(caller, pluginKey.substring(4));
         switch (action) {
             case "install" -> store(caller, config, values(body.path("auth"), config));
             case "uninstall" -> {

@@ -5,7 +5,9 @@ import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.RolePermissions;
 import dev.portcullis.identity.TokenVerifier;
-import dev.portcullis.registry.OperatorServers;
+import dev.portcullis.registry.ServerRegistry;
+import dev.portcullis.registry.ServerSharing;
+import dev.portcullis.registry.UserServerAdmin;
 import dev.portcullis.store.UserVariables;
 import dev.portcullis.upstream.ConnectionManager;
 import dev.portcullis.upstream.MissingUserVariablesException;
@@ -42,13 +44,17 @@ public final class HttpServer implements AutoCloseable {
 
     /** Everything the routes need, wired by the composition root. */
     public record Dependencies(ServerSettings settings, TokenVerifier tokens, RolePermissions roles,
-                               OperatorServers operatorServers, ToolService tools, ConnectionManager connections,
+                               Registry registry, ToolService tools, ConnectionManager connections,
                                UserVariables variables, OAuthServices oauth, PrometheusMeterRegistry metrics,
                                List<ReadinessCheck> readiness, ObjectMapper json) {
     }
 
     /** A route the server answers: an HTTP method and a path template such as {@code /api/mcp/{server}/...}. */
     public record Route(String method, String path) {
+    }
+
+    /** The registry and what changes it. */
+    public record Registry(ServerRegistry servers, UserServerAdmin admin, ServerSharing sharing) {
     }
 
     /** The OAuth parts the routes use. */
@@ -66,10 +72,11 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(Dependencies d) {
         Authentication authentication = new Authentication(d.tokens());
         Permissions permissions = new Permissions(d.roles());
-        McpServerRoutes servers = new McpServerRoutes(d.operatorServers(), permissions);
+        McpServerRoutes servers = new McpServerRoutes(d.registry().servers(), d.registry().admin(), permissions, d.json());
+        PermissionRoutes sharing = new PermissionRoutes(d.registry().servers(), d.registry().sharing(), permissions, d.json());
         ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json());
         OAuthRoutes oauthRoutes = new OAuthRoutes(new OAuthRoutes.Services(d.oauth().flows(), d.oauth().tokens(),
-                d.oauth().vault(), d.oauth().settings()), d.tools(), permissions, d.settings());
+                d.oauth().vault(), d.oauth().settings()), d.tools(), d.registry().servers(), permissions, d.settings());
         ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
                 d.json(), oauthRoutes);
         List<Route> routes = new java.util.ArrayList<>();
@@ -97,6 +104,15 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(d.metrics().scrape()));
             config.routes.get("/api/mcp/servers", servers::list);
+            config.routes.post("/api/mcp/servers", servers::create);
+            config.routes.get("/api/mcp/servers/{serverName}", servers::get);
+            config.routes.patch("/api/mcp/servers/{serverName}", servers::update);
+            config.routes.delete("/api/mcp/servers/{serverName}", servers::delete);
+            config.routes.get("/api/permissions/mcpServer/roles", sharing::roles);
+            config.routes.get("/api/permissions/mcpServer/effective/all", sharing::effectiveAll);
+            config.routes.get("/api/permissions/mcpServer/{id}/effective", sharing::effective);
+            config.routes.get("/api/permissions/mcpServer/{id}", sharing::get);
+            config.routes.put("/api/permissions/mcpServer/{id}", sharing::put);
             config.routes.get("/api/mcp/tools", toolRoutes::list);
             config.routes.post("/api/mcp/{server}/tools/{tool}/call", toolRoutes::call);
             config.routes.post("/api/mcp/{server}/reinitialize", connectionRoutes::reinitialize);

@@ -15,6 +15,7 @@ import dev.portcullis.oauth.flow.OAuthFlows;
 import dev.portcullis.oauth.flow.OAuthTokens;
 import dev.portcullis.oauth.flow.OAuthUpstreamAuthorization;
 import dev.portcullis.oauth.flow.TokenVault;
+import dev.portcullis.registry.ServerRegistry;
 import dev.portcullis.upstream.OAuthRequiredException;
 import dev.portcullis.upstream.ToolService;
 import io.javalin.http.Context;
@@ -45,9 +46,11 @@ final class OAuthRoutes {
     private final ToolService tools;
     private final Permissions permissions;
     private final ServerSettings server;
+    private final ServerRegistry registry;
 
-    OAuthRoutes(Services oauth, ToolService tools, Permissions permissions, ServerSettings server) {
+    OAuthRoutes(Services oauth, ToolService tools, ServerRegistry registry, Permissions permissions, ServerSettings server) {
         this.oauth = oauth;
+        this.registry = registry;
         this.tools = tools;
         this.permissions = permissions;
         this.server = server;
@@ -69,7 +72,7 @@ final class OAuthRoutes {
     /** {@code GET /api/mcp/{server}/oauth/initiate}: binds this browser to the attempt and sends it to the provider. */
     void initiate(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
-        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         String expectedFlow = owner(caller, config.name()).flowId();
         String flowId = ctx.queryParam("flowId");
         if (flowId != null && !flowId.equals(expectedFlow)) {
@@ -83,7 +86,7 @@ final class OAuthRoutes {
     /** {@code POST /api/mcp/{server}/oauth/bind}: called before opening an authorization URL received elsewhere. */
     void bind(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
-        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         boolean bound = bindBrowser(ctx, caller, config.name());
         ctx.json(Map.of("success", true, "bound", bound));
     }
@@ -112,9 +115,9 @@ final class OAuthRoutes {
             }
         });
         Optional<String> binding = Optional.ofNullable(ctx.cookie(cookieName(serverName)));
-        Optional<McpServerConfig> config = tools.servers().values().stream().filter(c -> c.name().equals(serverName)).findFirst();
-        OAuthFlows.Outcome outcome = config.map(c -> oauth.flows().complete(c, params, binding,
-                oauth.settings().allowUnboundCallback())).orElse(new OAuthFlows.Outcome.Failed(serverName, "invalid_state"));
+        OAuthFlows.Outcome outcome = oauth.flows().complete(serverName,
+                owner -> registry.findForCallback(owner.tenantId(), owner.serverName()), params, binding,
+                oauth.settings().allowUnboundCallback());
         switch (outcome) {
             case OAuthFlows.Outcome.Completed c -> {
                 // Only a completed attempt clears the cookie: a forged callback must not break the real one.
@@ -178,7 +181,7 @@ final class OAuthRoutes {
     /** {@code DELETE /api/mcp/{server}/oauth}: revoke at the server when it offers revocation, then forget. */
     void disconnect(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
-        McpServerConfig config = tools.server(ctx.pathParam("server"));
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         boolean had = oauth.tokens().disconnect(owner(caller, config.name()), config);
         tools.disconnect(caller, config.name());
         ctx.json(Map.of("success", true, "serverName", config.name(), "disconnected", had));
@@ -191,10 +194,11 @@ final class OAuthRoutes {
     void clientMetadata(Context ctx) {
         String name = ctx.pathParam("server");
         // Public route: an unknown name gets a plain 404 that does not confirm which servers exist.
-        McpServerConfig config = tools.servers().values().stream().filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND, "Not found"));
+        if (!registry.existsAnywhere(name)) {
+            throw new GatewayException(ErrorCode.NOT_FOUND, "Not found");
+        }
         ctx.header("Cache-Control", "public, max-age=3600").contentType("application/json")
-                .result(ClientMetadataDocument.forServer(server.publicUrl(), config.name()).json());
+                .result(ClientMetadataDocument.forServer(server.publicUrl(), name).json());
     }
 
     void successPage(Context ctx) {

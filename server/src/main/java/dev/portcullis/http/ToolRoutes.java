@@ -53,7 +53,7 @@ final class ToolRoutes {
     void list(Context ctx) throws InterruptedException {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         Map<String, Callable<Map<String, Object>>> work = new LinkedHashMap<>();
-        tools.servers().forEach((name, config) -> work.put(name, () -> serverEntry(caller, config)));
+        tools.servers(caller).forEach((name, config) -> work.put(name, () -> serverEntry(caller, config)));
         Map<String, Object> servers = new LinkedHashMap<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Map<String, Future<Map<String, Object>>> futures = new LinkedHashMap<>();
@@ -63,7 +63,7 @@ final class ToolRoutes {
                     servers.put(f.getKey(), f.getValue().get(LISTING_BUDGET_SECONDS, TimeUnit.SECONDS));
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                     f.getValue().cancel(true);
-                    servers.put(f.getKey(), base(tools.server(f.getKey()), caller));
+                    servers.put(f.getKey(), base(tools.server(caller, f.getKey()), caller));
                 }
             }
         }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
 /** Signs LibreChat-shaped HS256 tokens, for development and scripts ({@code portcullis token}). */
@@ -27,7 +28,15 @@ public final class TokenMinter {
     }
 
     /** What goes into a token. */
-    public record Claims(String userId, String role, Optional<String> email, Optional<String> tenantId, Duration ttl) {
+    public record Claims(String userId, String role, Optional<String> email, Optional<String> tenantId, List<String> groups,
+                         Duration ttl) {
+        public Claims {
+            groups = List.copyOf(groups);
+        }
+
+        public Claims(String userId, String role, Optional<String> email, Optional<String> tenantId, Duration ttl) {
+            this(userId, role, email, tenantId, List.of(), ttl);
+        }
     }
 
     public String mint(Claims claims) {
@@ -40,6 +49,9 @@ public final class TokenMinter {
                 .expirationTime(Date.from(now.plus(claims.ttl())));
         claims.email().ifPresent(e -> set.claim(names.email(), e));
         claims.tenantId().ifPresent(t -> set.claim(names.tenant(), t));
+        if (!claims.groups().isEmpty()) {
+            set.claim(names.groups(), claims.groups());
+        }
         settings.issuer().ifPresent(set::issuer);
         settings.audience().ifPresent(set::audience);
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), set.build());

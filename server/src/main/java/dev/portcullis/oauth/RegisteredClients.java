@@ -72,6 +72,12 @@ public final class RegisteredClients {
                 .bind("tenant", tenantId).bind("server", serverName).bind("issuer", issuer).execute());
     }
 
+    /** Forgets every client registered for the server, at any issuer (the server was deleted or moved). */
+    public void deleteAll(String tenantId, String serverName) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM oauth_clients WHERE tenant_id = :tenant AND server_name = :server")
+                .bind("tenant", tenantId).bind("server", serverName).execute());
+    }
+
     /** Re-seals, with the current key, every client secret sealed with a previous one; returns how many. */
     public int resealAll() {
         record Stale(String tenant, String server, String issuer, String sealed) {

@@ -153,6 +153,24 @@ public final class ConnectionManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a session outside the pool, runs the work and closes it: inspecting a server a user is
+     * adding, which must not count against them or be reused.
+     */
+    public <T> T once(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
+        try (UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister)) {
+            return work.apply(session);
+        }
+    }
+
+    /** Closes every user's session of one tenant's server (a user server changed or was deleted). */
+    public void disconnectAll(String tenantId, String serverName) {
+        List.copyOf(sessions.keySet()).stream()
+                .filter(k -> k.serverName().equals(serverName))
+                .filter(k -> k.scope() instanceof ConnectionScope.User u && u.tenantId().equals(tenantId))
+                .forEach(this::disconnect);
+    }
+
     /** Closes every session of a server, for every user. */
     public void disconnectAll(String serverName) {
         List.copyOf(sessions.keySet()).stream().filter(k -> k.serverName().equals(serverName)).forEach(this::disconnect);
@@ -173,9 +191,28 @@ public final class ConnectionManager implements AutoCloseable {
         });
     }
 
+    /** Closes every session and waits (in parallel, bounded) for them to finish closing. */
     @Override
     public void close() {
         reaper.shutdownNow();
-        List.copyOf(sessions.keySet()).forEach(this::disconnect);
+        List<UpstreamSession> open = new java.util.ArrayList<>();
+        for (ConnectionKey key : List.copyOf(sessions.keySet())) {
+            CompletableFuture<UpstreamSession> f = sessions.remove(key);
+            if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+                open.add(f.getNow(null));
+            }
+        }
+        try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> done = open.stream()
+                    .map(s -> closing.submit(s::closeAndWait)).collect(java.util.stream.Collectors.toList());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (var d : done) {
+                try {
+                    d.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (Exception e) {
+                    d.cancel(true);
+                }
+            }
+        }
     }
 }

@@ -4,7 +4,8 @@ import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
-import dev.portcullis.registry.OperatorServers;
+import dev.portcullis.registry.RegisteredServer;
+import dev.portcullis.registry.ServerRegistry;
 import dev.portcullis.store.UserVariables;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -19,7 +20,7 @@ import java.util.Optional;
  * transport failed so the next call reconnects.
  */
 public final class ToolService {
-    private final OperatorServers servers;
+    private final ServerRegistry servers;
     private final UserVariables variables;
     private final ServerResolver resolver;
     private final ConnectionManager connections;
@@ -29,7 +30,7 @@ public final class ToolService {
     private final java.util.Set<String> foundToNeedOAuth = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final UpstreamAuthorization authorization;
 
-    public ToolService(OperatorServers servers, UserVariables variables, ServerResolver resolver,
+    public ToolService(ServerRegistry servers, UserVariables variables, ServerResolver resolver,
                        ConnectionManager connections, JsonSchemaValidator schemas, UpstreamAuthorization authorization) {
         this.authorization = authorization;
         this.servers = servers;
@@ -39,13 +40,17 @@ public final class ToolService {
         this.schemas = schemas;
     }
 
-    public McpServerConfig server(String name) {
-        return servers.find(name).orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND,
-                "MCP server '" + name + "' not found in configuration"));
+    /** The server as the caller may see it; 404 when it does not exist or is not theirs to see. */
+    public McpServerConfig server(Caller caller, String name) {
+        return servers.find(caller, name).map(RegisteredServer::config).orElseThrow(() -> new GatewayException(
+                ErrorCode.NOT_FOUND, "MCP server '" + name + "' not found"));
     }
 
-    public Map<String, McpServerConfig> servers() {
-        return servers.all();
+    /** Every server the caller may see, operator servers first. */
+    public Map<String, McpServerConfig> servers(Caller caller) {
+        Map<String, McpServerConfig> visible = new java.util.LinkedHashMap<>();
+        servers.visible(caller).forEach((name, s) -> visible.put(name, s.config()));
+        return visible;
     }
 
     public static UserVariables.Owner owner(Caller caller, String serverName) {
@@ -78,7 +83,7 @@ public final class ToolService {
     }
 
     public ToolList tools(Caller caller, String serverName) {
-        McpServerConfig config = server(serverName);
+        McpServerConfig config = server(caller, serverName);
         return authorized(caller, config, () -> withSession(resolve(caller, config), UpstreamSession::tools));
     }
 
@@ -114,7 +119,7 @@ public final class ToolService {
         try {
             return call(caller, serverName, toolName, arguments, progress);
         } catch (OAuthRequiredException required) {
-            if (wait.isZero() || !authorization.awaitAuthorization(caller, server(serverName), wait)) {
+            if (wait.isZero() || !authorization.awaitAuthorization(caller, server(caller, serverName), wait)) {
                 throw required;
             }
             // The completed flow already dropped the old connection and its breaker (authorizationCompleted).
@@ -124,7 +129,7 @@ public final class ToolService {
 
     public McpSchema.CallToolResult call(Caller caller, String serverName, String toolName, Map<String, Object> arguments,
                                          Optional<ProgressListener> progress) {
-        McpServerConfig config = server(serverName);
+        McpServerConfig config = server(caller, serverName);
         return authorized(caller, config, () -> callResolved(caller, config, toolName, arguments, progress));
     }
 
@@ -151,7 +156,7 @@ public final class ToolService {
      */
     public void warmUp() {
         Caller system = new Caller("system", Caller.ADMIN, Optional.empty(), Optional.empty(), java.util.List.of());
-        servers.all().values().stream()
+        servers.operators().all().values().stream()
                 .filter(c -> c.startup() && !isUserScoped(c))
                 .forEach(c -> Thread.ofVirtual().name("mcp-startup-" + c.name()).start(() -> {
                     try {
@@ -185,7 +190,7 @@ public final class ToolService {
 
     /** Closes the caller's session to the server; the next use connects afresh. */
     public void disconnect(Caller caller, String serverName) {
-        connections.disconnect(key(caller, server(serverName)));
+        connections.disconnect(key(caller, server(caller, serverName)));
     }
 
     private <T> T withSession(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {

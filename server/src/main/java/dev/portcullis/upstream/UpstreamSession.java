@@ -112,6 +112,15 @@ public final class UpstreamSession implements AutoCloseable {
         return connectedAt;
     }
 
+    /** What the server said it can do, when it initialized. */
+    public McpSchema.ServerCapabilities capabilities() {
+        return client.getServerCapabilities();
+    }
+
+    public McpSchema.Implementation serverInfo() {
+        return client.getServerInfo();
+    }
+
     public Optional<String> instructions() {
         return Optional.ofNullable(client.getServerInstructions());
     }
@@ -190,6 +199,21 @@ public final class UpstreamSession implements AutoCloseable {
         }
         return new UpstreamException.ProtocolViolation("'" + server.name() + "' failed during " + what
                 + " (" + e.getClass().getSimpleName() + ")", e);
+    }
+
+    /**
+     * Closes and waits for the transport to finish (a Streamable HTTP session's DELETE, a child's
+     * exit): at shutdown, before the parts that closing still uses (the token vault) go away.
+     */
+    void closeAndWait() {
+        McpSyncClient c = client;
+        if (c != null) {
+            try {
+                c.closeGracefully();
+            } catch (RuntimeException e) {
+                // closing a broken session; nothing more to do
+            }
+        }
     }
 
     @Override

@@ -79,7 +79,8 @@ class CliTest {
     @Test
     void token_prints_a_token_the_gateway_accepts() throws Exception {
         Path file = write("p.yaml", "auth:\n  secret: " + TestConfigs.SECRET + "\n");
-        Run r = run("token", "--config", file.toString(), "--user", "u42", "--role", "ADMIN", "--email", "a@b.c", "--ttl", "30m");
+        Run r = run("token", "--config", file.toString(), "--user", "u42", "--role", "ADMIN", "--email", "a@b.c", "--ttl", "30m",
+                "--group", "ops", "--group", "eng");
         assertThat(r.exit()).as(r.err()).isZero();
         var config = TestConfigs.fromYaml(Files.readString(file), dir);
         Caller caller = TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth())
@@ -87,6 +88,7 @@ class CliTest {
         assertThat(caller.userId()).isEqualTo("u42");
         assertThat(caller.isAdmin()).isTrue();
         assertThat(caller.email()).contains("a@b.c");
+        assertThat(caller.groups()).containsExactly("ops", "eng");
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.portcullis.oauth.TokenSet;
 import dev.portcullis.oauth.flow.Grant;
 import dev.portcullis.oauth.flow.GrantOwner;
 import dev.portcullis.oauth.flow.TokenVault;
+import dev.portcullis.registry.UserServerStore;
 import dev.portcullis.store.Database;
 import dev.portcullis.store.UserVariables;
 import dev.portcullis.testing.TestConfigs;
@@ -72,13 +73,19 @@ class KeysCommandTest {
                             OAuthClient.Source.DYNAMIC_REGISTRATION, "https://gw/cb"),
                     "https://as.example.com/token", Optional.empty(), ResourceUri.canonical("https://mcp.example.com/mcp"),
                     Instant.now()));
+            UserServerStore servers = new UserServerStore(db.jdbi(), old, tools.jackson.databind.json.JsonMapper.builder().build(),
+                    Clock.systemUTC());
+            db.jdbi().useHandle(h -> servers.insert(h, "00000000-0000-0000-0000-000000000001", "", "files",
+                    new dev.portcullis.identity.Caller("alice", "USER", Optional.empty(), Optional.empty(), List.of()),
+                    "{\"url\": \"https://mcp.example.com/mcp\"}", Optional.of("Files"), Optional.empty(),
+                    dev.portcullis.registry.Inspection.deferred(false)));
         }
 
         Files.writeString(file, "encryption:\n  key: " + newKey + "\n  previousKeys: [" + oldKey + "]\n");
         assertThat(run("keys", "reseal", "--config", file.toString()))
-                .contains("resealed: 1 user variables, 1 grants, 0 registered clients");
+                .contains("resealed: 1 user variables, 1 grants, 0 registered clients, 1 user servers");
         assertThat(run("keys", "reseal", "--config", file.toString()))
-                .as("nothing left on the old key").contains("resealed: 0 user variables, 0 grants");
+                .as("nothing left on the old key").contains("resealed: 0 user variables, 0 grants, 0 registered clients, 0 user servers");
 
         SecretSealer onlyNew = new SecretSealer(Base64.getDecoder().decode(newKey), List.of());
         try (Database db = Database.open(config.storage())) {

@@ -1,5 +1,7 @@
 package dev.portcullis.oauth;
 
+import dev.portcullis.testing.SdkDemoServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.Gateway;

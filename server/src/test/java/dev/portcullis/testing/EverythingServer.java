@@ -1,4 +1,4 @@
-package dev.portcullis.upstream.transport;
+package dev.portcullis.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -18,9 +18,9 @@ import java.util.Map;
  * The real {@code @modelcontextprotocol/server-everything}, pinned by scripts/peers.sh, as a child process on a
  * free loopback port. Missing peers fail the test loudly: a skipped transport test would hide a regression.
  */
-final class EverythingServer implements AutoCloseable {
+public final class EverythingServer implements AutoCloseable {
 
-    static final Path PEERS = Path.of("..", ".peers").toAbsolutePath().normalize();
+    public static final Path PEERS = Path.of("..", ".peers").toAbsolutePath().normalize();
     private static final Path ENTRY = PEERS.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
 
     private final String mode;
@@ -33,7 +33,7 @@ final class EverythingServer implements AutoCloseable {
     }
 
     /** {@code streamableHttp} or {@code sse}. */
-    static EverythingServer start(String mode) {
+    public static EverythingServer start(String mode) {
         if (!Files.isRegularFile(ENTRY)) {
             fail("server-everything is missing at " + ENTRY + ": run scripts/peers.sh");
         }
@@ -42,12 +42,12 @@ final class EverythingServer implements AutoCloseable {
         return server;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
     /** Kills the process at once (no graceful shutdown), as a crashed upstream would go. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor();
@@ -57,7 +57,7 @@ final class EverythingServer implements AutoCloseable {
     }
 
     /** A fresh process on the same port: every session the old one knew is gone. */
-    void restart() {
+    public void restart() {
         kill();
         launch();
     }
@@ -96,7 +96,7 @@ final class EverythingServer implements AutoCloseable {
         fail("server-everything did not listen on port " + port);
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,6 +1,5 @@
-package dev.portcullis.oauth;
+package dev.portcullis.testing;
 
-import dev.portcullis.testing.Peers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,12 +14,12 @@ import java.time.Instant;
  * loopback ports: an MCP server at {@code http://localhost:<mcp>/mcp} and an auto-approving
  * authorization server at {@code http://localhost:<auth>/}. Fails loudly when the peer is missing.
  */
-final class SdkDemoServer implements AutoCloseable {
+public final class SdkDemoServer implements AutoCloseable {
     final int mcpPort = freePort();
-    final int authPort = freePort();
+    public final int authPort = freePort();
     private final Process process;
 
-    SdkDemoServer() throws IOException {
+    public SdkDemoServer() throws IOException {
         Path script = Peers.dir().resolve("node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/simpleStreamableHttp.js");
         if (!Files.isRegularFile(script)) {
             throw new AssertionError("the MCP SDK demo is not installed at " + script + "; run scripts/peers.sh");
@@ -37,7 +36,7 @@ final class SdkDemoServer implements AutoCloseable {
         awaitListening(authPort);
     }
 
-    String mcpUrl() {
+    public String mcpUrl() {
         return "http://localhost:" + mcpPort + "/mcp";
     }
 

@@ -8,7 +8,15 @@ import dev.portcullis.http.HttpServer;
 import dev.portcullis.http.ReadinessCheck;
 import dev.portcullis.identity.RolePermissions;
 import dev.portcullis.identity.TokenVerifier;
+import dev.portcullis.access.ServerGrants;
 import dev.portcullis.registry.OperatorServers;
+import dev.portcullis.registry.ServerInspector;
+import dev.portcullis.registry.ServerLifecycle;
+import dev.portcullis.registry.ServerRegistry;
+import dev.portcullis.registry.ServerSharing;
+import dev.portcullis.registry.UserServerAdmin;
+import dev.portcullis.registry.UserServerStore;
+import dev.portcullis.store.AuditLog;
 import dev.portcullis.store.Database;
 import dev.portcullis.store.UserVariables;
 import dev.portcullis.upstream.ConnectionManager;
@@ -37,10 +45,26 @@ public final class TestDependencies {
         ConnectionManager connections = new ConnectionManager(UpstreamSettings.DEFAULTS, server -> {
             throw new IllegalStateException("no transports in this test");
         }, mcpJson, Clock.systemUTC());
-        OperatorServers servers = new OperatorServers(Map.of());
+        var sealer = Sealers.fromSettings(config.encryption(), config.storage().dataDir());
+        ServerRegistry servers = new ServerRegistry(new OperatorServers(Map.of()),
+                new UserServerStore(database.jdbi(), sealer, json, Clock.systemUTC()), new ServerGrants(database.jdbi(), Clock.systemUTC()));
+        AuditLog audit = new AuditLog(database.jdbi());
+        ServerLifecycle nothingToClose = new ServerLifecycle() {
+            @Override
+            public void closeConnections(String tenantId, String serverName) {
+            }
+
+            @Override
+            public void dropCredentials(String tenantId, dev.portcullis.config.McpServerConfig config) {
+            }
+        };
+        HttpServer.Registry registry = new HttpServer.Registry(servers, new UserServerAdmin(servers,
+                config.egress().policy(dev.portcullis.egress.HostResolver.system()), (c, caller) -> {
+                    throw new ServerInspector.InspectionFailed("no connections in this test", null);
+                }, nothingToClose, audit, json, Clock.systemUTC()), new ServerSharing(servers, audit, json, Clock.systemUTC()));
         return new HttpServer.Dependencies(config.server(),
                 TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
-                new RolePermissions(McpPermissionDefaults.LIBRECHAT), servers,
+                new RolePermissions(McpPermissionDefaults.LIBRECHAT), registry,
                 new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
                         new DefaultJsonSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE),
                 connections, variables, oauth(config, database, json), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),

@@ -93,4 +93,18 @@ class ServerResolverTest {
         assertThat(resolver.resolve(c, ALICE, Map.of("K", "1")).fingerprint()).isEqualTo(a);
         assertThat(resolver.resolve(c, ALICE, Map.of("K", "2")).fingerprint()).isNotEqualTo(a);
     }
+
+    @Test
+    void a_user_server_is_always_per_user_and_each_version_is_a_new_fingerprint() {
+        McpServerConfig operator = server("type: streamable-http\nurl: https://a.example/mcp\n");
+        McpServerConfig v1 = operator.withOrigin(new McpServerConfig.Origin.UserManaged("id-1", "t1", 1));
+        McpServerConfig v2 = operator.withOrigin(new McpServerConfig.Origin.UserManaged("id-1", "t1", 2));
+        assertThat(ServerResolver.isUserScoped(operator)).isFalse();
+        assertThat(ServerResolver.isUserScoped(v1)).as("shared through grants, never through a connection").isTrue();
+        ResolvedServer first = resolver.resolve(v1, ALICE, Map.of());
+        assertThat(first.scope()).isEqualTo(new ConnectionScope.User("t1", "alice"));
+        assertThat(resolver.resolve(v1, ALICE, Map.of()).fingerprint()).isEqualTo(first.fingerprint());
+        assertThat(resolver.resolve(v2, ALICE, Map.of()).fingerprint()).as("an update makes connections stale")
+                .isNotEqualTo(first.fingerprint());
+    }
 }

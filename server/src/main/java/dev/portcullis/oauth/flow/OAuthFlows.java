@@ -207,9 +207,8 @@ public final class OAuthFlows {
      * @param binding        the browser-binding cookie, if the browser sent one
      * @param allowUnbound   LibreChat's lenient mode: accept a pending flow's callback without a cookie
      */
-    public Outcome complete(McpServerConfig config, Map<String, String> params, Optional<String> binding,
-                            boolean allowUnbound) {
-        String serverName = config.name();
+    public Outcome complete(String serverName, java.util.function.Function<GrantOwner, Optional<McpServerConfig>> configs,
+                            Map<String, String> params, Optional<String> binding, boolean allowUnbound) {
         String state = params.get("state");
         if (state == null || state.isEmpty()) {
             return new Outcome.Failed(serverName, "missing_state");
@@ -226,6 +225,12 @@ public final class OAuthFlows {
         if (record.status() != FlowStatus.PENDING || isStale(record)) {
             return new Outcome.Failed(serverName, "invalid_state");
         }
+        // The flow names the tenant: only now can a tenant's own server be found (it may have been deleted).
+        Optional<McpServerConfig> configured = configs.apply(record.owner());
+        if (configured.isEmpty()) {
+            return new Outcome.Failed(serverName, "invalid_state");
+        }
+        McpServerConfig config = configured.get();
         // The binding first: without it a caller learns nothing, not even that an exchange is running.
         if (!bindingMatches(record, binding, allowUnbound)) {
             return new Outcome.Failed(serverName, "csrf_validation_failed");
@@ -246,7 +251,7 @@ public final class OAuthFlows {
         }
         // Claim the attempt before redeeming: of two concurrent callbacks only one exchanges the code.
         if (!store.replace(stored, record.withStatus(FlowStatus.PENDING, EXCHANGING))) {
-            return complete(config, params, binding, allowUnbound);
+            return complete(serverName, configs, params, binding, allowUnbound);
         }
         try {
             OAuthClient client = client(record);

@@ -97,6 +97,21 @@ public final class OAuthTokens {
         }
     }
 
+    /**
+     * Every user's grant for the server, revoked where the server offers revocation and deleted:
+     * the server was deleted, or moved where its tokens must not follow. Returns how many.
+     */
+    public int disconnectAll(String tenantId, McpServerConfig config) {
+        int count = 0;
+        for (GrantOwner owner : vault.owners(tenantId, config.name())) {
+            if (disconnect(owner, config)) {
+                count++;
+            }
+        }
+        vault.deleteAll(tenantId, config.name()); // any grant saved while we revoked
+        return count;
+    }
+
     private boolean revokeAndDelete(GrantOwner owner, McpServerConfig config) {
         Optional<Grant> grant = vault.find(owner);
         if (grant.isEmpty()) {

@@ -69,6 +69,13 @@ public final class TokenVault {
         return jdbi.withHandle(h -> delete(h, owner)) > 0;
     }
 
+    /** Every user holding a grant for the server. */
+    public List<GrantOwner> owners(String tenantId, String serverName) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM oauth_grants WHERE tenant_id = :tenant AND server_name = :server")
+                .bind("tenant", tenantId).bind("server", serverName)
+                .map((rs, ctx) -> new GrantOwner(tenantId, rs.getString("user_id"), serverName)).list());
+    }
+
     /** Deletes every user's grant for a server (the server was removed). */
     public int deleteAll(String tenantId, String serverName) {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM oauth_grants WHERE tenant_id = :tenant AND server_name = :server")

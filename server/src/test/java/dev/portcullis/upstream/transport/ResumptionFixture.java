@@ -1,5 +1,7 @@
 package dev.portcullis.upstream.transport;
 
+import dev.portcullis.testing.EverythingServer;
+
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.portcullis.upstream.transport;
 
+import dev.portcullis.testing.EverythingServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

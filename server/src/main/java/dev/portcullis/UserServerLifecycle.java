@@ -1,0 +1,65 @@
+package dev.portcullis;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.oauth.RegisteredClients;
+import dev.portcullis.oauth.flow.OAuthTokens;
+import dev.portcullis.registry.ServerLifecycle;
+import dev.portcullis.store.UserVariables;
+import dev.portcullis.store.shared.PubSub;
+import dev.portcullis.store.shared.Subscription;
+import dev.portcullis.upstream.ConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a change to a user server means elsewhere: connections closed on every replica (through
+ * pub/sub — each replica holds its own), credentials revoked and deleted once (in the shared
+ * database).
+ */
+final class UserServerLifecycle implements ServerLifecycle, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(UserServerLifecycle.class);
+    static final String CHANNEL = "servers:closed";
+
+    private final ConnectionManager connections;
+    private final OAuthTokens tokens;
+    private final RegisteredClients clients;
+    private final UserVariables variables;
+    private final PubSub pubSub;
+    private final Subscription subscription;
+
+    UserServerLifecycle(ConnectionManager connections, OAuthTokens tokens, RegisteredClients clients, UserVariables variables,
+                        PubSub pubSub) {
+        this.connections = connections;
+        this.tokens = tokens;
+        this.clients = clients;
+        this.variables = variables;
+        this.pubSub = pubSub;
+        this.subscription = pubSub.subscribe(CHANNEL, this::closeLocally);
+    }
+
+    @Override
+    public void closeConnections(String tenantId, String serverName) {
+        connections.disconnectAll(tenantId, serverName); // here at once, not when the message comes back
+        pubSub.publish(CHANNEL, tenantId + "\n" + serverName);
+    }
+
+    private void closeLocally(String message) {
+        int split = message.indexOf('\n');
+        if (split >= 0) {
+            connections.disconnectAll(message.substring(0, split), message.substring(split + 1));
+        }
+    }
+
+    @Override
+    public void dropCredentials(String tenantId, McpServerConfig config) {
+        int revoked = tokens.disconnectAll(tenantId, config);
+        int cleared = variables.clearServer(tenantId, config.name());
+        clients.deleteAll(tenantId, config.name());
+        log.info("dropped the credentials of '{}': {} token grant(s), {} variable value(s)", config.name(), revoked, cleared);
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+    }
+}

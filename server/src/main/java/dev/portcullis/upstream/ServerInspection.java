@@ -1,0 +1,75 @@
+package dev.portcullis.upstream;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.registry.Inspection;
+import dev.portcullis.registry.ServerInspector;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Inspects a server a user adds: one connection outside the pool, as the user, through the
+ * guarded client; initialize, list the tools within the usual bounds, close. A server whose URL
+ * or headers need each user's own values cannot be inspected before they exist; an OAuth
+ * challenge means the server is fine and asks for OAuth.
+ */
+public final class ServerInspection implements ServerInspector {
+    private final ServerResolver resolver;
+    private final ConnectionManager connections;
+
+    public ServerInspection(ServerResolver resolver, ConnectionManager connections) {
+        this.resolver = resolver;
+        this.connections = connections;
+    }
+
+    @Override
+    public Inspection inspect(McpServerConfig config, Caller caller) {
+        boolean oauthConfigured = config.oauth().isPresent();
+        if (!config.customUserVars().isEmpty()) {
+            return Inspection.deferred(oauthConfigured);
+        }
+        ResolvedServer server = resolver.resolve(config, caller, Map.of(), true);
+        try {
+            return connections.once(server, session -> {
+                McpSchema.Implementation info = session.serverInfo();
+                return new Inspection(true, oauthConfigured, Optional.ofNullable(info).map(McpSchema.Implementation::name),
+                        Optional.ofNullable(info).map(McpSchema.Implementation::version), capabilities(session.capabilities()),
+                        session.tools().tools().stream().map(McpSchema.Tool::name).toList());
+            });
+        } catch (UpstreamException.AuthorizationRequired e) {
+            return Inspection.deferred(true);
+        } catch (UpstreamException.Blocked e) {
+            throw new GatewayException(ErrorCode.MCP_DOMAIN_NOT_ALLOWED, e.getMessage(), Map.of("field", "config.url"), e);
+        } catch (UpstreamException e) {
+            throw new InspectionFailed(e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> capabilities(McpSchema.ServerCapabilities c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (c == null) {
+            return out;
+        }
+        if (c.tools() != null) {
+            out.put("tools", Map.of("listChanged", Boolean.TRUE.equals(c.tools().listChanged())));
+        }
+        if (c.resources() != null) {
+            out.put("resources", Map.of("subscribe", Boolean.TRUE.equals(c.resources().subscribe()),
+                    "listChanged", Boolean.TRUE.equals(c.resources().listChanged())));
+        }
+        if (c.prompts() != null) {
+            out.put("prompts", Map.of("listChanged", Boolean.TRUE.equals(c.prompts().listChanged())));
+        }
+        if (c.logging() != null) {
+            out.put("logging", Map.of());
+        }
+        if (c.completions() != null) {
+            out.put("completions", Map.of());
+        }
+        return out;
+    }
+}
