@@ -451,8 +451,11 @@ class UserServersTest {
         assertThat(count("SELECT COUNT(*) FROM user_variables WHERE server_name = 'with-vars'")).isZero();
     }
 
-    /** Bob authorizes at a server Alice created and shared with him, as a browser would. */
-    private static void authorize(As user, String server) throws Exception {
+    /** A user's browser at the provider: the callback it is sent back with, and the binding cookie. */
+    private record Redirected(String callback, Optional<HttpCookie> binding) {
+    }
+
+    private static Redirected startAuthorization(As user, String server) throws Exception {
         ContentResponse started = api.send(user, "POST", "/api/mcp/" + server + "/reinitialize");
         JsonNode body = ApiClient.json(started);
         assertThat(body.get("oauthRequired").asBoolean()).as(started.getContentAsString()).isTrue();
@@ -461,10 +464,33 @@ class UserServersTest {
         ContentResponse provider = browser.newRequest(body.get("oauthUrl").asString()).timeout(10, TimeUnit.SECONDS).send();
         assertThat(provider.getStatus()).isEqualTo(302);
         URI back = URI.create(provider.getHeaders().get("Location"));
-        Request callback = http.request(back.getPath() + "?" + back.getRawQuery()).followRedirects(false);
-        binding.ifPresent(c -> callback.headers(h -> h.put("Cookie", c.getName() + "=" + c.getValue())));
-        ContentResponse done = Http.send(callback);
-        assertThat(done.getHeaders().get("Location")).contains("/oauth/success");
+        return new Redirected(back.getPath() + "?" + back.getRawQuery(), binding);
+    }
+
+    /** Follows the provider's redirect back to the gateway; returns where the gateway sends the browser. */
+    private static String completeAuthorization(Redirected redirected) {
+        Request callback = http.request(redirected.callback()).followRedirects(false);
+        redirected.binding().ifPresent(c -> callback.headers(h -> h.put("Cookie", c.getName() + "=" + c.getValue())));
+        return Http.send(callback).getHeaders().get("Location");
+    }
+
+    /** Bob authorizes at a server Alice created and shared with him, as a browser would. */
+    private static void authorize(As user, String server) throws Exception {
+        assertThat(completeAuthorization(startAuthorization(user, server))).contains("/oauth/success");
+    }
+
+    @Test
+    void an_authorization_started_before_a_change_does_not_complete_for_the_changed_server() throws Exception {
+        String id = created(ALICE, "{\"type\": \"streamable-http\", \"url\": \"%s\", \"title\": \"Flowy\"}"
+                .formatted(demo.mcpUrl())).get("dbId").asString();
+        share(ALICE, id, "[{\"type\": \"user\", \"id\": \"bob\", \"accessRoleId\": \"mcpServer_viewer\"}]");
+        Redirected pending = startAuthorization(BOB, "flowy");
+        assertThat(api.send(ALICE, "PATCH", "/api/mcp/servers/flowy", "{\"config\": {\"description\": \"v2\"}}").getStatus())
+                .isEqualTo(200);
+        assertThat(completeAuthorization(pending)).contains("/oauth/error").contains("invalid_state");
+        assertThat(count("SELECT COUNT(*) FROM oauth_grants WHERE server_name = 'flowy'")).isZero();
+        authorize(BOB, "flowy"); // a fresh attempt, for the server as it is now, works
+        assertThat(count("SELECT COUNT(*) FROM oauth_grants WHERE server_name = 'flowy' AND user_id = 'bob'")).isEqualTo(1);
     }
 
     @Test

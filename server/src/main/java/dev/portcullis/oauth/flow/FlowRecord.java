@@ -16,7 +16,7 @@ public record FlowRecord(String flowId, String tenantId, String userId, String s
                          long createdAtMillis, String authorizationUrl, String state, String sealedVerifier,
                          String issuer, String clientId, String sealedClientSecret, String authMethod, String clientSource,
                          String redirectUri, String tokenUrl, String revocationUrl, String resource, List<String> scopes,
-                         boolean issRequired, String bindingHash, String error) {
+                         boolean issRequired, String bindingHash, String error, String serverRef) {
 
     public GrantOwner owner() {
         return new GrantOwner(tenantId, userId, serverName);
@@ -25,12 +25,12 @@ public record FlowRecord(String flowId, String tenantId, String userId, String s
     FlowRecord withStatus(FlowStatus next, String why) {
         return new FlowRecord(flowId, tenantId, userId, serverName, next, createdAtMillis, authorizationUrl, state,
                 sealedVerifier, issuer, clientId, sealedClientSecret, authMethod, clientSource, redirectUri, tokenUrl,
-                revocationUrl, resource, scopes, issRequired, bindingHash, why);
+                revocationUrl, resource, scopes, issRequired, bindingHash, why, serverRef);
     }
 
     FlowRecord withBinding(String hash) {
         return new FlowRecord(flowId, tenantId, userId, serverName, status, createdAtMillis, authorizationUrl, state,
                 sealedVerifier, issuer, clientId, sealedClientSecret, authMethod, clientSource, redirectUri, tokenUrl,
-                revocationUrl, resource, scopes, issRequired, hash, error);
+                revocationUrl, resource, scopes, issRequired, hash, error, serverRef);
     }
 }

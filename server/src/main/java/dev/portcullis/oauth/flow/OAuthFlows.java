@@ -98,7 +98,8 @@ public final class OAuthFlows {
      */
     public Started start(GrantOwner owner, McpServerConfig config, Optional<String> wwwAuthenticate) {
         Optional<FlowStore.Stored> existing = store.get(owner.flowId());
-        if (existing.isPresent() && existing.get().record().status() == FlowStatus.PENDING && !isStale(existing.get().record())) {
+        if (existing.isPresent() && existing.get().record().status() == FlowStatus.PENDING && !isStale(existing.get().record())
+                && serverRef(config).equals(existing.get().record().serverRef())) {
             FlowRecord r = existing.get().record();
             return new Started(r.flowId(), URI.create(r.authorizationUrl()), timeLeft(r));
         }
@@ -121,9 +122,14 @@ public final class OAuthFlows {
                 client.clientSecret().map(s -> sealer.seal(s.reveal(), owner.context("flow.client_secret"))).orElse(null),
                 client.authMethod().name(), client.source().name(), request.redirectUri(), endpoint.tokenUrl(),
                 endpoint.revocationUrl().orElse(null), request.resource().value(), request.scopes(),
-                request.issParameterRequired(), null, null);
+                request.issParameterRequired(), null, null, serverRef(config));
         store.start(record);
         return new Started(record.flowId(), request.url(), PENDING_STALE);
+    }
+
+    /** Which server (and which version of a user's server) an attempt was started for. */
+    private static String serverRef(McpServerConfig config) {
+        return config.origin().toString();
     }
 
     private record Target(AuthorizationServerMetadata server, ResourceUri resource, List<String> scopes) {
@@ -234,6 +240,12 @@ public final class OAuthFlows {
         // The binding first: without it a caller learns nothing, not even that an exchange is running.
         if (!bindingMatches(record, binding, allowUnbound)) {
             return new Outcome.Failed(serverName, "csrf_validation_failed");
+        }
+        if (!serverRef(config).equals(record.serverRef())) {
+            // Started for another server of this name, or an older version of it: its tokens were
+            // meant for where that server was, and must not be stored for what is there now.
+            fail(stored, "server_changed");
+            return new Outcome.Failed(serverName, "invalid_state");
         }
         if (EXCHANGING.equals(record.error())) {
             return awaitOther(serverName, record);
