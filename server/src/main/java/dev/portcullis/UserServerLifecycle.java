@@ -8,6 +8,7 @@ import dev.portcullis.store.UserVariables;
 import dev.portcullis.store.shared.PubSub;
 import dev.portcullis.store.shared.Subscription;
 import dev.portcullis.upstream.ConnectionManager;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,11 +52,21 @@ final class UserServerLifecycle implements ServerLifecycle, AutoCloseable {
     }
 
     @Override
+    public void clearValues(Handle h, String tenantId, String serverName) {
+        variables.clearServer(h, tenantId, serverName);
+    }
+
+    @Override
     public void dropCredentials(String tenantId, McpServerConfig config) {
-        int revoked = tokens.disconnectAll(tenantId, config);
-        int cleared = variables.clearServer(tenantId, config.name());
-        clients.deleteAll(tenantId, config.name());
-        log.info("dropped the credentials of '{}': {} token grant(s), {} variable value(s)", config.name(), revoked, cleared);
+        try {
+            int revoked = tokens.disconnectAll(tenantId, config);
+            clients.deleteAll(tenantId, config.name());
+            log.info("dropped the credentials of '{}': {} token grant(s)", config.name(), revoked);
+        } catch (RuntimeException e) {
+            // The change is committed; the tokens left behind are bound to where the server was and unused.
+            log.warn("dropping the credentials of '{}' failed; stale grants stay unused until the users authorize again",
+                    config.name(), e);
+        }
     }
 
     @Override

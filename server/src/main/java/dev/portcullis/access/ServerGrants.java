@@ -66,13 +66,25 @@ public final class ServerGrants {
         return effectiveBits(List.of(serverId), caller).getOrDefault(serverId, PermissionBits.NONE);
     }
 
+    /** The caller's bits on one server, read in the caller's transaction. */
+    public int effectiveBits(Handle h, String serverId, Caller caller) {
+        if (caller.isAdmin()) {
+            return PermissionBits.ALL;
+        }
+        return effectiveBits(h, List.of(serverId), caller).getOrDefault(serverId, PermissionBits.NONE);
+    }
+
     /** The caller's bits on each of the servers that they hold any grant on. */
     public Map<String, Integer> effectiveBits(List<String> serverIds, Caller caller) {
+        return jdbi.withHandle(h -> effectiveBits(h, serverIds, caller));
+    }
+
+    private Map<String, Integer> effectiveBits(Handle handle, List<String> serverIds, Caller caller) {
         Map<String, Integer> bits = new LinkedHashMap<>();
         if (serverIds.isEmpty()) {
             return bits;
         }
-        jdbi.useHandle(h -> h.createQuery("""
+        handle.createQuery("""
                         SELECT server_id, principal_type, principal_id, bits FROM server_grants
                         WHERE server_id IN (<servers>)""")
                 .bindList("servers", serverIds)
@@ -83,7 +95,7 @@ public final class ServerGrants {
                     if (Principal.of((String) g[0], (String) g[1]).map(p -> p.covers(caller)).orElse(false)) {
                         bits.merge(row.getKey(), (Integer) g[2], (a, b) -> a | b);
                     }
-                }));
+                });
         return bits;
     }
 

@@ -57,6 +57,28 @@ public record McpServerConfig(
                 apiKey, oauth, oauthHeaders, access, origin);
     }
 
+    /**
+     * What a user's OAuth token for this server is bound to: the server's identity (a user server's
+     * id, or "operator") and a digest of every field that decides where a token or secret goes —
+     * the URL and the OAuth endpoints and client. Editing a title keeps it; moving the server
+     * changes it, and tokens obtained before are no longer used.
+     */
+    public String credentialBinding() {
+        String identity = origin instanceof Origin.UserManaged u ? "user:" + u.id() : "operator";
+        StringBuilder text = new StringBuilder(identity).append('|').append(url.orElse(""));
+        oauth.ifPresent(o -> text.append('|').append(o.authorizationUrl().orElse("")).append('|').append(o.tokenUrl().orElse(""))
+                .append('|').append(o.clientId().orElse("")).append('|').append(o.tokenExchangeMethod().map(Enum::name).orElse(""))
+                .append('|').append(o.tokenEndpointAuthMethodsSupported()).append('|').append(o.revocationEndpoint().orElse(""))
+                .append('|').append(o.revocationEndpointAuthMethodsSupported()));
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return identity.substring(0, Math.min(identity.length(), 48)) + ":" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public boolean isUserManaged() {
         return origin instanceof Origin.UserManaged;
     }

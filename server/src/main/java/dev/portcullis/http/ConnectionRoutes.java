@@ -119,7 +119,7 @@ final class ConnectionRoutes {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("requiresOAuth", needsOAuth);
         s.put("connectionState", state.wireName());
-        s.put("authorizationState", needsOAuth ? oauth.authorizationState(caller, config.name()) : "not_required");
+        s.put("authorizationState", needsOAuth ? oauth.authorizationState(caller, config) : "not_required");
         return s;
     }
 

@@ -47,6 +47,7 @@ final class OAuthRoutes {
     private final Permissions permissions;
     private final ServerSettings server;
     private final ServerRegistry registry;
+    private static final java.util.regex.Pattern WELL_FORMED_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     OAuthRoutes(Services oauth, ToolService tools, ServerRegistry registry, Permissions permissions, ServerSettings server) {
         this.oauth = oauth;
@@ -61,9 +62,9 @@ final class OAuthRoutes {
     }
 
     /** LibreChat's {@code authorizationState} of a caller at an OAuth server. */
-    String authorizationState(Caller caller, String serverName) {
-        GrantOwner owner = owner(caller, serverName);
-        if (oauth.vault().find(owner).isPresent()) {
+    String authorizationState(Caller caller, McpServerConfig config) {
+        GrantOwner owner = owner(caller, config.name());
+        if (oauth.tokens().usableGrant(owner, config).isPresent()) {
             return "authorized";
         }
         return oauth.flows().isPending(owner) ? "authorizing" : "needs_authorization";
@@ -194,7 +195,9 @@ final class OAuthRoutes {
     void clientMetadata(Context ctx) {
         String name = ctx.pathParam("server");
         // Public route: an unknown name gets a plain 404 that does not confirm which servers exist.
-        if (!registry.existsAnywhere(name)) {
+        // Public route: answered for any well-formed name, so it says nothing about which servers
+        // exist in which tenant. The document only names this gateway's own callback for that name.
+        if (!WELL_FORMED_NAME.matcher(name).matches()) {
             throw new GatewayException(ErrorCode.NOT_FOUND, "Not found");
         }
         ctx.header("Cache-Control", "public, max-age=3600").contentType("application/json")

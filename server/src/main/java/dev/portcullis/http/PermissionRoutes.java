@@ -76,7 +76,7 @@ final class PermissionRoutes {
         Caller caller = permissions.require(ctx, McpPermission.SHARE);
         String id = ctx.pathParam("id");
         ServerSharing.Change change = change(json.readTree(ctx.body().isBlank() ? "{}" : ctx.body()));
-        if (change.touchesPublic()) {
+        if (change.needsSharePublic()) {
             permissions.require(ctx, McpPermission.SHARE_PUBLIC);
         }
         List<Grant> grants = sharing.change(McpServerRoutes.actor(ctx, caller), id, change);

@@ -17,8 +17,10 @@ final class UpstreamErrors {
             case UpstreamException.Unreachable u -> new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, u.getMessage());
             case UpstreamException.Timeout t -> new GatewayException(ErrorCode.UPSTREAM_TIMEOUT, t.getMessage(),
                     Map.of("timeoutMs", t.after().toMillis()), null);
-            case UpstreamException.Blocked b -> new GatewayException(ErrorCode.MCP_DOMAIN_NOT_ALLOWED, b.getMessage(),
-                    Map.of("reason", b.reasonCode()), null);
+            // The reason code, not the message: it names the host, which only editors of a server may see.
+            case UpstreamException.Blocked b -> new GatewayException(ErrorCode.MCP_DOMAIN_NOT_ALLOWED,
+                    "The server's address is not allowed by the gateway's egress policy (" + b.reasonCode()
+                            + "); an administrator can check it with 'portcullis egress check'", Map.of("reason", b.reasonCode()), null);
             case UpstreamException.AuthorizationRequired a -> new GatewayException(ErrorCode.OAUTH_REQUIRED,
                     "The MCP server requires you to authorize the gateway first", Map.of("oauthRequired", true), null);
             case UpstreamException.SessionExpired s -> new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, s.getMessage());

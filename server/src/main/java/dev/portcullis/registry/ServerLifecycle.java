@@ -1,6 +1,7 @@
 package dev.portcullis.registry;
 
 import dev.portcullis.config.McpServerConfig;
+import org.jdbi.v3.core.Handle;
 
 /**
  * What the rest of the gateway does when a user server changes or goes: the registry decides
@@ -10,9 +11,14 @@ public interface ServerLifecycle {
     /** Close every user's connection to the server, on every replica; the next use connects afresh. */
     void closeConnections(String tenantId, String serverName);
 
+    /** In the caller's transaction: delete every user's {@code customUserVars} values for the server. */
+    void clearValues(Handle h, String tenantId, String serverName);
+
     /**
-     * Forget every user's credentials for the server: revoke and delete their OAuth tokens, delete
-     * their variables and the OAuth clients registered for it.
+     * Once the change is committed: revoke (where offered) and delete every user's OAuth tokens for
+     * the server and the OAuth clients registered for it. Tokens are bound to where the server sent
+     * them ({@link McpServerConfig#credentialBinding()}), so a late or failed cleanup never lets one
+     * be used for where the server went.
      */
     void dropCredentials(String tenantId, McpServerConfig config);
 }

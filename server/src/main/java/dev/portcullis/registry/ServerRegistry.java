@@ -84,11 +84,6 @@ public final class ServerRegistry {
         return users.find(tenantId, name).map(this::runtimeConfig);
     }
 
-    /** Whether a server of this name exists anywhere, for public routes that must not say more. */
-    public boolean existsAnywhere(String name) {
-        return operators.find(name).isPresent() || users.existsAnywhere(name);
-    }
-
     /** Every server the caller may view: what tool listings and status reports cover. */
     public Map<String, RegisteredServer> visible(Caller caller) {
         Map<String, RegisteredServer> all = new LinkedHashMap<>();

@@ -42,8 +42,13 @@ public final class ServerSharing {
      */
     public record Change(List<Assignment> updated, List<Principal> removed, Optional<Boolean> makePublic,
                          Optional<AccessRole> publicRole) {
-        public boolean touchesPublic() {
-            return makePublic.orElse(false) || updated.stream().anyMatch(a -> a.principal() instanceof Principal.Public);
+        /**
+         * Grants to everyone, or to a whole role (a role such as USER is everyone in practice), need
+         * the role permission {@code SHARE_PUBLIC}; users and groups need only {@code SHARE}.
+         */
+        public boolean needsSharePublic() {
+            return makePublic.orElse(false) || updated.stream().anyMatch(a -> a.principal() instanceof Principal.Public
+                    || a.principal() instanceof Principal.Role);
         }
     }
 
@@ -63,6 +68,15 @@ public final class ServerSharing {
         StoredServer server = requireShareable(actor, id).stored().orElseThrow();
         List<String[]> events = new ArrayList<>();
         registry.store().jdbi().useTransaction(h -> {
+            // One change at a time per server, and the caller's SHARE checked again under the lock: two
+            // owners removing each other, or a sharer losing SHARE meanwhile, cannot both go through.
+            if (!registry.store().lock(h, server.id())) {
+                throw new GatewayException(ErrorCode.NOT_FOUND, "mcpServer '" + id + "' not found");
+            }
+            if (!PermissionBits.has(registry.grants().effectiveBits(h, server.id(), actor.caller()), PermissionBits.SHARE)) {
+                throw new GatewayException(ErrorCode.FORBIDDEN, "Insufficient permissions to access this mcpServer",
+                        Map.of("requiredPermission", PermissionBits.name(PermissionBits.SHARE)), null);
+            }
             for (Principal p : change.removed()) {
                 if (registry.grants().revoke(h, server.id(), p)) {
                     events.add(new String[] {"server.unshare", p.type(), p.id(), ""});

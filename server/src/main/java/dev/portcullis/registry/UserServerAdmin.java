@@ -43,6 +43,7 @@ public final class UserServerAdmin {
     /** First path segments of the API's own routes under {@code /api/mcp/}: a server named so would be unreachable. */
     private static final Set<String> RESERVED = Set.of("servers", "tools", "connection", "oauth");
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{\\{[A-Za-z_][A-Za-z0-9_]*}}");
 
     private final ServerRegistry registry;
     private final EgressPolicy egress;
@@ -110,15 +111,21 @@ public final class UserServerAdmin {
         checkEgress(parsed);
         boolean connectionChanged = CONNECTION_FIELDS.stream().anyMatch(f -> !same(previous.get(f), next.get(f)));
         Inspection inspection = connectionChanged ? inspect(parsed, actor) : stored.inspection();
-        StoredServer updated = registry.store().jdbi().inTransaction(h ->
-                registry.store().update(h, stored, json.writeValueAsString(next), parsed.title(), parsed.description(), inspection))
-                .orElseThrow(() -> new GatewayException(ErrorCode.CONFLICT,
-                        "The server was changed by someone else meanwhile; load it again and repeat your change"));
-        if (bindingChanged(previous, next)) {
-            // Tokens and variables were entered for where the server was; they must not follow it elsewhere.
+        boolean moved = bindingChanged(previous, next);
+        StoredServer updated = registry.store().jdbi().inTransaction(h -> {
+            Optional<StoredServer> written = registry.store().update(h, stored, json.writeValueAsString(next), parsed.title(),
+                    parsed.description(), inspection);
+            if (written.isPresent() && moved) {
+                // Values were entered for where the server was; they go with the change, or not at all.
+                lifecycle.clearValues(h, stored.tenantId(), stored.name());
+            }
+            return written;
+        }).orElseThrow(() -> new GatewayException(ErrorCode.CONFLICT,
+                "The server was changed by someone else meanwhile; load it again and repeat your change"));
+        lifecycle.closeConnections(stored.tenantId(), stored.name());
+        if (moved) {
             lifecycle.dropCredentials(stored.tenantId(), current.config());
         }
-        lifecycle.closeConnections(stored.tenantId(), stored.name());
         List<String> changed = new ArrayList<>();
         patch.propertyNames().forEach(changed::add);
         record(actor, "server.update", updated, Map.of("fields", changed, "version", updated.version()));
@@ -132,6 +139,7 @@ public final class UserServerAdmin {
         registry.store().jdbi().useTransaction(h -> {
             registry.grants().revokeAll(h, stored.id());
             registry.store().delete(h, stored.id());
+            lifecycle.clearValues(h, stored.tenantId(), stored.name());
         });
         registry.forget(stored.id());
         lifecycle.closeConnections(stored.tenantId(), stored.name());
@@ -170,13 +178,16 @@ public final class UserServerAdmin {
         };
     }
 
-    /** The egress policy at create and update, before any connection; URLs with user placeholders are checked when used. */
+    /**
+     * The egress policy at create and update, before any connection. A user's {{VAR}} may stand only
+     * in the path or query (UserServerInput), so the host decided here is the host every user gets.
+     */
     private void checkEgress(McpServerConfig config) {
-        config.url().filter(u -> !u.contains("{{")).ifPresent(u -> refuseBlocked(u, EgressContext.MCP, "url"));
+        config.url().ifPresent(u -> refuseBlocked(PLACEHOLDER.matcher(u).replaceAll("x"), EgressContext.MCP, "url"));
         config.oauth().ifPresent(o -> {
-            o.authorizationUrl().filter(u -> !u.contains("{{")).ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.authorization_url"));
-            o.tokenUrl().filter(u -> !u.contains("{{")).ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.token_url"));
-            o.revocationEndpoint().filter(u -> !u.contains("{{")).ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.revocation_endpoint"));
+            o.authorizationUrl().ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.authorization_url"));
+            o.tokenUrl().ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.token_url"));
+            o.revocationEndpoint().ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.revocation_endpoint"));
         });
     }
 

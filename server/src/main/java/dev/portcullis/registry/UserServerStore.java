@@ -96,6 +96,12 @@ public final class UserServerStore {
                 title, description, current.authorId(), current.version() + 1, inputJson, inspection, current.createdAt(), now));
     }
 
+    /** Locks the server's row until the caller's transaction ends; false when it no longer exists. */
+    public boolean lock(Handle h, String id) {
+        return h.createQuery("SELECT id FROM user_servers WHERE id = :id FOR UPDATE").bind("id", id)
+                .mapTo(String.class).findOne().isPresent();
+    }
+
     public boolean delete(Handle h, String id) {
         return h.createUpdate("DELETE FROM user_servers WHERE id = :id").bind("id", id).execute() > 0;
     }
@@ -108,12 +114,6 @@ public final class UserServerStore {
     public Optional<StoredServer> findById(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM user_servers WHERE id = :id")
                 .bind("id", id).map((rs, ctx) -> read(rs)).findOne());
-    }
-
-    /** Whether any tenant has a server of this name (for public routes that must not say which). */
-    public boolean existsAnywhere(String name) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM user_servers WHERE server_name = :name")
-                .bind("name", name).mapTo(Integer.class).one()) > 0;
     }
 
     /** The names in the tenant that are {@code base} or {@code base-N}: what a new name must avoid. */

@@ -107,10 +107,10 @@ public final class UserVariables {
         return stale.size();
     }
 
-    /** Deletes every user's values for the server (it was deleted, or moved where they must not follow). */
-    public int clearServer(String tenantId, String serverName) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM user_variables WHERE tenant_id = :tenant AND server_name = :server")
-                .bind("tenant", tenantId).bind("server", serverName).execute());
+    /** Deletes every user's values for the server (it was deleted, or moved where they must not follow), in the caller's transaction. */
+    public int clearServer(org.jdbi.v3.core.Handle h, String tenantId, String serverName) {
+        return h.createUpdate("DELETE FROM user_variables WHERE tenant_id = :tenant AND server_name = :server")
+                .bind("tenant", tenantId).bind("server", serverName).execute();
     }
 
     /** Deletes all of the user's values for the server. */

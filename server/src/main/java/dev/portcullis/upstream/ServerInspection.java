@@ -18,6 +18,9 @@ import java.util.Optional;
  * challenge means the server is fine and asks for OAuth.
  */
 public final class ServerInspection implements ServerInspector {
+    /** What inspection keeps of a server's tool list (the server decides how long it is): a summary, not the catalogue. */
+    static final int MAX_TOOL_NAMES = 200;
+    static final int MAX_TEXT = 128;
     private final ServerResolver resolver;
     private final ConnectionManager connections;
 
@@ -32,13 +35,17 @@ public final class ServerInspection implements ServerInspector {
         if (!config.customUserVars().isEmpty()) {
             return Inspection.deferred(oauthConfigured);
         }
-        ResolvedServer server = resolver.resolve(config, caller, Map.of(), true);
+        // Resolved as no one in particular: the inspecting user's own OAuth token for a server of this
+        // name must not go to a URL that is only being proposed.
+        ResolvedServer server = resolver.resolve(config, caller, Map.of(), false);
         try {
             return connections.once(server, session -> {
                 McpSchema.Implementation info = session.serverInfo();
-                return new Inspection(true, oauthConfigured, Optional.ofNullable(info).map(McpSchema.Implementation::name),
-                        Optional.ofNullable(info).map(McpSchema.Implementation::version), capabilities(session.capabilities()),
-                        session.tools().tools().stream().map(McpSchema.Tool::name).toList());
+                return new Inspection(true, oauthConfigured, Optional.ofNullable(info).map(McpSchema.Implementation::name).map(ServerInspection::cap),
+                        Optional.ofNullable(info).map(McpSchema.Implementation::version).map(ServerInspection::cap),
+                        capabilities(session.capabilities()),
+                        session.tools().tools().stream().map(McpSchema.Tool::name).limit(MAX_TOOL_NAMES)
+                                .map(ServerInspection::cap).toList());
             });
         } catch (UpstreamException.AuthorizationRequired e) {
             return Inspection.deferred(true);
@@ -47,6 +54,10 @@ public final class ServerInspection implements ServerInspector {
         } catch (UpstreamException e) {
             throw new InspectionFailed(e.getMessage(), e);
         }
+    }
+
+    private static String cap(String text) {
+        return text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
     }
 
     private static Map<String, Object> capabilities(McpSchema.ServerCapabilities c) {

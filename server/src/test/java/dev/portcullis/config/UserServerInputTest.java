@@ -70,7 +70,7 @@ class UserServerInputTest {
         McpServerConfig c = valid("""
                 {
                   "type": "http",
-                  "url": "https://{{TENANT}}.example.com/mcp",
+                  "url": "https://mcp.example.com/{{TENANT}}/mcp",
                   "title": "My Tools 2",
                   "description": "Tools for {{TENANT}} users",
                   "iconPath": "https://cdn.example.com/icon.png",
@@ -79,7 +79,7 @@ class UserServerInputTest {
                   "customUserVars": {"TENANT": {"title": "Tenant", "description": "Your tenant", "sensitive": false}},
                   "oauth": {
                     "authorization_url": "https://auth.example.com/authorize",
-                    "token_url": "https://auth.example.com/token?tenant={{TENANT}}",
+                    "token_url": "https://auth.example.com/token",
                     "client_id": "abc",
                     "client_secret": "shh",
                     "scope": "read write",
@@ -107,7 +107,7 @@ class UserServerInputTest {
         assertThat(c.customUserVars()).containsEntry("TENANT", new CustomUserVar("Tenant", Optional.of("Your tenant"), false))
                 .containsKey(McpServerParser.USER_API_KEY);
         McpServerConfig.OAuthSettings oauth = c.oauth().orElseThrow();
-        assertThat(oauth.tokenUrl()).contains("https://auth.example.com/token?tenant={{TENANT}}");
+        assertThat(oauth.tokenUrl()).contains("https://auth.example.com/token");
         assertThat(oauth.clientSecret().map(Secret::reveal)).contains("shh");
         assertThat(oauth.audience()).isEmpty();
         assertThat(oauth.grantTypesSupported()).containsExactly("authorization_code", "refresh_token");
@@ -318,7 +318,6 @@ class UserServerInputTest {
             "streamable-http, mcp.example.com, expected an absolute http:// or https:// URL",
             "websocket, https://x.example.com/ws, a websocket server needs a ws:// or wss:// URL",
             "'', https:///mcp, the URL has no host",
-            "'', https://{{HOST}}:x:y/mcp, the URL has no host",
             "'', https://exa mple.com/mcp, not a valid URL: Illegal character in authority"})
     void the_url_must_fit_the_transport_and_have_a_host(String type, String url, String message) {
         String typeField = type.isEmpty() ? "" : "\"type\": " + quoted(type) + ", ";
@@ -330,7 +329,25 @@ class UserServerInputTest {
 
     @Test
     void a_url_with_a_declared_placeholder_is_checked_with_the_placeholder_stood_in() {
-        valid("{\"url\": \"https://{{HOST}}/mcp\", \"customUserVars\": {\"HOST\": {\"title\": \"Host\"}}}");
+        valid("{\"url\": \"https://mcp.example.com/{{HOST}}/mcp?t={{HOST}}\", \"customUserVars\": {\"HOST\": {\"title\": \"Host\"}}}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://{{V}}/mcp", "https://{{V}}.example.com/mcp", "https://mcp.example.com:{{V}}/mcp",
+            "https://u:{{V}}@mcp.example.com/mcp", "https://mcp.{{V}}"})
+    void a_users_value_may_not_choose_the_host(String url) {
+        // Otherwise a value such as "evil.example/#" would send the owner's key and headers elsewhere.
+        assertThat(problems("{\"url\": " + quoted(url) + ", \"customUserVars\": {\"V\": {\"title\": \"V\"}}}"))
+                .contains(new FieldProblem("config.url", "placeholders may stand only in the path or query: a {{VAR}} in the"
+                        + " scheme, host or port would let each user's value choose where the server's credentials are sent"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"authorization_url", "token_url", "revocation_endpoint"})
+    void oauth_endpoints_take_no_placeholders(String endpoint) {
+        assertThat(problems(withUrl("\"customUserVars\": {\"V\": {\"title\": \"V\"}}, \"oauth\": {\"" + endpoint
+                + "\": \"https://auth.example.com/{{V}}\"}")))
+                .contains(new FieldProblem("config.oauth." + endpoint, "placeholders are not allowed in OAuth endpoints; give the full URL"));
     }
 
     // ---- 4: no ${...} ------------------------------------------------------------------------
@@ -370,7 +387,7 @@ class UserServerInputTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "\"url\": \"https://{{HOST}}/mcp\"                                             | config.url",
+            "\"url\": \"https://mcp.example.com/{{HOST}}\"                                 | config.url",
             "\"url\": \"https://mcp.example.com/mcp\", \"headers\": {\"Authorization\": \"Bearer {{HOST}}\"} | config.headers.Authorization",
             "\"url\": \"https://mcp.example.com/mcp\", \"oauth\": {\"client_id\": \"{{HOST}}\"}     | config.oauth.client_id",
             "\"url\": \"https://mcp.example.com/mcp\", \"apiKey\": {\"source\": \"admin\", \"key\": \"{{HOST}}\"} | config.apiKey.key"})

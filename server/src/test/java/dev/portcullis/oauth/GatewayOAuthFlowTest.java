@@ -199,7 +199,9 @@ class GatewayOAuthFlowTest {
         assertThat(r.getStatus()).isEqualTo(200);
         assertThat(json(r).get("client_id").asString()).isEqualTo("http://localhost:3080/api/mcp/demo/oauth/client-metadata.json");
         assertThat(json(r).get("redirect_uris").get(0).asString()).isEqualTo("http://localhost:3080/api/mcp/demo/oauth/callback");
-        assertThat(Http.send(http.request("/api/mcp/nope/oauth/client-metadata.json")).getStatus()).isEqualTo(404);
+        // Any well-formed name gets its document: the route must not tell which servers exist in any tenant.
+        assertThat(Http.send(http.request("/api/mcp/nope/oauth/client-metadata.json")).getStatus()).isEqualTo(200);
+        assertThat(Http.send(http.request("/api/mcp/-nope/oauth/client-metadata.json")).getStatus()).isEqualTo(404);
     }
 
     @Test

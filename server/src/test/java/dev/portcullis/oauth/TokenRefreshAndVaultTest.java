@@ -121,6 +121,30 @@ class TokenRefreshAndVaultTest {
     }
 
     @Test
+    void a_grant_is_used_only_while_the_server_still_sends_it_where_it_was_obtained_for() throws Exception {
+        TokenVault vault = new TokenVault(database().jdbi(), sealer(), Clock.systemUTC());
+        OAuthTokens oauth = new OAuthTokens(vault, tokens, SharedState.memory(Clock.systemUTC()).locks(), Clock.systemUTC());
+        McpServerConfig userServer = files().withOrigin(new McpServerConfig.Origin.UserManaged("id-1", "t1", 1));
+        Grant obtained = authorized(client());
+        vault.save(ALICE, new Grant(obtained.tokens(), obtained.client(), obtained.tokenUrl(), obtained.revocationUrl(),
+                obtained.resource(), obtained.updatedAt(), userServer.credentialBinding()));
+
+        assertThat(oauth.accessToken(ALICE, userServer)).isPresent();
+        assertThat(oauth.accessToken(ALICE, userServer.withOrigin(new McpServerConfig.Origin.UserManaged("id-1", "t1", 2))))
+                .as("a new version that moves nothing (a new title)").isPresent();
+        McpServerConfig moved = TestConfigs.fromYaml("mcpServers:\n  files: {type: streamable-http, url: 'https://elsewhere.example/mcp'}\n",
+                Path.of(".")).mcpServers().get("files").withOrigin(new McpServerConfig.Origin.UserManaged("id-1", "t1", 3));
+        assertThat(oauth.accessToken(ALICE, moved)).as("the server moved: the token stays behind").isEmpty();
+        assertThat(oauth.accessToken(ALICE, files().withOrigin(new McpServerConfig.Origin.UserManaged("id-2", "t1", 1))))
+                .as("another server under the same name").isEmpty();
+        assertThat(oauth.accessToken(ALICE, files())).as("an operator server of the same name").isEmpty();
+
+        vault.save(ALICE, obtained); // saved without a binding, as before bindings existed
+        assertThat(oauth.accessToken(ALICE, files())).isPresent();
+        assertThat(oauth.accessToken(ALICE, userServer)).as("never for a user's server").isEmpty();
+    }
+
+    @Test
     void tokens_and_client_secrets_are_never_stored_in_clear_and_do_not_open_for_another_user() throws Exception {
         Database db = database();
         SecretSealer sealer = sealer();

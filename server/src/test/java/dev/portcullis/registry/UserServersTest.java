@@ -480,17 +480,54 @@ class UserServersTest {
     }
 
     @Test
-    void an_authorization_started_before_a_change_does_not_complete_for_the_changed_server() throws Exception {
+    void an_authorization_started_before_the_server_moved_does_not_complete_for_where_it_went() throws Exception {
         String id = created(ALICE, "{\"type\": \"streamable-http\", \"url\": \"%s\", \"title\": \"Flowy\"}"
                 .formatted(demo.mcpUrl())).get("dbId").asString();
-        share(ALICE, id, "[{\"type\": \"user\", \"id\": \"bob\", \"accessRoleId\": \"mcpServer_viewer\"}]");
-        Redirected pending = startAuthorization(BOB, "flowy");
+        share(ALICE, id, "[{\"type\": \"user\", \"id\": \"bob\", \"accessRoleId\": \"mcpServer_viewer\"},"
+                + " {\"type\": \"user\", \"id\": \"carol\", \"accessRoleId\": \"mcpServer_viewer\"}]");
+        // An edit that moves nothing leaves an attempt in progress alone.
+        Redirected bobs = startAuthorization(BOB, "flowy");
         assertThat(api.send(ALICE, "PATCH", "/api/mcp/servers/flowy", "{\"config\": {\"description\": \"v2\"}}").getStatus())
                 .isEqualTo(200);
-        assertThat(completeAuthorization(pending)).contains("/oauth/error").contains("invalid_state");
-        assertThat(count("SELECT COUNT(*) FROM oauth_grants WHERE server_name = 'flowy'")).isZero();
-        authorize(BOB, "flowy"); // a fresh attempt, for the server as it is now, works
+        assertThat(completeAuthorization(bobs)).contains("/oauth/success");
         assertThat(count("SELECT COUNT(*) FROM oauth_grants WHERE server_name = 'flowy' AND user_id = 'bob'")).isEqualTo(1);
+
+        // Moving the server ends Carol's attempt: its token would be for where the server was.
+        Redirected carols = startAuthorization(CAROL, "flowy");
+        ContentResponse moved = api.send(ALICE, "PATCH", "/api/mcp/servers/flowy",
+                "{\"config\": {\"url\": \"%s\"}}".formatted(demo.mcpUrl() + "?moved=1"));
+        assertThat(moved.getStatus()).as(moved.getContentAsString()).isEqualTo(200);
+        assertThat(completeAuthorization(carols)).contains("/oauth/error").contains("invalid_state");
+        assertThat(count("SELECT COUNT(*) FROM oauth_grants WHERE server_name = 'flowy'")).as("Carol's never stored, Bob's dropped")
+                .isZero();
+    }
+
+    @Test
+    void a_proposed_url_is_inspected_without_anyones_token() throws Exception {
+        created(ALICE, "{\"type\": \"streamable-http\", \"url\": \"%s\", \"title\": \"Probe Target\"}".formatted(demo.mcpUrl()));
+        authorize(ALICE, "probe-target");
+        assertThat(count("SELECT COUNT(*) FROM oauth_grants WHERE server_name = 'probe-target' AND user_id = 'alice'")).isEqualTo(1);
+        List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer recorder = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        recorder.createContext("/", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"recorder\"");
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+        });
+        recorder.start();
+        try {
+            String proposed = "http://127.0.0.1:" + recorder.getAddress().getPort() + "/mcp";
+            ContentResponse moved = api.send(ALICE, "PATCH", "/api/mcp/servers/probe-target",
+                    "{\"config\": {\"url\": \"%s\"}}".formatted(proposed));
+            assertThat(moved.getStatus()).as(moved.getContentAsString()).isEqualTo(200);
+            assertThat(authorizations).isNotEmpty().containsOnly("null");
+            assertThat(count("SELECT COUNT(*) FROM oauth_grants WHERE server_name = 'probe-target'"))
+                    .as("the token stayed with where the server was, and is gone").isZero();
+        } finally {
+            recorder.stop(0);
+        }
     }
 
     @Test
@@ -558,6 +595,27 @@ class UserServersTest {
     }
 
     @Test
+    void two_owners_removing_each_other_at_once_leave_one_owner() throws Exception {
+        for (int round = 0; round < 8; round++) {
+            String id = everythingServer(ALICE, "Duel " + round).get("dbId").asString();
+            share(ALICE, id, "[{\"type\": \"user\", \"id\": \"bob\", \"accessRoleId\": \"mcpServer_owner\"}]");
+            String path = "/api/permissions/mcpServer/" + id;
+            List<Integer> statuses = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<ContentResponse> a = pool.submit(() -> api.send(ALICE, "PUT", path,
+                        "{\"removed\": [{\"type\": \"user\", \"id\": \"bob\"}]}"));
+                Future<ContentResponse> b = pool.submit(() -> api.send(BOB, "PUT", path,
+                        "{\"removed\": [{\"type\": \"user\", \"id\": \"alice\"}]}"));
+                statuses.add(a.get().getStatus());
+                statuses.add(b.get().getStatus());
+            }
+            assertThat(statuses).as("round " + round).containsOnlyOnce(200).doesNotContain(500);
+            assertThat(count("SELECT COUNT(*) FROM server_grants WHERE server_id = ? AND access_role = 'mcpServer_owner'", id))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void sharing_is_validated_audited_and_never_leaves_a_server_without_an_owner() {
         JsonNode body = everythingServer(ALICE, "Shared Thing");
         String id = body.get("dbId").asString();
@@ -569,10 +627,15 @@ class UserServersTest {
         assertError(api.send(ALICE, "PUT", path, "{\"public\": true, \"publicAccessRoleId\": \"mcpServer_viewer\"}"), 403, "FORBIDDEN");
         assertError(api.send(ALICE, "PUT", path, "{\"removed\": [{\"type\": \"user\", \"id\": \"alice\"}]}"), 409, "LAST_OWNER");
 
-        ContentResponse shared = api.send(ALICE, "PUT", path, """
-                {"updated": [{"type": "user", "id": "bob", "accessRoleId": "mcpServer_owner"},
-                             {"type": "role", "id": "USER", "accessRoleId": "mcpServer_viewer"}]}""");
+        // A whole role is everyone in practice: like a public grant, it needs SHARE_PUBLIC.
+        assertError(api.send(ALICE, "PUT", path, "{\"updated\": [{\"type\": \"role\", \"id\": \"USER\", \"accessRoleId\": \"mcpServer_owner\"}]}"),
+                403, "FORBIDDEN");
+        ContentResponse shared = api.send(ALICE, "PUT", path,
+                "{\"updated\": [{\"type\": \"user\", \"id\": \"bob\", \"accessRoleId\": \"mcpServer_owner\"}]}");
         assertThat(shared.getStatus()).as(shared.getContentAsString()).isEqualTo(200);
+        assertThat(api.send(ADMIN, "PUT", path,
+                "{\"updated\": [{\"type\": \"role\", \"id\": \"USER\", \"accessRoleId\": \"mcpServer_viewer\"}]}").getStatus())
+                .isEqualTo(200);
         assertThat(ApiClient.json(shared).get("message").asString()).isEqualTo("Permissions updated successfully");
         // Now Bob owns it too, so Alice may step back.
         assertThat(api.send(ALICE, "PUT", path, "{\"removed\": [{\"type\": \"user\", \"id\": \"alice\"}]}").getStatus()).isEqualTo(200);

@@ -55,6 +55,10 @@ public final class TestDependencies {
             }
 
             @Override
+            public void clearValues(org.jdbi.v3.core.Handle h, String tenantId, String serverName) {
+            }
+
+            @Override
             public void dropCredentials(String tenantId, dev.portcullis.config.McpServerConfig config) {
             }
         };

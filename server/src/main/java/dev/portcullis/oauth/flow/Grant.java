@@ -11,7 +11,22 @@ import java.util.Optional;
  * where to refresh and revoke them. Printing it prints no token or secret.
  */
 public record Grant(TokenSet tokens, OAuthClient client, String tokenUrl, Optional<String> revocationUrl,
-                    ResourceUri resource, Instant updatedAt) {
+                    ResourceUri resource, Instant updatedAt, String binding) {
+
+    /** A grant not bound to a server configuration: honoured for operator servers only. */
+    public Grant(TokenSet tokens, OAuthClient client, String tokenUrl, Optional<String> revocationUrl, ResourceUri resource,
+                 Instant updatedAt) {
+        this(tokens, client, tokenUrl, revocationUrl, resource, updatedAt, "");
+    }
+
+    /** Whether this grant may be used with the server as it is configured now. */
+    public boolean isFor(dev.portcullis.config.McpServerConfig config) {
+        return binding.equals(config.credentialBinding()) || binding.isEmpty() && !config.isUserManaged();
+    }
+
+    Grant withTokens(TokenSet next, Instant at) {
+        return new Grant(next, client, tokenUrl, revocationUrl, resource, at, binding);
+    }
 
     /** True when the access token expires within {@code skewSeconds} (or already has). */
     public boolean expiresWithin(Instant now, long skewSeconds) {

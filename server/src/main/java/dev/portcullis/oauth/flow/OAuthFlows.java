@@ -127,9 +127,9 @@ public final class OAuthFlows {
         return new Started(record.flowId(), request.url(), PENDING_STALE);
     }
 
-    /** Which server (and which version of a user's server) an attempt was started for. */
+    /** Which server, and where it sent credentials, an attempt was started for. */
     private static String serverRef(McpServerConfig config) {
-        return config.origin().toString();
+        return config.credentialBinding();
     }
 
     private record Target(AuthorizationServerMetadata server, ResourceUri resource, List<String> scopes) {
@@ -242,8 +242,8 @@ public final class OAuthFlows {
             return new Outcome.Failed(serverName, "csrf_validation_failed");
         }
         if (!serverRef(config).equals(record.serverRef())) {
-            // Started for another server of this name, or an older version of it: its tokens were
-            // meant for where that server was, and must not be stored for what is there now.
+            // Started for another server of this name, or for where this one was before it moved: its
+            // tokens were meant for that, and must not be stored for what is there now.
             fail(stored, "server_changed");
             return new Outcome.Failed(serverName, "invalid_state");
         }
@@ -272,8 +272,10 @@ public final class OAuthFlows {
                     config.oauth().flatMap(McpServerConfig.OAuthSettings::audience).filter(a -> !a.isBlank()),
                     config.oauthHeaders());
             TokenSet issued = tokens.exchange(pending, code, client, endpoint);
+            // Bound to the server as it was when the attempt started (checked above to be as it is now): should
+            // the server move while the code is exchanged, this grant is never used for where it went.
             vault.save(record.owner(), new Grant(issued, client, record.tokenUrl(), Optional.ofNullable(record.revocationUrl()),
-                    new ResourceUri(record.resource()), clock.instant()));
+                    new ResourceUri(record.resource()), clock.instant(), record.serverRef()));
         } catch (RuntimeException e) {
             end(record.flowId(), FlowStatus.FAILED, e instanceof OAuthException o ? o.failure().name() : "exchange_failed");
             return new Outcome.Failed(serverName, "callback_failed");

@@ -42,13 +42,18 @@ public final class OAuthTokens {
         this.clock = clock;
     }
 
+    /** The user's grant for the server as it is configured now; a grant obtained for where it was before is not. */
+    public Optional<Grant> usableGrant(GrantOwner owner, McpServerConfig config) {
+        return vault.find(owner).filter(g -> g.isFor(config));
+    }
+
     public Optional<Secret> accessToken(GrantOwner owner, McpServerConfig config) {
-        Optional<Grant> grant = vault.find(owner);
+        Optional<Grant> grant = usableGrant(owner, config);
         if (grant.isEmpty() || !needsRefresh(grant.get())) {
             return grant.map(g -> g.tokens().accessToken());
         }
         try (Lock lock = locks.acquire("oauth:refresh:" + owner.flowId(), LOCK_LEASE, LOCK_WAIT)) {
-            Optional<Grant> current = vault.find(owner); // another caller or replica may have refreshed meanwhile
+            Optional<Grant> current = usableGrant(owner, config); // another caller or replica may have refreshed meanwhile
             if (current.isEmpty() || !needsRefresh(current.get())) {
                 return current.map(g -> g.tokens().accessToken());
             }
@@ -68,8 +73,7 @@ public final class OAuthTokens {
                     grant.tokens().scopes(), grant.client(), endpoint);
             TokenSet kept = fresh.refreshToken().isPresent() ? fresh : new TokenSet(fresh.accessToken(),
                     grant.tokens().refreshToken(), fresh.expiresAt(), fresh.scopes(), fresh.tokenType());
-            vault.save(owner, new Grant(kept, grant.client(), grant.tokenUrl(), grant.revocationUrl(), grant.resource(),
-                    clock.instant()));
+            vault.save(owner, grant.withTokens(kept, clock.instant()));
             return Optional.of(kept.accessToken());
         } catch (OAuthException e) {
             if (e.failure() == OAuthFailure.INVALID_GRANT) {

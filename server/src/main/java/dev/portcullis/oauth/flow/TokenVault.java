@@ -47,9 +47,9 @@ public final class TokenVault {
             h.createUpdate("""
                             INSERT INTO oauth_grants (tenant_id, user_id, server_name, issuer, client_id, sealed_client_secret,
                                 auth_method, client_source, redirect_uri, token_url, revocation_url, resource_uri,
-                                sealed_access, sealed_refresh, expires_at, scopes, token_type, updated_at)
+                                sealed_access, sealed_refresh, expires_at, scopes, token_type, updated_at, binding)
                             VALUES (:tenant, :user, :server, :issuer, :clientId, :secret, :method, :source, :redirect,
-                                :tokenUrl, :revocationUrl, :resource, :access, :refresh, :expires, :scopes, :type, :at)""")
+                                :tokenUrl, :revocationUrl, :resource, :access, :refresh, :expires, :scopes, :type, :at, :binding)""")
                     .bind("tenant", owner.tenantId()).bind("user", owner.userId()).bind("server", owner.serverName())
                     .bind("issuer", c.issuer()).bind("clientId", c.clientId())
                     .bind("secret", c.clientSecret().map(s -> sealer.seal(s.reveal(), owner.context("client_secret"))).orElse(null))
@@ -61,6 +61,7 @@ public final class TokenVault {
                     .bind("expires", t.expiresAt().map(at -> OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).orElse(null))
                     .bind("scopes", String.join(" ", t.scopes())).bind("type", t.tokenType())
                     .bind("at", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                    .bind("binding", grant.binding())
                     .execute();
         });
     }
@@ -116,6 +117,6 @@ public final class TokenVault {
                 scopes.isBlank() ? List.of() : Arrays.asList(scopes.split(" ")), rs.getString("token_type"));
         return new Grant(tokens, client, rs.getString("token_url"), Optional.ofNullable(rs.getString("revocation_url")),
                 new ResourceUri(rs.getString("resource_uri")),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant(), rs.getString("binding"));
     }
 }

@@ -125,6 +125,7 @@ class GatewayRemoteUpstreamTest {
         assertThat(r.getStatus()).isEqualTo(403);
         assertThat(json(r).get("error").asString()).isEqualTo("MCP_DOMAIN_NOT_ALLOWED");
         assertThat(json(r).get("reason").asString()).isEqualTo("DENIED_ADDRESS");
+        assertThat(json(r).get("message").asString()).as("hosts are for editors only").doesNotContain("169.254");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
 }
