@@ -101,10 +101,11 @@ public final class ServerGrants {
 
     /**
      * A SQL condition, on a column holding a server id, that is true when the caller holds VIEW
-     * there; with {@link #bindVisibility} it keeps listing and searching in the database.
+     * there (admins everywhere, unless {@code adminBypass} is off: then only through grants); with
+     * {@link #bindVisibility} it keeps listing and searching in the database.
      */
-    public static String visibleCondition(String idColumn, Caller caller) {
-        if (caller.isAdmin()) {
+    public static String visibleCondition(String idColumn, Caller caller, boolean adminBypass) {
+        if (caller.isAdmin() && adminBypass) {
             return "1 = 1";
         }
         String groups = caller.groups().isEmpty() ? "" : " OR (g.principal_type = 'group' AND g.principal_id IN (<groups>))";
@@ -113,8 +114,9 @@ public final class ServerGrants {
                 + " OR (g.principal_type = 'role' AND g.principal_id = :viewer_role)" + groups + "))";
     }
 
-    public static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindVisibility(T statement, Caller caller) {
-        if (caller.isAdmin()) {
+    public static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindVisibility(T statement, Caller caller,
+                                                                                       boolean adminBypass) {
+        if (caller.isAdmin() && adminBypass) {
             return statement;
         }
         statement.bind("viewer_user", caller.userId()).bind("viewer_role", caller.role());

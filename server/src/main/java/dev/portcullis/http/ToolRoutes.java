@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,20 +51,25 @@ final class ToolRoutes {
     /** Every server's tools, listed concurrently; a server that fails is reported, not fatal. */
     void list(Context ctx) throws InterruptedException {
         Caller caller = permissions.require(ctx, McpPermission.USE);
-        Map<String, Callable<Map<String, Object>>> work = new LinkedHashMap<>();
-        tools.servers(caller).forEach((name, config) -> work.put(name, () -> serverEntry(caller, config)));
+        Map<String, McpServerConfig> configs = tools.servers(caller);
         Map<String, Object> servers = new LinkedHashMap<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        // One budget for the whole listing, not one per server; a server still listing when it runs
+        // out is reported without tools, and its listing is abandoned (not waited for).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LISTING_BUDGET_SECONDS);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             Map<String, Future<Map<String, Object>>> futures = new LinkedHashMap<>();
-            work.forEach((name, task) -> futures.put(name, pool.submit(task)));
+            configs.forEach((name, config) -> futures.put(name, pool.submit(() -> serverEntry(caller, config))));
             for (Map.Entry<String, Future<Map<String, Object>>> f : futures.entrySet()) {
                 try {
-                    servers.put(f.getKey(), f.getValue().get(LISTING_BUDGET_SECONDS, TimeUnit.SECONDS));
+                    servers.put(f.getKey(), f.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                     f.getValue().cancel(true);
-                    servers.put(f.getKey(), base(tools.server(caller, f.getKey()), caller));
+                    servers.put(f.getKey(), base(configs.get(f.getKey()), caller));
                 }
             }
+        } finally {
+            pool.shutdownNow();
         }
         ctx.json(Map.of("servers", servers));
     }

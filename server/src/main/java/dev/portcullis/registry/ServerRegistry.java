@@ -84,10 +84,23 @@ public final class ServerRegistry {
         return users.find(tenantId, name).map(this::runtimeConfig);
     }
 
-    /** Every server the caller may view: what tool listings and status reports cover. */
+    /** Every server the caller may view (admins: every server of their tenant). */
     public Map<String, RegisteredServer> visible(Caller caller) {
+        return all(caller, true);
+    }
+
+    /**
+     * The servers the caller uses: what tool listings and status reports cover. Like
+     * {@link #visible}, except that an admin's user servers are those granted to them like to
+     * anyone else — an admin's chat should not connect to every server of the tenant.
+     */
+    public Map<String, RegisteredServer> usable(Caller caller) {
+        return all(caller, false);
+    }
+
+    private Map<String, RegisteredServer> all(Caller caller, boolean adminBypass) {
         Map<String, RegisteredServer> all = new LinkedHashMap<>();
-        page(caller, new Query(Optional.empty(), Optional.empty(), Integer.MAX_VALUE))
+        page(caller, new Query(Optional.empty(), Optional.empty(), Integer.MAX_VALUE), adminBypass)
                 .servers().forEach(s -> all.put(s.name(), s));
         return all;
     }
@@ -109,6 +122,10 @@ public final class ServerRegistry {
      * shift a page.
      */
     public ServerPage page(Caller caller, Query query) {
+        return page(caller, query, true);
+    }
+
+    private ServerPage page(Caller caller, Query query, boolean adminBypass) {
         Cursor after = query.after().map(Cursor::decode).orElse(null);
         Optional<String> search = query.search().map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty());
         int limit = query.limit();
@@ -131,7 +148,8 @@ public final class ServerRegistry {
         if (!more) {
             Optional<String> afterName = after == null || after.operatorIndex() >= 0 ? Optional.empty() : Optional.of(after.userName());
             int wanted = limit == Integer.MAX_VALUE ? Integer.MAX_VALUE : limit - out.size() + 1;
-            List<StoredServer> stored = users.visible(tenant(caller), caller, search, afterName, wanted, operators.all().keySet());
+            List<StoredServer> stored = users.visible(tenant(caller), caller, search, afterName, wanted, operators.all().keySet(),
+                    adminBypass);
             Map<String, Integer> bits = grants.effectiveBits(stored.stream().map(StoredServer::id).toList(), caller);
             for (StoredServer s : stored) {
                 if (out.size() == limit) {

@@ -130,10 +130,10 @@ public final class UserServerStore {
      * search, leaving out {@code excludedNames} (shadowed by operator servers), at most {@code limit}.
      */
     public List<StoredServer> visible(String tenantId, Caller caller, Optional<String> search, Optional<String> afterName,
-                                      int limit, java.util.Collection<String> excludedNames) {
+                                      int limit, java.util.Collection<String> excludedNames, boolean adminBypass) {
         return jdbi.withHandle(h -> {
             StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM user_servers WHERE tenant_id = :tenant AND ")
-                    .append(ServerGrants.visibleCondition("id", caller));
+                    .append(ServerGrants.visibleCondition("id", caller, adminBypass));
             if (!excludedNames.isEmpty()) {
                 sql.append(" AND server_name NOT IN (<excluded>)");
             }
@@ -147,7 +147,7 @@ public final class UserServerStore {
             if (!excludedNames.isEmpty()) {
                 q.bindList("excluded", List.copyOf(excludedNames));
             }
-            return ServerGrants.bindVisibility(q, caller).map((rs, ctx) -> read(rs)).list();
+            return ServerGrants.bindVisibility(q, caller, adminBypass).map((rs, ctx) -> read(rs)).list();
         });
     }
 

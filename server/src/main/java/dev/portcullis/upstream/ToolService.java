@@ -46,11 +46,11 @@ public final class ToolService {
                 ErrorCode.NOT_FOUND, "MCP server '" + name + "' not found"));
     }
 
-    /** Every server the caller may see, operator servers first. */
+    /** Every server the caller uses, operator servers first (see {@link ServerRegistry#usable}). */
     public Map<String, McpServerConfig> servers(Caller caller) {
-        Map<String, McpServerConfig> visible = new java.util.LinkedHashMap<>();
-        servers.visible(caller).forEach((name, s) -> visible.put(name, s.config()));
-        return visible;
+        Map<String, McpServerConfig> usable = new java.util.LinkedHashMap<>();
+        servers.usable(caller).forEach((name, s) -> usable.put(name, s.config()));
+        return usable;
     }
 
     public static UserVariables.Owner owner(Caller caller, String serverName) {

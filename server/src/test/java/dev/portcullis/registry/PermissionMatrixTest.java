@@ -121,17 +121,28 @@ class PermissionMatrixTest {
                     "/api/permissions/mcpServer/" + id + "/effective")).get("permissionBits").asInt()),
             new Route("call", (c, name, id) -> api.send(c, "POST", "/api/mcp/" + name + "/tools/echo/call",
                     "{\"arguments\": {\"message\": \"hi\"}}").getStatus()),
-            new Route("status", (c, name, id) -> api.send(c, "GET", "/api/mcp/connection/status/" + name).getStatus()));
+            new Route("status", (c, name, id) -> api.send(c, "GET", "/api/mcp/connection/status/" + name).getStatus()),
+            new Route("tools", (c, name, id) -> {
+                ContentResponse r = api.send(c, "GET", "/api/mcp/tools");
+                return r.getStatus() == 200 && ApiClient.json(r).get("servers").has(name) ? 200 : r.getStatus() == 200 ? -1 : r.getStatus();
+            }),
+            new Route("auth-values", (c, name, id) -> api.send(c, "GET", "/api/mcp/" + name + "/auth-values").getStatus()),
+            new Route("reinitialize", (c, name, id) -> api.send(c, "POST", "/api/mcp/" + name + "/reinitialize").getStatus()),
+            new Route("effective/all", (c, name, id) -> {
+                JsonNode all = ApiClient.json(api.send(c, "GET", "/api/permissions/mcpServer/effective/all"));
+                return all.has(id) ? all.get(id).asInt() : 0;
+            }));
 
     /** Expected results per caller, in the order of {@link #ROUTES}; -1 means "listed without it", bits for effective. */
     private static final List<Object[]> MATRIX = List.of(
-            new Object[] {"owner", OWNER, new int[] {200, 200, 200, 200, 200, 200, 15, 200, 200}},
-            new Object[] {"editor", EDITOR, new int[] {200, 200, 200, 403, 403, 403, 3, 200, 200}},
-            new Object[] {"viewer", VIEWER, new int[] {200, 200, 403, 403, 403, 403, 1, 200, 200}},
-            new Object[] {"no grant", NO_GRANT, new int[] {-1, 404, 404, 404, 404, 404, 0, 404, 404}},
-            new Object[] {"group grant (editor)", GROUP, new int[] {200, 200, 200, 403, 403, 403, 3, 200, 200}},
-            new Object[] {"public grant (viewer)", PUBLIC, new int[] {200, 200, 403, 403, 403, 403, 1, 200, 200}},
-            new Object[] {"admin", ADMIN, new int[] {200, 200, 200, 200, 200, 200, 15, 200, 200}});
+            new Object[] {"owner", OWNER, new int[] {200, 200, 200, 200, 200, 200, 15, 200, 200, 200, 200, 200, 15}},
+            new Object[] {"editor", EDITOR, new int[] {200, 200, 200, 403, 403, 403, 3, 200, 200, 200, 200, 200, 3}},
+            new Object[] {"viewer", VIEWER, new int[] {200, 200, 403, 403, 403, 403, 1, 200, 200, 200, 200, 200, 1}},
+            new Object[] {"no grant", NO_GRANT, new int[] {-1, 404, 404, 404, 404, 404, 0, 404, 404, -1, 404, 404, 0}},
+            new Object[] {"group grant (editor)", GROUP, new int[] {200, 200, 200, 403, 403, 403, 3, 200, 200, 200, 200, 200, 3}},
+            new Object[] {"public grant (viewer)", PUBLIC, new int[] {200, 200, 403, 403, 403, 403, 1, 200, 200, 200, 200, 200, 1}},
+            // An admin manages and may use every server, but their tool listing holds only what is granted to them.
+            new Object[] {"admin", ADMIN, new int[] {200, 200, 200, 200, 200, 200, 15, 200, 200, -1, 200, 200, 15}});
 
     @TestFactory
     Stream<DynamicTest> every_caller_against_every_route() {
@@ -144,7 +155,12 @@ class PermissionMatrixTest {
                 int want = expected[i];
                 tests.add(DynamicTest.dynamicTest(row[0] + " → " + route.label() + " = " + want, () -> {
                     String[] server = serverFor(caller);
-                    assertThat(route.action().run(caller, server[0], server[1])).isEqualTo(want);
+                    try {
+                        assertThat(route.action().run(caller, server[0], server[1])).isEqualTo(want);
+                    } finally {
+                        // Closes every session to it: one server-everything process serves all cases.
+                        api.send(ADMIN, "DELETE", "/api/mcp/servers/" + server[0]);
+                    }
                 }));
             }
         }
