@@ -41,7 +41,13 @@ final class UserServerLifecycle implements ServerLifecycle, AutoCloseable {
     @Override
     public void closeConnections(String tenantId, String serverName) {
         connections.disconnectAll(tenantId, serverName); // here at once, not when the message comes back
-        pubSub.publish(CHANNEL, tenantId + "\n" + serverName);
+        try {
+            pubSub.publish(CHANNEL, tenantId + "\n" + serverName);
+        } catch (RuntimeException e) {
+            // The change is committed. Other replicas replace their sessions on next use anyway: a
+            // session built from another version no longer matches (ResolvedServer's fingerprint).
+            log.warn("could not tell other replicas to close their connections to '{}'", serverName, e);
+        }
     }
 
     private void closeLocally(String message) {

@@ -103,12 +103,12 @@ public final class ServerSharing {
                 throw new GatewayException(ErrorCode.LAST_OWNER, "This change would leave the server without a user who "
                         + "owns it; make someone else owner first");
             }
+            for (String[] e : events) {
+                audit.append(h, new AuditLog.Event(clock.instant(), actor.caller().tenantId(), actor.caller().userId(), e[0],
+                        "mcpServer:" + server.id(), actor.requestId(), Optional.of(json.writeValueAsString(Map.of(
+                        "principalType", e[1], "principalId", e[2], "accessRoleId", e[3], "serverName", server.name())))));
+            }
         });
-        for (String[] e : events) {
-            audit.append(new AuditLog.Event(clock.instant(), actor.caller().tenantId(), actor.caller().userId(), e[0],
-                    "mcpServer:" + server.id(), actor.requestId(), Optional.of(json.writeValueAsString(Map.of(
-                    "principalType", e[1], "principalId", e[2], "accessRoleId", e[3], "serverName", server.name())))));
-        }
         return registry.grants().list(server.id());
     }
 }

@@ -73,19 +73,19 @@ public final class UserServerAdmin {
         String tenant = ServerRegistry.tenant(actor.caller());
         String base = baseName(parsed.title());
         String id = UUID.randomUUID().toString();
+        Inspection inspection = inspect(parsed, actor); // once: the name it will get changes nothing upstream
         for (int attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
             String name = freeName(tenant, base);
-            McpServerConfig named = validate(name, config);
-            Inspection inspection = inspect(named, actor);
+            validate(name, config);
             try {
                 StoredServer stored = registry.store().jdbi().inTransaction(h -> {
                     StoredServer s = registry.store().insert(h, id, tenant, name, actor.caller(), json.writeValueAsString(config),
                             parsed.title(), parsed.description(), inspection);
                     registry.grants().grant(h, id, new Principal.User(actor.caller().userId()), AccessRole.OWNER,
                             actor.caller().userId());
+                    record(h, actor, "server.create", s, Map.of("name", name));
                     return s;
                 });
-                record(actor, "server.create", stored, Map.of("name", name));
                 return new RegisteredServer(registry.runtimeConfig(stored), PermissionBits.ALL, Optional.of(stored));
             } catch (UserServerStore.NameTaken taken) {
                 // another create took the name between the look and the insert: look again
@@ -112,12 +112,18 @@ public final class UserServerAdmin {
         boolean connectionChanged = CONNECTION_FIELDS.stream().anyMatch(f -> !same(previous.get(f), next.get(f)));
         Inspection inspection = connectionChanged ? inspect(parsed, actor) : stored.inspection();
         boolean moved = bindingChanged(previous, next);
+        List<String> changed = new ArrayList<>();
+        patch.propertyNames().forEach(changed::add);
         StoredServer updated = registry.store().jdbi().inTransaction(h -> {
             Optional<StoredServer> written = registry.store().update(h, stored, json.writeValueAsString(next), parsed.title(),
                     parsed.description(), inspection);
-            if (written.isPresent() && moved) {
-                // Values were entered for where the server was; they go with the change, or not at all.
-                lifecycle.clearValues(h, stored.tenantId(), stored.name());
+            if (written.isPresent()) {
+                if (moved) {
+                    // Values were entered for where the server was; they go with the change, or not at all.
+                    lifecycle.clearValues(h, stored.tenantId(), stored.name());
+                }
+                record(h, actor, "server.update", written.get(), Map.of("fields", changed, "version", written.get().version(),
+                        "moved", moved));
             }
             return written;
         }).orElseThrow(() -> new GatewayException(ErrorCode.CONFLICT,
@@ -126,9 +132,6 @@ public final class UserServerAdmin {
         if (moved) {
             lifecycle.dropCredentials(stored.tenantId(), current.config());
         }
-        List<String> changed = new ArrayList<>();
-        patch.propertyNames().forEach(changed::add);
-        record(actor, "server.update", updated, Map.of("fields", changed, "version", updated.version()));
         return new RegisteredServer(registry.runtimeConfig(updated), current.permissionBits(), Optional.of(updated));
     }
 
@@ -136,15 +139,21 @@ public final class UserServerAdmin {
     public void delete(Actor actor, String name) {
         RegisteredServer current = requireUserServer(actor, name, PermissionBits.DELETE);
         StoredServer stored = current.stored().orElseThrow();
-        registry.store().jdbi().useTransaction(h -> {
+        boolean deleted = registry.store().jdbi().inTransaction(h -> {
+            if (!registry.store().delete(h, stored.id())) {
+                return false; // a concurrent delete came first
+            }
             registry.grants().revokeAll(h, stored.id());
-            registry.store().delete(h, stored.id());
             lifecycle.clearValues(h, stored.tenantId(), stored.name());
+            record(h, actor, "server.delete", stored, Map.of("name", stored.name()));
+            return true;
         });
+        if (!deleted) {
+            throw new GatewayException(ErrorCode.NOT_FOUND, "MCP server '" + name + "' not found");
+        }
         registry.forget(stored.id());
         lifecycle.closeConnections(stored.tenantId(), stored.name());
         lifecycle.dropCredentials(stored.tenantId(), current.config());
-        record(actor, "server.delete", stored, Map.of("name", stored.name()));
     }
 
     /** A user server the caller holds {@code needed} on; operator servers are changed in the configuration file. */
@@ -311,10 +320,10 @@ public final class UserServerAdmin {
         return a == null || a.isNull() ? b == null || b.isNull() : a.equals(b);
     }
 
-    private void record(Actor actor, String action, StoredServer server, Map<String, Object> detail) {
+    private void record(org.jdbi.v3.core.Handle h, Actor actor, String action, StoredServer server, Map<String, Object> detail) {
         Map<String, Object> full = new LinkedHashMap<>(detail);
         full.put("serverId", server.id());
-        audit.append(new AuditLog.Event(clock.instant(), actor.caller().tenantId(), actor.caller().userId(), action,
+        audit.append(h, new AuditLog.Event(clock.instant(), actor.caller().tenantId(), actor.caller().userId(), action,
                 "mcpServer:" + server.id(), actor.requestId(), Optional.of(json.writeValueAsString(full))));
     }
 }

@@ -23,7 +23,12 @@ public final class AuditLog {
     }
 
     public void append(Event e) {
-        jdbi.useHandle(h -> h.createUpdate("""
+        jdbi.useHandle(h -> append(h, e));
+    }
+
+    /** Appends in the caller's transaction: the change and its record commit together, or neither does. */
+    public void append(org.jdbi.v3.core.Handle h, Event e) {
+        h.createUpdate("""
                         INSERT INTO audit_events (occurred_at, tenant_id, actor_id, action, subject, request_id, detail)
                         VALUES (:at, :tenant, :actor, :action, :subject, :request, :detail)""")
                 .bind("at", OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC))
@@ -33,7 +38,7 @@ public final class AuditLog {
                 .bind("subject", e.subject())
                 .bind("request", e.requestId().orElse(null))
                 .bind("detail", e.detail().map(d -> d.length() > MAX_DETAIL ? d.substring(0, MAX_DETAIL) : d).orElse(null))
-                .execute());
+                .execute();
     }
 
     /** The newest events about a subject, newest first. */

@@ -20,6 +20,25 @@ final class GatewayTarget implements CallTarget {
         client.start();
     }
 
+    /** Adds the upstream as the caller's own server ({@code POST /api/mcp/servers}); returns its name. */
+    static String addUserServer(int port, String token, String upstreamUrl) throws Exception {
+        HttpClient client = new HttpClient();
+        client.start();
+        try {
+            ContentResponse r = client.POST("http://127.0.0.1:" + port + "/api/mcp/servers").timeout(30, TimeUnit.SECONDS)
+                    .headers(h -> h.put("Authorization", "Bearer " + token))
+                    .body(new StringRequestContent("application/json", "{\"config\": {\"type\": \"streamable-http\", \"url\": \""
+                            + upstreamUrl + "\", \"title\": \"Load Everything\"}}", StandardCharsets.UTF_8))
+                    .send();
+            if (r.getStatus() != 201) {
+                throw new IllegalStateException("adding the user server answered " + r.getStatus() + ": " + r.getContentAsString());
+            }
+            return "load-everything";
+        } finally {
+            client.stop();
+        }
+    }
+
     @Override
     public String name() {
         return "gateway";

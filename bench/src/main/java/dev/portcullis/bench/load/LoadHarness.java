@@ -42,13 +42,16 @@ import tools.jackson.databind.json.JsonMapper;
  * ./mvnw -q -B -pl bench -am package -DskipTests
  * java -cp bench/target/benchmarks.jar dev.portcullis.bench.load.LoadHarness [--transport stdio|streamable-http|both]
  *      [--concurrency 1,16] [--rounds 6] [--round-seconds 2] [--warmup-seconds 3] [--peers .peers]
+ *      [--server operator|user] [--storage-url JDBC-URL]
  * </pre>
+ * With {@code --server user} (Streamable HTTP only) the call goes to a server a user added through
+ * {@code POST /api/mcp/servers}: found in the database and checked against its grants on every call.
  */
 public final class LoadHarness {
     private static final String SECRET = "load-harness-secret-0123456789abcdef0123456789";
 
     private record Options(List<String> transports, List<Integer> concurrency, int rounds, Duration round, Duration warmup,
-                           Path peers) {
+                           Path peers, boolean userServer, Optional<String> storageUrl) {
         static Options parse(String[] args) {
             List<String> transports = List.of("stdio", "streamable-http");
             List<Integer> concurrency = List.of(1, 16);
@@ -56,6 +59,8 @@ public final class LoadHarness {
             Duration round = Duration.ofSeconds(2);
             Duration warmup = Duration.ofSeconds(3);
             Path peers = Path.of(".peers");
+            boolean userServer = false;
+            Optional<String> storageUrl = Optional.empty();
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : "";
                 switch (args[i]) {
@@ -65,11 +70,20 @@ public final class LoadHarness {
                     case "--round-seconds" -> round = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
                     case "--warmup-seconds" -> warmup = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
                     case "--peers" -> peers = Path.of(value);
+                    case "--server" -> userServer = switch (value) {
+                        case "user" -> true;
+                        case "operator" -> false;
+                        default -> throw new IllegalArgumentException("--server: operator or user");
+                    };
+                    case "--storage-url" -> storageUrl = Optional.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
             }
-            return new Options(transports, concurrency, rounds, round, warmup, peers);
+            if (userServer && transports.contains("stdio")) {
+                throw new IllegalArgumentException("--server user needs --transport streamable-http: users cannot add stdio servers");
+            }
+            return new Options(transports, concurrency, rounds, round, warmup, peers, userServer, storageUrl);
         }
     }
 
@@ -106,7 +120,8 @@ public final class LoadHarness {
             waitForPort(port);
             serverYaml = "    type: streamable-http\n    url: http://127.0.0.1:" + port + "/mcp\n";
         }
-        String yaml = "server: {port: 0}\nauth: {secret: " + SECRET + "}\nstorage: {dataDir: " + data + "}\n"
+        String yaml = "server: {port: 0}\nauth: {secret: " + SECRET + "}\nstorage: {dataDir: " + data
+                + options.storageUrl().map(u -> ", url: \"" + u + "\"").orElse("") + "}\n"
                 + "mcpSettings:\n  allowedAddresses: ['127.0.0.1" + (port > 0 ? ":" + port : "") + "']\n"
                 + "mcpServers:\n  everything:\n" + serverYaml;
         PortcullisConfig config = new ConfigLoader(System.getenv()).load("load.yaml", yaml, data).orThrow();
@@ -130,7 +145,9 @@ public final class LoadHarness {
                         URI.create("http://127.0.0.1:" + port + "/mcp"), Map.of(), Duration.ofSeconds(30),
                         Duration.ofMinutes(5), 8 << 20, RequestAuthorizer.NONE)));
             }
-            try (CallTarget gw = new GatewayTarget(gateway.port(), "everything", token); direct) {
+            String server = options.userServer()
+                    ? GatewayTarget.addUserServer(gateway.port(), token, "http://127.0.0.1:" + port + "/mcp") : "everything";
+            try (CallTarget gw = new GatewayTarget(gateway.port(), server, token); direct) {
                 for (int c : options.concurrency()) {
                     verdicts.add(measure(transport, c, gw, direct, options));
                 }
