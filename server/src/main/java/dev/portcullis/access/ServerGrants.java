@@ -66,6 +66,24 @@ public final class ServerGrants {
         return effectiveBits(List.of(serverId), caller).getOrDefault(serverId, PermissionBits.NONE);
     }
 
+    /** One grant as stored: enough to decide whom it covers. */
+    public record Entry(String principalType, String principalId, int bits) {
+    }
+
+    /** The caller's bits from a server's grants already read (admins hold every bit). */
+    public static int bitsFor(List<Entry> entries, Caller caller) {
+        if (caller.isAdmin()) {
+            return PermissionBits.ALL;
+        }
+        int bits = PermissionBits.NONE;
+        for (Entry e : entries) {
+            if (Principal.of(e.principalType(), e.principalId()).map(p -> p.covers(caller)).orElse(false)) {
+                bits |= e.bits();
+            }
+        }
+        return bits;
+    }
+
     /** The caller's bits on one server, read in the caller's transaction. */
     public int effectiveBits(Handle h, String serverId, Caller caller) {
         if (caller.isAdmin()) {

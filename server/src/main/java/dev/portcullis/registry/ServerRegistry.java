@@ -56,10 +56,11 @@ public final class ServerRegistry {
         if (operator.isPresent()) {
             return admits(caller, operator.get()) ? Optional.of(operatorServer(caller, operator.get())) : Optional.empty();
         }
-        return users.find(tenant(caller), name).flatMap(stored -> {
-            int bits = grants.effectiveBits(stored.id(), caller);
+        return users.lookup(tenant(caller), name).flatMap(found -> {
+            int bits = ServerGrants.bitsFor(found.grants(), caller);
             return PermissionBits.has(bits, PermissionBits.VIEW)
-                    ? Optional.of(new RegisteredServer(runtimeConfig(stored), bits, Optional.of(stored))) : Optional.empty();
+                    ? Optional.of(new RegisteredServer(runtimeConfig(found.server()), bits, Optional.of(found.server())))
+                    : Optional.empty();
         });
     }
 

@@ -33,6 +33,8 @@ public final class UserServerStore {
     private final SecretSealer sealer;
     private final ObjectMapper json;
     private final Clock clock;
+    private static final int MAX_OPENED = 10_000;
+    private final java.util.Map<String, StoredServer> opened = new java.util.concurrent.ConcurrentHashMap<>();
 
     public UserServerStore(Jdbi jdbi, SecretSealer sealer, ObjectMapper json, Clock clock) {
         this.jdbi = jdbi;
@@ -104,6 +106,50 @@ public final class UserServerStore {
 
     public boolean delete(Handle h, String id) {
         return h.createUpdate("DELETE FROM user_servers WHERE id = :id").bind("id", id).execute() > 0;
+    }
+
+    /** A server found by name, with all of its grants: what a request needs, in one round trip. */
+    public record Found(StoredServer server, List<ServerGrants.Entry> grants) {
+    }
+
+    /**
+     * The hot path of every request naming a user server: one query for the row's id and version
+     * and its grants; the opened row itself comes from a cache keyed by id and version, so neither
+     * the sealed input is opened nor the inspection parsed again until the server changes.
+     */
+    public Optional<Found> lookup(String tenantId, String name) {
+        record Row(String id, long version, ServerGrants.Entry grant) {
+        }
+        List<Row> rows = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT s.id, s.version, g.principal_type, g.principal_id, g.bits
+                        FROM user_servers s LEFT JOIN server_grants g ON g.server_id = s.id
+                        WHERE s.tenant_id = :tenant AND s.server_name = :name""")
+                .bind("tenant", tenantId).bind("name", name)
+                .map((rs, ctx) -> new Row(rs.getString("id"), rs.getLong("version"), rs.getString("principal_type") == null ? null
+                        : new ServerGrants.Entry(rs.getString("principal_type"), rs.getString("principal_id"), rs.getInt("bits"))))
+                .list());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Row first = rows.getFirst();
+        StoredServer cached = opened.get(first.id());
+        StoredServer server = cached != null && cached.version() == first.version() ? cached : null;
+        if (server == null) {
+            Optional<StoredServer> fresh = findById(first.id());
+            if (fresh.isEmpty()) {
+                return Optional.empty(); // deleted between the two reads
+            }
+            server = remember(fresh.get());
+        }
+        return Optional.of(new Found(server, rows.stream().map(Row::grant).filter(java.util.Objects::nonNull).toList()));
+    }
+
+    private StoredServer remember(StoredServer server) {
+        if (opened.size() >= MAX_OPENED) {
+            opened.clear(); // a bound, not a policy: servers are re-read on their next use
+        }
+        opened.put(server.id(), server);
+        return server;
     }
 
     public Optional<StoredServer> find(String tenantId, String name) {
