@@ -27,6 +27,12 @@ public final class ServerView {
             view.put("createdAt", s.createdAt().toString());
             view.put("updatedAt", s.updatedAt().toString());
             view.put("inspected", s.inspection().connected());
+            s.inspection().serverName().ifPresent(n -> {
+                Map<String, Object> info = new LinkedHashMap<>();
+                info.put("name", n);
+                s.inspection().serverVersion().ifPresent(v -> info.put("version", v));
+                view.put("serverInfo", info);
+            });
             view.put("capabilities", s.inspection().capabilities());
             view.put("tools", s.inspection().tools());
             view.put("permissionBits", server.permissionBits());

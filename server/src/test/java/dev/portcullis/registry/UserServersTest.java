@@ -171,6 +171,7 @@ class UserServersTest {
         assertThat(body.get("requiresOAuth").asBoolean()).isFalse();
         assertThat(body.get("tools").toString()).contains("\"echo\"", "\"get-sum\"");
         assertThat(body.get("capabilities").has("tools")).isTrue();
+        assertThat(body.get("serverInfo").get("name").asString()).as("server-everything's own name").isNotBlank();
         assertThat(body.get("url").asString()).isEqualTo(everythingUrl());
         assertThat(body.get("permissionBits").asInt()).isEqualTo(15);
         assertThat(body.get("version").asInt()).isEqualTo(1);
