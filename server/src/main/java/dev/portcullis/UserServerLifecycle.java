@@ -63,9 +63,9 @@ final class UserServerLifecycle implements ServerLifecycle, AutoCloseable {
     }
 
     @Override
-    public void dropCredentials(String tenantId, McpServerConfig config) {
+    public void dropCredentials(String tenantId, McpServerConfig config, boolean serverGone) {
         try {
-            int revoked = tokens.disconnectAll(tenantId, config);
+            int revoked = tokens.disconnectAll(tenantId, config, serverGone);
             clients.deleteAll(tenantId, config.name());
             log.info("dropped the credentials of '{}': {} token grant(s)", config.name(), revoked);
         } catch (RuntimeException e) {

@@ -64,19 +64,27 @@ public record McpServerConfig(
      * changes it, and tokens obtained before are no longer used.
      */
     public String credentialBinding() {
-        String identity = origin instanceof Origin.UserManaged u ? "user:" + u.id() : "operator";
-        StringBuilder text = new StringBuilder(identity).append('|').append(url.orElse(""));
-        oauth.ifPresent(o -> text.append('|').append(o.authorizationUrl().orElse("")).append('|').append(o.tokenUrl().orElse(""))
-                .append('|').append(o.clientId().orElse("")).append('|').append(o.tokenExchangeMethod().map(Enum::name).orElse(""))
-                .append('|').append(o.tokenEndpointAuthMethodsSupported()).append('|').append(o.revocationEndpoint().orElse(""))
-                .append('|').append(o.revocationEndpointAuthMethodsSupported()));
+        // An absent oauth block reads as an empty one: adding {"scope": ...} moves nothing.
+        StringBuilder text = new StringBuilder(credentialIdentity()).append('|').append(url.orElse(""));
+        text.append('|').append(oauth.flatMap(OAuthSettings::authorizationUrl).orElse(""))
+                .append('|').append(oauth.flatMap(OAuthSettings::tokenUrl).orElse(""))
+                .append('|').append(oauth.flatMap(OAuthSettings::clientId).orElse(""))
+                .append('|').append(oauth.flatMap(OAuthSettings::tokenExchangeMethod).map(Enum::name).orElse(""))
+                .append('|').append(oauth.map(OAuthSettings::tokenEndpointAuthMethodsSupported).orElse(List.of()))
+                .append('|').append(oauth.flatMap(OAuthSettings::revocationEndpoint).orElse(""))
+                .append('|').append(oauth.map(OAuthSettings::revocationEndpointAuthMethodsSupported).orElse(List.of()));
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return identity.substring(0, Math.min(identity.length(), 48)) + ":" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+            return credentialIdentity() + ":" + java.util.HexFormat.of().formatHex(digest, 0, 16);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Whose server it is, the part of {@link #credentialBinding()} that no edit changes. */
+    public String credentialIdentity() {
+        return origin instanceof Origin.UserManaged u ? "user:" + u.id() : "operator";
     }
 
     public boolean isUserManaged() {

@@ -168,7 +168,7 @@ final class OAuthRoutes {
         if (r.status() != FlowStatus.COMPLETED) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "Flow not completed");
         }
-        var grant = oauth.vault().find(r.owner()).orElseThrow(() ->
+        var grant = oauth.vault().find(r.owner()).filter(g -> g.binding().equals(r.serverRef())).orElseThrow(() ->
                 new GatewayException(ErrorCode.NOT_FOUND, "No tokens are stored for this flow any more"));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("token_type", grant.tokens().tokenType());
@@ -194,7 +194,6 @@ final class OAuthRoutes {
      */
     void clientMetadata(Context ctx) {
         String name = ctx.pathParam("server");
-        // Public route: an unknown name gets a plain 404 that does not confirm which servers exist.
         // Public route: answered for any well-formed name, so it says nothing about which servers
         // exist in which tenant. The document only names this gateway's own callback for that name.
         if (!WELL_FORMED_NAME.matcher(name).matches()) {

@@ -15,10 +15,11 @@ public interface ServerLifecycle {
     void clearValues(Handle h, String tenantId, String serverName);
 
     /**
-     * Once the change is committed: revoke (where offered) and delete every user's OAuth tokens for
-     * the server and the OAuth clients registered for it. Tokens are bound to where the server sent
-     * them ({@link McpServerConfig#credentialBinding()}), so a late or failed cleanup never lets one
-     * be used for where the server went.
+     * Once the change is committed: revoke (where offered) and delete every user's OAuth tokens
+     * obtained for the server as {@code config} describes it — for any of its configurations when
+     * {@code serverGone} — and the OAuth clients registered for it. Tokens are bound to where the
+     * server sent them ({@link McpServerConfig#credentialBinding()}), so a late or failed cleanup
+     * never lets one be used for where the server went.
      */
-    void dropCredentials(String tenantId, McpServerConfig config);
+    void dropCredentials(String tenantId, McpServerConfig config, boolean serverGone);
 }

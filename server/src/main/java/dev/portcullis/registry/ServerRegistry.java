@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * does not leak.
  */
 public final class ServerRegistry {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServerRegistry.class);
     /** The most servers one page holds, whatever {@code limit} asks for. */
     public static final int MAX_PAGE = 100;
 
@@ -158,7 +159,15 @@ public final class ServerRegistry {
                     break;
                 }
                 int b = caller.isAdmin() ? PermissionBits.ALL : bits.getOrDefault(s.id(), PermissionBits.NONE);
-                out.add(new RegisteredServer(runtimeConfig(s), b, Optional.of(s)));
+                McpServerConfig config;
+                try {
+                    config = runtimeConfig(s);
+                } catch (IllegalStateException invalid) {
+                    // Stored under rules since tightened: one such server must not break every listing.
+                    log.warn("{}; left out of listings until it is fixed or deleted", invalid.getMessage());
+                    continue;
+                }
+                out.add(new RegisteredServer(config, b, Optional.of(s)));
             }
         }
         Optional<String> next = Optional.empty();
@@ -193,6 +202,7 @@ public final class ServerRegistry {
     /** Forgets a deleted server's parsed configuration. */
     public void forget(String id) {
         parsed.remove(id);
+        users.forget(id);
     }
 
     private static RegisteredServer operatorServer(Caller caller, McpServerConfig config) {

@@ -111,7 +111,9 @@ public final class UserServerAdmin {
         checkEgress(parsed);
         boolean connectionChanged = CONNECTION_FIELDS.stream().anyMatch(f -> !same(previous.get(f), next.get(f)));
         Inspection inspection = connectionChanged ? inspect(parsed, actor) : stored.inspection();
-        boolean moved = bindingChanged(previous, next);
+        // Moved exactly when tokens stop matching: the same test OAuthTokens applies to every grant.
+        McpServerConfig.Origin origin = current.config().origin();
+        boolean moved = !current.config().credentialBinding().equals(parsed.withOrigin(origin).credentialBinding());
         List<String> changed = new ArrayList<>();
         patch.propertyNames().forEach(changed::add);
         StoredServer updated = registry.store().jdbi().inTransaction(h -> {
@@ -130,7 +132,7 @@ public final class UserServerAdmin {
                 "The server was changed by someone else meanwhile; load it again and repeat your change"));
         lifecycle.closeConnections(stored.tenantId(), stored.name());
         if (moved) {
-            lifecycle.dropCredentials(stored.tenantId(), current.config());
+            lifecycle.dropCredentials(stored.tenantId(), current.config(), false);
         }
         return new RegisteredServer(registry.runtimeConfig(updated), current.permissionBits(), Optional.of(updated));
     }
@@ -153,7 +155,7 @@ public final class UserServerAdmin {
         }
         registry.forget(stored.id());
         lifecycle.closeConnections(stored.tenantId(), stored.name());
-        lifecycle.dropCredentials(stored.tenantId(), current.config());
+        lifecycle.dropCredentials(stored.tenantId(), current.config(), true);
     }
 
     /** A user server the caller holds {@code needed} on; operator servers are changed in the configuration file. */

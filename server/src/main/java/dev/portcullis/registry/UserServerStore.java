@@ -144,6 +144,11 @@ public final class UserServerStore {
         return Optional.of(new Found(server, rows.stream().map(Row::grant).filter(java.util.Objects::nonNull).toList()));
     }
 
+    /** Drops a deleted server's opened row (it holds the owner's secrets) from memory. */
+    public void forget(String id) {
+        opened.remove(id);
+    }
+
     private StoredServer remember(StoredServer server) {
         if (opened.size() >= MAX_OPENED) {
             opened.clear(); // a bound, not a policy: servers are re-read on their next use

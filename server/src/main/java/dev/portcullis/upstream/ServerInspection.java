@@ -35,9 +35,7 @@ public final class ServerInspection implements ServerInspector {
         if (!config.customUserVars().isEmpty()) {
             return Inspection.deferred(oauthConfigured);
         }
-        // Resolved as no one in particular: the inspecting user's own OAuth token for a server of this
-        // name must not go to a URL that is only being proposed.
-        ResolvedServer server = resolver.resolve(config, caller, Map.of(), false);
+        ResolvedServer server = resolveForInspection(config, caller);
         try {
             return connections.once(server, session -> {
                 McpSchema.Implementation info = session.serverInfo();
@@ -54,6 +52,15 @@ public final class ServerInspection implements ServerInspector {
         } catch (UpstreamException e) {
             throw new InspectionFailed(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Resolved as no one in particular (the app scope, whose requests carry no user's token): the
+     * inspecting user's own OAuth token for a server of this name must not go to a URL that is only
+     * being proposed.
+     */
+    ResolvedServer resolveForInspection(McpServerConfig config, Caller caller) {
+        return resolver.resolve(config, caller, Map.of(), false);
     }
 
     private static String cap(String text) {

@@ -72,7 +72,7 @@ class KeysCommandTest {
                     new OAuthClient("https://as.example.com", "c", Optional.empty(), ClientAuthMethod.NONE,
                             OAuthClient.Source.DYNAMIC_REGISTRATION, "https://gw/cb"),
                     "https://as.example.com/token", Optional.empty(), ResourceUri.canonical("https://mcp.example.com/mcp"),
-                    Instant.now()));
+                    Instant.now(), "operator:test"));
             UserServerStore servers = new UserServerStore(db.jdbi(), old, tools.jackson.databind.json.JsonMapper.builder().build(),
                     Clock.systemUTC());
             db.jdbi().useHandle(h -> servers.insert(h, "00000000-0000-0000-0000-000000000001", "", "files",

@@ -54,7 +54,7 @@ class OAuthTokensFailuresTest {
                 OAuthClient.Source.DYNAMIC_REGISTRATION, "https://gw/cb");
         vault.save(ALICE, new Grant(new TokenSet(Secret.of("old-access"), Optional.of(Secret.of("old-refresh")),
                 Optional.of(Instant.now().minusSeconds(10)), List.of("s"), "Bearer"), client, as.url("/token"),
-                Optional.empty(), ResourceUri.canonical("https://mcp.example.com/mcp"), Instant.now()));
+                Optional.empty(), ResourceUri.canonical("https://mcp.example.com/mcp"), Instant.now(), files().credentialBinding()));
         return vault;
     }
 

@@ -90,13 +90,14 @@ class TokenRefreshAndVaultTest {
                 List.of("openid", "mcp:tools"), Optional.empty()));
         Secret code = AuthorizationCallback.code(pending, Authorize.callbackParams(loopback.client, pending));
         TokenSet set = tokens.exchange(pending, code, client, TokenEndpoint.of(server, Optional.empty(), Map.of()));
-        return new Grant(set, client, server.tokenEndpoint(), server.revocationEndpoint(), RESOURCE, Instant.now());
+        return new Grant(set, client, server.tokenEndpoint(), server.revocationEndpoint(), RESOURCE, Instant.now(),
+                files().credentialBinding());
     }
 
     private static Grant expired(Grant g) {
         TokenSet t = g.tokens();
         return new Grant(new TokenSet(t.accessToken(), t.refreshToken(), Optional.of(Instant.now().minusSeconds(5)),
-                t.scopes(), t.tokenType()), g.client(), g.tokenUrl(), g.revocationUrl(), g.resource(), g.updatedAt());
+                t.scopes(), t.tokenType()), g.client(), g.tokenUrl(), g.revocationUrl(), g.resource(), g.updatedAt(), g.binding());
     }
 
     private static McpServerConfig files() {
@@ -138,10 +139,14 @@ class TokenRefreshAndVaultTest {
         assertThat(oauth.accessToken(ALICE, files().withOrigin(new McpServerConfig.Origin.UserManaged("id-2", "t1", 1))))
                 .as("another server under the same name").isEmpty();
         assertThat(oauth.accessToken(ALICE, files())).as("an operator server of the same name").isEmpty();
+        McpServerConfig scoped = TestConfigs.fromYaml("mcpServers:\n  files: {type: streamable-http, url: 'https://mcp.example.com/mcp',"
+                + " requiresOAuth: true, oauth: {scope: read}}\n", Path.of(".")).mcpServers().get("files")
+                .withOrigin(new McpServerConfig.Origin.UserManaged("id-1", "t1", 4));
+        assertThat(oauth.accessToken(ALICE, scoped)).as("an oauth block that moves nothing (only a scope)").isPresent();
 
-        vault.save(ALICE, obtained); // saved without a binding, as before bindings existed
+        vault.save(ALICE, obtained); // obtained for the operator server 'files'
         assertThat(oauth.accessToken(ALICE, files())).isPresent();
-        assertThat(oauth.accessToken(ALICE, userServer)).as("never for a user's server").isEmpty();
+        assertThat(oauth.accessToken(ALICE, userServer)).as("never for a user's server of that name").isEmpty();
     }
 
     @Test

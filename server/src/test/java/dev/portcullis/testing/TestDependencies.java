@@ -59,7 +59,7 @@ public final class TestDependencies {
             }
 
             @Override
-            public void dropCredentials(String tenantId, dev.portcullis.config.McpServerConfig config) {
+            public void dropCredentials(String tenantId, dev.portcullis.config.McpServerConfig config, boolean serverGone) {
             }
         };
         HttpServer.Registry registry = new HttpServer.Registry(servers, new UserServerAdmin(servers,

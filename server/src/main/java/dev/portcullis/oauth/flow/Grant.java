@@ -13,15 +13,9 @@ import java.util.Optional;
 public record Grant(TokenSet tokens, OAuthClient client, String tokenUrl, Optional<String> revocationUrl,
                     ResourceUri resource, Instant updatedAt, String binding) {
 
-    /** A grant not bound to a server configuration: honoured for operator servers only. */
-    public Grant(TokenSet tokens, OAuthClient client, String tokenUrl, Optional<String> revocationUrl, ResourceUri resource,
-                 Instant updatedAt) {
-        this(tokens, client, tokenUrl, revocationUrl, resource, updatedAt, "");
-    }
-
     /** Whether this grant may be used with the server as it is configured now. */
     public boolean isFor(dev.portcullis.config.McpServerConfig config) {
-        return binding.equals(config.credentialBinding()) || binding.isEmpty() && !config.isUserManaged();
+        return binding.equals(config.credentialBinding());
     }
 
     Grant withTokens(TokenSet next, Instant at) {

@@ -107,7 +107,7 @@ public final class OAuthFlows {
         String serverUrl = config.url().orElseThrow(() -> new GatewayException(ErrorCode.BAD_REQUEST,
                 "'" + config.name() + "' has no URL; only remote servers use OAuth"));
         BearerChallenge challenge = wwwAuthenticate.flatMap(h -> WwwAuthenticate.bearer(List.of(h))).orElse(BearerChallenge.NONE);
-        Target found = stepUp(owner, challenge, target(serverUrl, config, challenge));
+        Target found = stepUp(owner, config, challenge, target(serverUrl, config, challenge));
         boolean sendResource = config.oauth().map(McpServerConfig.OAuthSettings::sendResource).orElse(true);
         Target target = sendResource ? found : new Target(found.server(), ResourceUri.OMITTED, found.scopes());
         OAuthClient client = identities.resolve(new ClientIdentities.Request(owner.tenantId(), owner.serverName(),
@@ -139,11 +139,11 @@ public final class OAuthFlows {
      * After {@code 403 insufficient_scope} with a grant in hand: ask for the union of the granted and
      * the challenged scopes, a limited number of times per user and server (checklist #31–33).
      */
-    private Target stepUp(GrantOwner owner, BearerChallenge challenge, Target target) {
+    private Target stepUp(GrantOwner owner, McpServerConfig config, BearerChallenge challenge, Target target) {
         if (!challenge.insufficientScope()) {
             return target;
         }
-        Optional<Grant> grant = vault.find(owner);
+        Optional<Grant> grant = vault.find(owner).filter(g -> g.isFor(config)); // never another server's scopes
         if (grant.isEmpty()) {
             return target;
         }

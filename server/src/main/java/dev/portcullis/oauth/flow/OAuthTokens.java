@@ -97,27 +97,35 @@ public final class OAuthTokens {
     public boolean disconnect(GrantOwner owner, McpServerConfig config) {
         // Under the refresh lock: a refresh finishing after the delete would bring the grant back.
         try (Lock lock = locks.acquire("oauth:refresh:" + owner.flowId(), LOCK_LEASE, LOCK_WAIT)) {
-            return revokeAndDelete(owner, config);
+            return revokeAndDelete(owner, config, g -> true); // the user's own grant, whatever it was for
         }
     }
 
     /**
      * Every user's grant for the server, revoked where the server offers revocation and deleted:
-     * the server was deleted, or moved where its tokens must not follow. Returns how many.
+     * the grants obtained for it as {@code config} describes it, or, when {@code anyConfiguration},
+     * for any configuration of this server (it was deleted). Grants obtained meanwhile for where the
+     * server is now, or for another server since created under the name, are left alone. Returns how
+     * many were dropped.
      */
-    public int disconnectAll(String tenantId, McpServerConfig config) {
+    public int disconnectAll(String tenantId, McpServerConfig config, boolean anyConfiguration) {
+        String binding = config.credentialBinding();
+        String identity = config.credentialIdentity() + ":";
+        java.util.function.Predicate<Grant> ours = anyConfiguration
+                ? g -> g.binding().startsWith(identity) : g -> g.binding().equals(binding);
         int count = 0;
         for (GrantOwner owner : vault.owners(tenantId, config.name())) {
-            if (disconnect(owner, config)) {
-                count++;
+            try (Lock lock = locks.acquire("oauth:refresh:" + owner.flowId(), LOCK_LEASE, LOCK_WAIT)) {
+                if (revokeAndDelete(owner, config, ours)) {
+                    count++;
+                }
             }
         }
-        vault.deleteAll(tenantId, config.name()); // any grant saved while we revoked
         return count;
     }
 
-    private boolean revokeAndDelete(GrantOwner owner, McpServerConfig config) {
-        Optional<Grant> grant = vault.find(owner);
+    private boolean revokeAndDelete(GrantOwner owner, McpServerConfig config, java.util.function.Predicate<Grant> which) {
+        Optional<Grant> grant = vault.find(owner).filter(which);
         if (grant.isEmpty()) {
             return false;
         }
