@@ -33,6 +33,7 @@ import dev.portcullis.http.ReadinessCheck;
 import dev.portcullis.identity.RolePermissions;
 import dev.portcullis.identity.TokenVerifiers;
 import dev.portcullis.access.ServerGrants;
+import dev.portcullis.registry.ChangeLimiter;
 import dev.portcullis.registry.OperatorServers;
 import dev.portcullis.registry.ServerRegistry;
 import dev.portcullis.registry.ServerSharing;
@@ -154,7 +155,8 @@ public final class Gateway implements AutoCloseable {
         closeInReverse.add(lifecycle);
         AuditLog audit = new AuditLog(database.jdbi());
         HttpServer.Registry registryServices = new HttpServer.Registry(registry,
-                new UserServerAdmin(registry, egress, new ServerInspection(resolver, connections), lifecycle, audit, json, clock),
+                new UserServerAdmin(registry, new UserServerAdmin.Parts(egress, new ServerInspection(resolver, connections), lifecycle,
+                        audit, new ChangeLimiter(shared.keyValues(), config.upstream().serverChangesPerMinute(), clock)), json, clock),
                 new ServerSharing(registry, audit, json, clock));
         flows.onCompleted(owner -> tools.authorizationCompleted(owner.tenantId(), owner.userId(), owner.serverName()));
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),

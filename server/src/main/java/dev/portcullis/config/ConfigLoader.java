@@ -263,7 +263,8 @@ public final class ConfigLoader {
                 n.number("maxToolPages", 1, 1000).map(Long::intValue).orElse(d.maxToolPages()),
                 n.number("maxTools", 1, 100_000).map(Long::intValue).orElse(d.maxTools()),
                 n.number("maxToolBytes", 1024, 256L * 1024 * 1024).map(Long::intValue).orElse(d.maxToolBytes()),
-                n.number("toolListTimeout", 100, day).map(Duration::ofMillis).orElse(d.toolListTimeout()));
+                n.number("toolListTimeout", 100, day).map(Duration::ofMillis).orElse(d.toolListTimeout()),
+                n.number("serverChangesPerMinute", 1, 10_000).map(Long::intValue).orElse(d.serverChangesPerMinute()));
         n.rejectUnknownKeys();
         return s;
     }

@@ -20,6 +20,9 @@ final class ErrorBody {
         body.put("message", e.getMessage());
         body.put("requestId", RequestIds.of(ctx));
         e.details().forEach(body::putIfAbsent);
+        if (e.details().get("retryAfterSeconds") instanceof Number seconds) {
+            ctx.header("Retry-After", Long.toString(seconds.longValue()));
+        }
         if (e.status() == 401) {
             // RFC 6750 section 3: a 401 names its scheme, and why the token failed when one was sent.
             ctx.header("WWW-Authenticate", e.code() == ErrorCode.AUTH_TOKEN_MISSING

@@ -50,12 +50,23 @@ public final class UserServerAdmin {
     private final ServerInspector inspector;
     private final ServerLifecycle lifecycle;
     private final AuditLog audit;
+    private final ChangeLimiter limiter;
     private final ObjectMapper json;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public UserServerAdmin(ServerRegistry registry, EgressPolicy egress, ServerInspector inspector, ServerLifecycle lifecycle,
-                           AuditLog audit, ObjectMapper json, Clock clock) {
+    /** What changing user servers needs besides the registry. */
+    public record Parts(EgressPolicy egress, ServerInspector inspector, ServerLifecycle lifecycle, AuditLog audit,
+                        ChangeLimiter limiter) {
+    }
+
+    public UserServerAdmin(ServerRegistry registry, Parts parts, ObjectMapper json, Clock clock) {
+        this(registry, parts.egress(), parts.inspector(), parts.lifecycle(), parts.audit(), parts.limiter(), json, clock);
+    }
+
+    private UserServerAdmin(ServerRegistry registry, EgressPolicy egress, ServerInspector inspector, ServerLifecycle lifecycle,
+                            AuditLog audit, ChangeLimiter limiter, ObjectMapper json, Clock clock) {
+        this.limiter = limiter;
         this.registry = registry;
         this.egress = egress;
         this.inspector = inspector;
@@ -70,6 +81,7 @@ public final class UserServerAdmin {
         ObjectNode config = requireObject(input);
         McpServerConfig parsed = validate("new-server", config);
         checkEgress(parsed);
+        limiter.acquire(actor.caller()); // only what would connect counts: invalid input costs nothing
         String tenant = ServerRegistry.tenant(actor.caller());
         String base = baseName(parsed.title());
         String id = UUID.randomUUID().toString();
@@ -110,6 +122,9 @@ public final class UserServerAdmin {
         McpServerConfig parsed = validate(stored.name(), next);
         checkEgress(parsed);
         boolean connectionChanged = CONNECTION_FIELDS.stream().anyMatch(f -> !same(previous.get(f), next.get(f)));
+        if (connectionChanged) {
+            limiter.acquire(actor.caller());
+        }
         Inspection inspection = connectionChanged ? inspect(parsed, actor) : stored.inspection();
         // Moved exactly when tokens stop matching: the same test OAuthTokens applies to every grant.
         McpServerConfig.Origin origin = current.config().origin();

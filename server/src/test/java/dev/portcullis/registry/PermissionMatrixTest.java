@@ -53,6 +53,7 @@ class PermissionMatrixTest {
                 server: {port: 0}
                 auth: {secret: %s}
                 storage: {url: "%s"}
+                upstream: {serverChangesPerMinute: 10000}
                 mcpSettings:
                   allowedAddresses: ['127.0.0.1']
                 interface:

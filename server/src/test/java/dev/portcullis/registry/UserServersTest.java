@@ -70,6 +70,7 @@ class UserServersTest {
                 server: {port: 0, publicUrl: "http://localhost:3080"}
                 auth: {secret: %s}
                 storage: {url: "%s"}
+                upstream: {serverChangesPerMinute: 10000}
                 mcpSettings:
                   allowedDomains: ['localhost', '127.0.0.1']
                 mcpServers:

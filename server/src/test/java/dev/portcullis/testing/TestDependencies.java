@@ -62,10 +62,14 @@ public final class TestDependencies {
             public void dropCredentials(String tenantId, dev.portcullis.config.McpServerConfig config, boolean serverGone) {
             }
         };
-        HttpServer.Registry registry = new HttpServer.Registry(servers, new UserServerAdmin(servers,
-                config.egress().policy(dev.portcullis.egress.HostResolver.system()), (c, caller) -> {
-                    throw new ServerInspector.InspectionFailed("no connections in this test", null);
-                }, nothingToClose, audit, json, Clock.systemUTC()), new ServerSharing(servers, audit, json, Clock.systemUTC()));
+        ServerInspector noInspection = (c, caller) -> {
+            throw new ServerInspector.InspectionFailed("no connections in this test", null);
+        };
+        var limiter = new dev.portcullis.registry.ChangeLimiter(dev.portcullis.store.shared.SharedState.memory(Clock.systemUTC())
+                .keyValues(), 30, Clock.systemUTC());
+        HttpServer.Registry registry = new HttpServer.Registry(servers, new UserServerAdmin(servers, new UserServerAdmin.Parts(
+                config.egress().policy(dev.portcullis.egress.HostResolver.system()), noInspection, nothingToClose, audit, limiter),
+                json, Clock.systemUTC()), new ServerSharing(servers, audit, json, Clock.systemUTC()));
         return new HttpServer.Dependencies(config.server(),
                 TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
                 new RolePermissions(McpPermissionDefaults.LIBRECHAT), registry,

@@ -109,7 +109,7 @@ class ConnectionManagerTest {
     void per_user_caps_are_enforced() {
         UpstreamSettings d = UpstreamSettings.DEFAULTS;
         manager(new UpstreamSettings(d.idleTimeout(), d.maxConnections(), 1, d.maxMessageBytes(), d.maxToolPages(),
-                d.maxTools(), d.maxToolBytes(), d.toolListTimeout()));
+                d.maxTools(), d.maxToolBytes(), d.toolListTimeout(), d.serverChangesPerMinute()));
         McpServerConfig one = everything("customUserVars: {K: {title: K}}\n");
         manager.session(resolve(one, ALICE, Map.of("K", "x")));
         McpServerConfig other = TestConfigs.fromYaml("mcpServers:\n  f:\n    command: node\n    args: [\"" + Peers.serverEverything()

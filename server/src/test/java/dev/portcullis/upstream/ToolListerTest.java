@@ -19,7 +19,7 @@ class ToolListerTest {
     private static UpstreamSettings limits(int pages, int tools, int bytes, Duration time) {
         UpstreamSettings d = UpstreamSettings.DEFAULTS;
         return new UpstreamSettings(d.idleTimeout(), d.maxConnections(), d.maxConnectionsPerUser(), d.maxMessageBytes(),
-                pages, tools, bytes, time);
+                pages, tools, bytes, time, d.serverChangesPerMinute());
     }
 
     private static McpSchema.Tool tool(String name) {
