@@ -71,13 +71,7 @@ class SseClientTransportTest {
         assertThat(((McpSchema.TextContent) sum.content().getFirst()).text()).contains("5");
         mcp.callTool(new McpSchema.CallToolRequest("trigger-long-running-operation",
                 Map.of("duration", 1, "steps", 5), Map.of("progressToken", "tok-sse")));
-        // This test talks to the transport through the SDK's client, which hands notifications to the
-        // consumer asynchronously: the last one may land just after the result. (The gateway routes
-        // progress on the transport's reading thread, so it has no such gap; ToolRoutes' tests show it.)
-        long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (progress.size() < 5 && System.nanoTime() < end) {
-            sleepBriefly();
-        }
+        TestClients.awaitSize(progress, 5);
         assertThat(progress).extracting(McpSchema.ProgressNotification::progress).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
     }
 
@@ -110,13 +104,5 @@ class SseClientTransportTest {
         assertThatThrownBy(() -> mcp.callTool(new McpSchema.CallToolRequest("get-tiny-image", Map.of())))
                 .isInstanceOf(UpstreamException.MessageTooLarge.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    }
-
-    private static void sleepBriefly() {
-        try {
-            Thread.sleep(10);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -77,7 +77,7 @@ class StreamableHttpClientTransportTest {
     }
 
     @Test
-    void relaysProgressBeforeTheResult() {
+    void relaysEveryProgressNotification() {
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
         McpSyncClient mcp = connect(TestClients.settings(server.uri("/mcp")), progress);
 
@@ -85,6 +85,7 @@ class StreamableHttpClientTransportTest {
                 Map.of("duration", 1, "steps", 5), Map.of("progressToken", "tok-1")));
 
         assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
+        TestClients.awaitSize(progress, 5);
         assertThat(progress).hasSize(5);
         assertThat(progress).extracting(McpSchema.ProgressNotification::progress).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0);
         assertThat(progress).allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("tok-1"));

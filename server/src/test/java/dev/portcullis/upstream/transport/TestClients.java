@@ -56,4 +56,22 @@ final class TestClients {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Waits (at most 2 s) until {@code list} holds {@code size} items. The SDK's client hands
+     * notifications to its consumers asynchronously, so the last progress notification may land
+     * just after the result it preceded on the wire. (The gateway routes progress on the
+     * transport's reading thread and has no such gap; GatewayRemoteUpstreamTest and StdioUpstreamTest show all five streamed before the result.)
+     */
+    static void awaitSize(java.util.List<?> list, int size) {
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(2).toNanos();
+        while (list.size() < size && System.nanoTime() < end) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
 }
