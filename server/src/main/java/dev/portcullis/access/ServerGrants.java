@@ -98,22 +98,24 @@ public final class ServerGrants {
     }
 
     private Map<String, Integer> effectiveBits(Handle handle, List<String> serverIds, Caller caller) {
-        Map<String, Integer> bits = new LinkedHashMap<>();
+        Map<String, List<Entry>> entries = new LinkedHashMap<>();
         if (serverIds.isEmpty()) {
-            return bits;
+            return Map.of();
         }
         handle.createQuery("""
                         SELECT server_id, principal_type, principal_id, bits FROM server_grants
                         WHERE server_id IN (<servers>)""")
                 .bindList("servers", serverIds)
-                .map((rs, ctx) -> Map.entry(rs.getString("server_id"), new Object[] {
-                        rs.getString("principal_type"), rs.getString("principal_id"), rs.getInt("bits")}))
-                .forEach(row -> {
-                    Object[] g = row.getValue();
-                    if (Principal.of((String) g[0], (String) g[1]).map(p -> p.covers(caller)).orElse(false)) {
-                        bits.merge(row.getKey(), (Integer) g[2], (a, b) -> a | b);
-                    }
-                });
+                .map((rs, ctx) -> Map.entry(rs.getString("server_id"),
+                        new Entry(rs.getString("principal_type"), rs.getString("principal_id"), rs.getInt("bits"))))
+                .forEach(row -> entries.computeIfAbsent(row.getKey(), k -> new java.util.ArrayList<>()).add(row.getValue()));
+        Map<String, Integer> bits = new LinkedHashMap<>();
+        entries.forEach((server, grants) -> {
+            int b = bitsFor(grants, caller);
+            if (b != PermissionBits.NONE) {
+                bits.put(server, b);
+            }
+        });
         return bits;
     }
 

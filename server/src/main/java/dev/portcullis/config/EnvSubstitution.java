@@ -15,14 +15,25 @@ final class EnvSubstitution {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private final Map<String, String> environment;
+    private final boolean substitutes;
 
     EnvSubstitution(Map<String, String> environment) {
+        this(environment, true);
+    }
+
+    private EnvSubstitution(Map<String, String> environment, boolean substitutes) {
         this.environment = Map.copyOf(environment);
+        this.substitutes = substitutes;
+    }
+
+    /** For user input, where {@code ${...}} is refused outright: text stays as written, nothing is looked up. */
+    static EnvSubstitution none() {
+        return new EnvSubstitution(Map.of(), false);
     }
 
     /** Returns the text with every reference replaced; reports each unset variable without a default. */
     String apply(String text, Consumer<String> unsetVariable) {
-        if (text.indexOf("${") < 0) {
+        if (!substitutes || text.indexOf("${") < 0) {
             return text;
         }
         Matcher m = REFERENCE.matcher(text);

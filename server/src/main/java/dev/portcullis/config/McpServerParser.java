@@ -26,14 +26,31 @@ final class McpServerParser {
     static final String USER_API_KEY = "MCP_API_KEY";
     private static final long MAX_TIMEOUT_MS = Duration.ofHours(24).toMillis();
 
+    static final String SERVER_NAME_RULE = "server names use letters, digits, '.', '_' and '-' (at most 64, starting with a"
+            + " letter or digit) and must not contain '_mcp_', the tool-key delimiter";
+
     private McpServerParser() {
     }
 
+    static boolean isServerName(String name) {
+        return SERVER_NAME.matcher(name).matches() && !name.contains("_mcp_");
+    }
+
+    /**
+     * Where a server's settings come from. A user's input is validated by {@link UserServerInput}
+     * first, which reports the server's name, a missing URL and a missing admin key in its own words
+     * (the operator's advice, "write ${VAR}", is refused there); the parser leaves those to it.
+     */
+    enum Source { OPERATOR_FILE, USER_INPUT }
+
     static Optional<McpServerConfig> parse(String name, ConfigNode node) {
+        return parse(name, node, Source.OPERATOR_FILE);
+    }
+
+    static Optional<McpServerConfig> parse(String name, ConfigNode node, Source source) {
         int errorsBefore = errorCount(node);
-        if (!SERVER_NAME.matcher(name).matches() || name.contains("_mcp_")) {
-            node.error("server names use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)"
-                    + " and must not contain '_mcp_', the tool-key delimiter");
+        if (!isServerName(name) && source == Source.OPERATOR_FILE) {
+            node.error(SERVER_NAME_RULE);
         }
         if (!node.isMapping()) {
             node.error("expected the server's settings (command or url, and options)");
@@ -64,7 +81,7 @@ final class McpServerParser {
                 .orElse(ServerInstructions.NONE);
         Map<String, CustomUserVar> userVars = customUserVars(node);
         Optional<Boolean> requiresOAuth = node.bool("requiresOAuth");
-        Optional<ApiKey> apiKey = node.get("apiKey").flatMap(McpServerParser::apiKey);
+        Optional<ApiKey> apiKey = node.get("apiKey").flatMap(k -> apiKey(k, source));
         if (apiKey.map(k -> k.source() == ApiKey.Source.USER).orElse(false)) {
             // LibreChat's meaning: each user enters their own key, kept like any other per-user variable.
             userVars.putIfAbsent(USER_API_KEY, new CustomUserVar("API Key", Optional.of("Your API key for this server"), true));
@@ -74,7 +91,7 @@ final class McpServerParser {
         McpServerConfig.AccessLimit access = node.get("access").map(McpServerParser::access)
                 .orElse(McpServerConfig.AccessLimit.EVERYONE);
 
-        transportFields(node, type, url, command, env, headers);
+        transportFields(node, type, url, command, env, headers, source);
         for (String unsupported : List.of("proxy", "obo", "stderr")) {
             node.get(unsupported).ifPresent(child -> child.warning(NOT_SUPPORTED));
         }
@@ -114,9 +131,11 @@ final class McpServerParser {
 
     private static void transportFields(ConfigNode node, Optional<Transport> type, Optional<String> url,
                                         Optional<String> command, Map<String, Secret> env,
-                                        Map<String, Secret> headers) {
+                                        Map<String, Secret> headers, Source source) {
         if (url.isEmpty() && command.isEmpty()) {
-            node.error("give either 'command' (a stdio server) or 'url' (a remote server)");
+            if (source == Source.OPERATOR_FILE) {
+                node.error("give either 'command' (a stdio server) or 'url' (a remote server)");
+            }
             return;
         }
         if (url.isPresent() && command.isPresent()) {
@@ -222,7 +241,7 @@ final class McpServerParser {
         return vars;
     }
 
-    private static Optional<ApiKey> apiKey(ConfigNode node) {
+    private static Optional<ApiKey> apiKey(ConfigNode node, Source from) {
         Optional<ApiKey.Source> source = node.string("source").flatMap(s -> switch (s) {
             case "admin" -> Optional.of(ApiKey.Source.ADMIN);
             case "user" -> Optional.of(ApiKey.Source.USER);
@@ -248,7 +267,7 @@ final class McpServerParser {
         if (authType == ApiKey.AuthorizationType.CUSTOM && customHeader.isEmpty()) {
             node.error("authorization_type custom needs 'custom_header', the header to send the key in");
         }
-        if (source.orElse(null) == ApiKey.Source.ADMIN && key.isEmpty()) {
+        if (source.orElse(null) == ApiKey.Source.ADMIN && key.isEmpty() && from == Source.OPERATOR_FILE) {
             node.error("source admin needs 'key' (write key: ${YOUR_ENV_VAR} to keep it out of this file)");
         }
         node.rejectUnknownKeys();

@@ -80,7 +80,6 @@ public final class UserServerInput {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern TITLE = Pattern.compile("[a-zA-Z0-9 ]+");
     /** The placeholder grammar the resolver substitutes. */
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z_][A-Za-z0-9_]*)}}");
     private static final Pattern JSON_LITERAL =
             Pattern.compile("true|false|null|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?");
     private static final String DYNAMIC_PREFIX = "{{librechat_";
@@ -222,6 +221,9 @@ public final class UserServerInput {
             Map<String, Node> fields = entries(root);
             List<NodeTuple> forParser = topLevel(root);
             Optional<String> type = fields.containsKey("type") ? string(fields.get("type")) : Optional.empty();
+            if (!McpServerParser.isServerName(serverName)) {
+                problem("name", McpServerParser.SERVER_NAME_RULE);
+            }
             checkUrl(type, fields.get("url"));
             checkTitle(fields.get("title"));
             checkDescription(fields.get("description"));
@@ -232,9 +234,10 @@ public final class UserServerInput {
             checkOAuth(fields.get("oauth"));
             checkPlaceholders();
 
-            ConfigReport report = new ConfigReport(ROOT, new EnvSubstitution(Map.of()));
+            ConfigReport report = new ConfigReport(ROOT, EnvSubstitution.none());
             MappingNode filtered = new MappingNode(root.getTag(), forParser, root.getFlowStyle());
-            Optional<McpServerConfig> parsed = McpServerParser.parse(serverName, new ConfigNode(filtered, ROOT, report));
+            Optional<McpServerConfig> parsed = McpServerParser.parse(serverName, new ConfigNode(filtered, ROOT, report),
+                    McpServerParser.Source.USER_INPUT);
             report.problems().forEach(this::fromParser);
 
             if (problems.isEmpty() && parsed.isEmpty()) {
@@ -269,15 +272,12 @@ public final class UserServerInput {
             String path = p.path();
             String message = p.message();
             boolean replaced = superseded.stream().anyMatch(s -> path.equals(s) || path.startsWith(s + ".")
-                    || path.startsWith(s + "["))
-                    || message.startsWith("environment variable ") // '${' is refused, everywhere
-                    || (path.equals(ROOT) && message.startsWith("give either")) // url is required
-                    || message.startsWith("source admin needs"); // its advice is '${...}'
+                    || path.startsWith(s + "["));
             boolean alreadyThere = !p.isError() && problems.stream().anyMatch(f -> f.field().equals(path));
             if (replaced || alreadyThere) {
                 return;
             }
-            problem(message.startsWith("server names") ? "name" : path, message);
+            problem(path, message);
         }
 
         // ---- the whole tree: JSON only, string sizes, '${', dynamic placeholders --------------
@@ -322,7 +322,7 @@ public final class UserServerInput {
                     }
                     text(s.getValue(), path);
                     if (string) {
-                        Matcher m = PLACEHOLDER.matcher(s.getValue());
+                        Matcher m = UserPlaceholders.PATTERN.matcher(s.getValue());
                         while (m.find()) {
                             placeholders.add(new Placeholder(path, m.group(1)));
                         }
@@ -432,7 +432,7 @@ public final class UserServerInput {
         /** Parses the URL with placeholders stood in for (they are resolved per user later) and wants a host. */
         private void checkHost(String field, String url) {
             try {
-                URI uri = new URI(PLACEHOLDER.matcher(url).replaceAll("x"));
+                URI uri = new URI(UserPlaceholders.standIn(url));
                 if (uri.getHost() == null) {
                     problem(field, "the URL has no host");
                 }

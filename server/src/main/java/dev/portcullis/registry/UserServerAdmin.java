@@ -5,6 +5,7 @@ import dev.portcullis.access.PermissionBits;
 import dev.portcullis.access.Principal;
 import dev.portcullis.access.ServerGrants;
 import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.config.UserPlaceholders;
 import dev.portcullis.config.UserServerInput;
 import dev.portcullis.egress.EgressContext;
 import dev.portcullis.egress.EgressDecision;
@@ -33,17 +34,12 @@ import tools.jackson.databind.node.ObjectNode;
  * credentials already out there.
  */
 public final class UserServerAdmin {
-    /** Fields whose change moves where a credential is sent (LibreChat's binding fields). */
-    private static final List<String> OAUTH_BINDING = List.of("authorization_url", "token_url", "client_id",
-            "token_exchange_method", "token_endpoint_auth_methods_supported", "revocation_endpoint",
-            "revocation_endpoint_auth_methods_supported");
     /** Fields whose change needs a fresh inspection. */
     private static final List<String> CONNECTION_FIELDS = List.of("type", "url", "headers", "apiKey", "oauth", "customUserVars");
     private static final int NAME_ATTEMPTS = 20;
     /** First path segments of the API's own routes under {@code /api/mcp/}: a server named so would be unreachable. */
     private static final Set<String> RESERVED = Set.of("servers", "tools", "connection", "oauth");
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{\\{[A-Za-z_][A-Za-z0-9_]*}}");
 
     private final ServerRegistry registry;
     private final EgressPolicy egress;
@@ -118,17 +114,17 @@ public final class UserServerAdmin {
         ObjectNode patch = requireObject(input);
         ObjectNode previous = (ObjectNode) json.readTree(stored.inputJson());
         ObjectNode next = merge(previous, patch);
-        requireReentry(previous, next, patch);
         McpServerConfig parsed = validate(stored.name(), next);
+        // Moved exactly when tokens stop matching: the same test OAuthTokens applies to every grant.
+        McpServerConfig.Origin origin = current.config().origin();
+        boolean moved = !current.config().credentialBinding().equals(parsed.withOrigin(origin).credentialBinding());
+        requireReentry(previous, patch, moved, !current.config().url().equals(parsed.url()));
         checkEgress(parsed);
         boolean connectionChanged = CONNECTION_FIELDS.stream().anyMatch(f -> !same(previous.get(f), next.get(f)));
         if (connectionChanged) {
             limiter.acquire(actor.caller());
         }
         Inspection inspection = connectionChanged ? inspect(parsed, actor) : stored.inspection();
-        // Moved exactly when tokens stop matching: the same test OAuthTokens applies to every grant.
-        McpServerConfig.Origin origin = current.config().origin();
-        boolean moved = !current.config().credentialBinding().equals(parsed.withOrigin(origin).credentialBinding());
         List<String> changed = new ArrayList<>();
         patch.propertyNames().forEach(changed::add);
         StoredServer updated = registry.store().jdbi().inTransaction(h -> {
@@ -209,7 +205,7 @@ public final class UserServerAdmin {
      * in the path or query (UserServerInput), so the host decided here is the host every user gets.
      */
     private void checkEgress(McpServerConfig config) {
-        config.url().ifPresent(u -> refuseBlocked(PLACEHOLDER.matcher(u).replaceAll("x"), EgressContext.MCP, "url"));
+        config.url().ifPresent(u -> refuseBlocked(UserPlaceholders.standIn(u), EgressContext.MCP, "url"));
         config.oauth().ifPresent(o -> {
             o.authorizationUrl().ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.authorization_url"));
             o.tokenUrl().ifPresent(u -> refuseBlocked(u, EgressContext.OAUTH, "oauth.token_url"));
@@ -293,9 +289,9 @@ public final class UserServerAdmin {
         }
     }
 
-    private static void requireReentry(ObjectNode previous, ObjectNode next, ObjectNode patch) {
-        boolean urlChanged = !same(previous.get("url"), next.get("url"));
-        if (bindingChanged(previous, next) && carried(previous, patch, "oauth", "client_secret")) {
+    /** @param moved the server's credential binding changed: its URL or an OAuth endpoint or client */
+    private static void requireReentry(ObjectNode previous, ObjectNode patch, boolean moved, boolean urlChanged) {
+        if (moved && carried(previous, patch, "oauth", "client_secret")) {
             throw new GatewayException(ErrorCode.MCP_OAUTH_SECRET_REENTRY_REQUIRED, "The URL or the OAuth client binding "
                     + "changed: send oauth.client_secret again so the stored one is not sent somewhere new",
                     Map.of("fields", List.of("config.oauth.client_secret")), null);
@@ -322,15 +318,6 @@ public final class UserServerAdmin {
         }
         JsonNode sent = patch.get(section);
         return sent == null || sent.isObject() && !sent.has(secret);
-    }
-
-    private static boolean bindingChanged(ObjectNode previous, ObjectNode next) {
-        if (!same(previous.get("url"), next.get("url"))) {
-            return true;
-        }
-        JsonNode before = previous.get("oauth");
-        JsonNode after = next.get("oauth");
-        return OAUTH_BINDING.stream().anyMatch(f -> !same(before == null ? null : before.get(f), after == null ? null : after.get(f)));
     }
 
     private static boolean same(JsonNode a, JsonNode b) {

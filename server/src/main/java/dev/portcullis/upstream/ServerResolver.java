@@ -2,6 +2,7 @@ package dev.portcullis.upstream;
 
 import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.config.Secret;
+import dev.portcullis.config.UserPlaceholders;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.upstream.stdio.StdioLaunch;
 import java.net.URI;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns a server's configuration into what to connect to for one caller: decides the connection
@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
  * {@code {{OTHER}}} is not expanded either.
  */
 public final class ServerResolver {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z_][A-Za-z0-9_]*)}}");
     private static final String USER_FIELD = "LIBRECHAT_USER_";
     private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
     /** Where a user-sourced {@code apiKey} lives among the user's variables (LibreChat's name). */
@@ -138,7 +137,7 @@ public final class ServerResolver {
         if (!text.contains("{{")) {
             return text;
         }
-        Matcher m = PLACEHOLDER.matcher(text);
+        Matcher m = UserPlaceholders.PATTERN.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
