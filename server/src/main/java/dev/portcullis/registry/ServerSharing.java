@@ -66,7 +66,10 @@ public final class ServerSharing {
 
     public List<Grant> change(Actor actor, String id, Change change) {
         StoredServer server = requireShareable(actor, id).stored().orElseThrow();
-        List<String[]> events = new ArrayList<>();
+        /** One grant or revocation, as the audit trail records it ({@code accessRoleId} empty for a revocation). */
+        record Shared(String action, Principal principal, String accessRoleId) {
+        }
+        List<Shared> events = new ArrayList<>();
         registry.store().jdbi().useTransaction(h -> {
             // One change at a time per server, and the caller's SHARE checked again under the lock: two
             // owners removing each other, or a sharer losing SHARE meanwhile, cannot both go through.
@@ -79,21 +82,21 @@ public final class ServerSharing {
             }
             for (Principal p : change.removed()) {
                 if (registry.grants().revoke(h, server.id(), p)) {
-                    events.add(new String[] {"server.unshare", p.type(), p.id(), ""});
+                    events.add(new Shared("server.unshare", p, ""));
                 }
             }
             if (change.makePublic().isPresent() && !change.makePublic().get()
                     && registry.grants().revoke(h, server.id(), Principal.PUBLIC)) {
-                events.add(new String[] {"server.unshare", "public", "", ""});
+                events.add(new Shared("server.unshare", Principal.PUBLIC, ""));
             }
             for (Assignment a : change.updated()) {
                 registry.grants().grant(h, server.id(), a.principal(), a.role(), actor.caller().userId());
-                events.add(new String[] {"server.share", a.principal().type(), a.principal().id(), a.role().id()});
+                events.add(new Shared("server.share", a.principal(), a.role().id()));
             }
             if (change.makePublic().orElse(false)) {
                 AccessRole role = change.publicRole().orElse(AccessRole.VIEWER);
                 registry.grants().grant(h, server.id(), Principal.PUBLIC, role, actor.caller().userId());
-                events.add(new String[] {"server.share", "public", "", role.id()});
+                events.add(new Shared("server.share", Principal.PUBLIC, role.id()));
             }
             boolean ownerLeft = h.createQuery("""
                             SELECT COUNT(*) FROM server_grants WHERE server_id = :server AND principal_type = 'user'
@@ -103,10 +106,11 @@ public final class ServerSharing {
                 throw new GatewayException(ErrorCode.LAST_OWNER, "This change would leave the server without a user who "
                         + "owns it; make someone else owner first");
             }
-            for (String[] e : events) {
-                audit.append(h, new AuditLog.Event(clock.instant(), actor.caller().tenantId(), actor.caller().userId(), e[0],
-                        "mcpServer:" + server.id(), actor.requestId(), Optional.of(json.writeValueAsString(Map.of(
-                        "principalType", e[1], "principalId", e[2], "accessRoleId", e[3], "serverName", server.name())))));
+            for (Shared e : events) {
+                audit.append(h, new AuditLog.Event(clock.instant(), actor.caller().tenantId(), actor.caller().userId(),
+                        e.action(), "mcpServer:" + server.id(), actor.requestId(), Optional.of(json.writeValueAsString(Map.of(
+                        "principalType", e.principal().type(), "principalId", e.principal().id(),
+                        "accessRoleId", e.accessRoleId(), "serverName", server.name())))));
             }
         });
         return registry.grants().list(server.id());
