@@ -51,4 +51,22 @@ class ArchitectureTest {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.HttpURLConnection")
                 .check(CLASSES);
     }
+
+    /**
+     * A child's pipes are read and written only by the stdio transport, which does it on platform
+     * threads: a pipe read on a virtual thread pins its carrier while the child is silent, and
+     * enough of them stop the whole gateway (see upstream.stdio.PipeThreads).
+     */
+    @Test
+    void only_the_stdio_transport_touches_process_pipes() {
+        noClasses().that().resideOutsideOfPackage("dev.portcullis.upstream.stdio..")
+                .should().callMethod(Process.class, "getInputStream")
+                .orShould().callMethod(Process.class, "getErrorStream")
+                .orShould().callMethod(Process.class, "getOutputStream")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.portcullis.upstream.stdio..")
+                .should().callMethod(Thread.class, "ofVirtual")
+                .orShould().callMethod(Thread.class, "startVirtualThread", Runnable.class)
+                .check(CLASSES);
+    }
 }

@@ -110,7 +110,9 @@ public final class EgressPolicy {
         try {
             answers = resolver.resolve(t.host());
         } catch (UnknownHostException | RuntimeException e) {
-            return BlockReason.DNS_FAILURE.block("'" + t.host() + "' did not resolve (" + e.getClass().getSimpleName()
+            String why = e instanceof OffloadedHostResolver.DnsTimeoutException ? "no DNS answer in time"
+                    : e.getClass().getSimpleName();
+            return BlockReason.DNS_FAILURE.block("'" + t.host() + "' did not resolve (" + why
                     + "); refusing rather than guessing");
         }
         if (answers == null || answers.isEmpty()) {

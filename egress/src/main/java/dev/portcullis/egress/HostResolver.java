@@ -2,6 +2,7 @@ package dev.portcullis.egress;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,8 +19,29 @@ public interface HostResolver {
      */
     List<InetAddress> resolve(String host) throws UnknownHostException;
 
-    /** The platform resolver ({@code InetAddress.getAllByName}, with the JDK's DNS cache). */
+    /** How long the platform resolver may take before a name counts as not resolving. */
+    Duration SYSTEM_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The platform resolver ({@code InetAddress.getAllByName}, with the JDK's DNS cache), run on
+     * platform threads with a time limit so that a slow name server never holds a virtual thread's
+     * carrier (see {@link OffloadedHostResolver}). One instance for the whole process.
+     */
     static HostResolver system() {
-        return host -> List.of(InetAddress.getAllByName(host));
+        return SystemResolver.INSTANCE;
+    }
+
+    /** Lookups of {@code delegate} run on platform threads, failing closed after {@code timeout}. */
+    static HostResolver offloaded(HostResolver delegate, Duration timeout) {
+        return new OffloadedHostResolver(delegate, timeout);
+    }
+}
+
+/** Holds the one offloaded platform resolver, created on first use. */
+final class SystemResolver {
+    static final HostResolver INSTANCE = new OffloadedHostResolver(host -> List.of(InetAddress.getAllByName(host)),
+            HostResolver.SYSTEM_TIMEOUT);
+
+    private SystemResolver() {
     }
 }

@@ -8,9 +8,10 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -24,8 +25,13 @@ import reactor.core.publisher.Mono;
  * than taken from the SDK because the SDK's transport hands the child the gateway's whole
  * environment (secrets included), cannot bound a line, and kills only the direct child: this one
  * starts the child with exactly {@link StdioLaunch#environment()}, fails on a line longer than the
- * limit, sends stderr to the log a bounded number of lines at a time, and on close kills the whole
- * process tree (an {@code npx} wrapper's node child included).
+ * limit, sends stderr to the log (DEBUG, under the server's name) a bounded line at a time, and on
+ * close kills the whole process tree (an {@code npx} wrapper's node child included).
+ *
+ * <p>Every read and write of the child's pipes runs on a platform thread of its own
+ * ({@link PipeThreads}). A read on a pipe is a native call that pins a virtual thread's carrier for
+ * as long as the child stays silent; two idle children once pinned both carriers of a 2-core
+ * machine and the whole gateway stopped answering, {@code /healthz} included.
  */
 public final class StdioProcessTransport implements McpClientTransport {
     private static final Logger log = LoggerFactory.getLogger(StdioProcessTransport.class);
@@ -34,14 +40,17 @@ public final class StdioProcessTransport implements McpClientTransport {
 
     private final StdioLaunch launch;
     private final McpJsonMapper json;
+    private final Logger stderrLog;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Process process;
-    private volatile OutputStream stdin;
+    private volatile StdinWriter stdin;
     private volatile Consumer<Throwable> exceptionHandler = t -> { };
 
     public StdioProcessTransport(StdioLaunch launch, McpJsonMapper json) {
         this.launch = launch;
         this.json = json;
+        // One logger per server, so an operator can turn up one child's stderr: portcullis.stdio.<server>
+        this.stderrLog = LoggerFactory.getLogger("portcullis.stdio." + launch.serverName());
     }
 
     @Override
@@ -55,11 +64,12 @@ public final class StdioProcessTransport implements McpClientTransport {
                 process = builder.start();
             } catch (IOException e) {
                 throw new UpstreamException.Unreachable("cannot start the stdio server '" + launch.serverName()
-                        + "': " + e.getClass().getSimpleName(), e);
+                        + "': " + e.getClass().getSimpleName() + " (is '" + launch.commandLine().getFirst()
+                        + "' installed and on the PATH the server's env gives it?)", e);
             }
-            stdin = process.getOutputStream();
-            Thread.ofVirtual().name("mcp-stdout-" + launch.serverName()).start(() -> readMessages(handler));
-            Thread.ofVirtual().name("mcp-stderr-" + launch.serverName()).start(this::logStderr);
+            stdin = new StdinWriter(launch.serverName(), process.getOutputStream(), this::writeFailed);
+            PipeThreads.start("mcp-stdout-" + launch.serverName(), () -> readMessages(handler));
+            PipeThreads.start("mcp-stderr-" + launch.serverName(), this::logStderr);
         });
     }
 
@@ -81,7 +91,7 @@ public final class StdioProcessTransport implements McpClientTransport {
             }
             if (!closing.get()) {
                 exceptionHandler.accept(new UpstreamException.Unreachable(
-                        "the stdio server '" + launch.serverName() + "' exited", null));
+                        "the stdio server '" + launch.serverName() + "' exited" + exitCode(), null));
             }
         } catch (LineReader.LineTooLongException e) {
             exceptionHandler.accept(new UpstreamException.MessageTooLarge("the stdio server '" + launch.serverName()
@@ -94,12 +104,26 @@ public final class StdioProcessTransport implements McpClientTransport {
         }
     }
 
-    /** stderr goes to the log line by line, each line cut to a bound, so a chatty child cannot flood it. */
+    /** The exit code when the child is already gone, for the message; empty while it still runs. */
+    private String exitCode() {
+        try {
+            Process p = process;
+            return p != null && p.waitFor(200, TimeUnit.MILLISECONDS) ? " with code " + p.exitValue() : "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /**
+     * stderr goes to the log at DEBUG, line by line, each line cut to a bound, so a chatty child
+     * cannot flood it: npm notices and a server's banner are not news to an operator.
+     */
     private void logStderr() {
         try (InputStream err = new BufferedInputStream(process.getErrorStream())) {
             LineReader lines = new LineReader(err, Integer.MAX_VALUE);
             for (String line = lines.nextTruncated(MAX_STDERR_LINE); line != null; line = lines.nextTruncated(MAX_STDERR_LINE)) {
-                log.info("[{} stderr] {}", launch.serverName(), line);
+                stderrLog.debug("[{} stderr] {}", launch.serverName(), line);
             }
         } catch (IOException e) {
             // the process is gone; nothing more to log
@@ -108,26 +132,27 @@ public final class StdioProcessTransport implements McpClientTransport {
 
     @Override
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-        return Mono.fromRunnable(() -> {
+        return Mono.defer(() -> {
             byte[] line;
             try {
                 line = (json.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new UpstreamException.ProtocolViolation("cannot encode a message", e);
+                return Mono.error(new UpstreamException.ProtocolViolation("cannot encode a message", e));
             }
-            OutputStream in = stdin;
-            if (in == null) {
-                throw new UpstreamException.Unreachable("the stdio server '" + launch.serverName() + "' is not running", null);
+            StdinWriter writer = stdin;
+            if (writer == null || closing.get()) {
+                return Mono.error(new UpstreamException.Unreachable("the stdio server '" + launch.serverName()
+                        + "' is not running", null));
             }
-            try {
-                synchronized (this) {
-                    in.write(line);
-                    in.flush();
-                }
-            } catch (IOException e) {
-                throw new UpstreamException.Unreachable("cannot write to the stdio server '" + launch.serverName() + "'", e);
-            }
+            CompletableFuture<Void> written = writer.write(line);
+            return Mono.fromFuture(written, true);
         });
+    }
+
+    private void writeFailed(UpstreamException failure) {
+        if (!closing.get()) {
+            exceptionHandler.accept(failure);
+        }
     }
 
     @Override
@@ -149,10 +174,9 @@ public final class StdioProcessTransport implements McpClientTransport {
         if (!closing.compareAndSet(false, true) || process == null) {
             return;
         }
-        try {
-            stdin.close(); // MCP's stdio shutdown: close the child's input and give it a moment
-        } catch (IOException e) {
-            // already gone
+        StdinWriter writer = stdin;
+        if (writer != null) {
+            writer.close(); // MCP's stdio shutdown: close the child's input and give it a moment
         }
         try {
             if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -175,8 +199,8 @@ public final class StdioProcessTransport implements McpClientTransport {
     }
 
     /** The child's process handle, for tests that check the tree is gone. */
-    public java.util.Optional<ProcessHandle> processHandle() {
-        return java.util.Optional.ofNullable(process).map(Process::toHandle);
+    public Optional<ProcessHandle> processHandle() {
+        return Optional.ofNullable(process).map(Process::toHandle);
     }
 
     @Override
