@@ -19,6 +19,7 @@ import dev.portcullis.upstream.ConnectionManager;
 import dev.portcullis.upstream.ServerResolver;
 import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.Transports;
+import dev.portcullis.upstream.stdio.ChildProcesses;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
@@ -30,6 +31,7 @@ import dev.portcullis.egress.HostResolver;
 import dev.portcullis.egress.jetty.GuardedHttpClients;
 import dev.portcullis.http.HttpServer;
 import dev.portcullis.http.ReadinessCheck;
+import dev.portcullis.http.SchedulerWatchdog;
 import dev.portcullis.identity.RolePermissions;
 import dev.portcullis.identity.TokenVerifiers;
 import dev.portcullis.access.ServerGrants;
@@ -121,6 +123,10 @@ public final class Gateway implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
         closeInReverse.add(metrics::close);
+        SchedulerWatchdog watchdog = new SchedulerWatchdog(Duration.ofSeconds(1), config.server().stallThreshold(),
+                config.storage().dataDir(), metrics);
+        closeInReverse.add(watchdog);
+        readiness.add(watchdog.readiness());
 
         Clock clock = Clock.systemUTC();
         JsonMapper json = JsonMapper.builder().build();
@@ -140,8 +146,10 @@ public final class Gateway implements AutoCloseable {
         OAuthTokens oauthTokens = new OAuthTokens(vault, tokenClient, shared.locks(), clock);
         OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens);
 
+        ChildProcesses children = new ChildProcesses();
+        closeInReverse.add(children::killAll); // after the connections closed theirs: what is left, still starting
         ConnectionManager connections = new ConnectionManager(config.upstream(),
-                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization), mcpJson, clock);
+                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization, children), mcpJson, clock);
         closeInReverse.add(connections);
         io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.sessions", connections, ConnectionManager::openSessions)
                 .description("Open MCP sessions (shared app sessions and users' own)").register(metrics);

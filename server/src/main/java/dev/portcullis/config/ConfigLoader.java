@@ -141,7 +141,8 @@ public final class ConfigLoader {
     private static ServerSettings server(Optional<ConfigNode> section) {
         if (section.isEmpty()) {
             return new ServerSettings("127.0.0.1", ServerSettings.DEFAULT_PORT,
-                    URI.create("http://localhost:" + ServerSettings.DEFAULT_PORT), "", Duration.ofSeconds(30));
+                    URI.create("http://localhost:" + ServerSettings.DEFAULT_PORT), "", ServerSettings.DEFAULT_SHUTDOWN_TIMEOUT,
+                    ServerSettings.DEFAULT_STALL_THRESHOLD);
         }
         ConfigNode n = section.get();
         String host = n.string("host", "127.0.0.1");
@@ -153,9 +154,11 @@ public final class ConfigLoader {
             n.get("basePath").orElseThrow().error("write it like /chat: starting with '/', without a trailing '/'");
         }
         Duration shutdown = n.number("shutdownTimeout", 0, Duration.ofMinutes(10).toMillis()).map(Duration::ofMillis)
-                .orElse(Duration.ofSeconds(30));
+                .orElse(ServerSettings.DEFAULT_SHUTDOWN_TIMEOUT);
+        Duration stall = n.number("stallThreshold", 500, Duration.ofMinutes(10).toMillis()).map(Duration::ofMillis)
+                .orElse(ServerSettings.DEFAULT_STALL_THRESHOLD);
         n.rejectUnknownKeys();
-        return new ServerSettings(host, port, publicUrl, basePath, shutdown);
+        return new ServerSettings(host, port, publicUrl, basePath, shutdown, stall);
     }
 
     /** A public URL is an origin plus an optional path prefix: no query, no fragment, no credentials. */

@@ -5,6 +5,7 @@ import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
+    /** How long a stop waits for sessions to close before it moves on. */
+    static final Duration CLOSE_WITHIN = Duration.ofSeconds(5);
 
     private final UpstreamSettings settings;
     private final TransportFactory transports;
@@ -191,7 +194,11 @@ public final class ConnectionManager implements AutoCloseable {
         });
     }
 
-    /** Closes every session and waits (in parallel, bounded) for them to finish closing. */
+    /**
+     * Closes every session and waits, in parallel and for at most {@link #CLOSE_WITHIN}, for them to
+     * finish closing (a Streamable HTTP session's DELETE, a child's exit). A session that takes
+     * longer is left to its own thread: a stop never waits on a hung upstream.
+     */
     @Override
     public void close() {
         reaper.shutdownNow();
@@ -202,16 +209,18 @@ public final class ConnectionManager implements AutoCloseable {
                 open.add(f.getNow(null));
             }
         }
-        try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<?>> done = open.stream()
-                    .map(s -> closing.submit(s::closeAndWait)).collect(java.util.stream.Collectors.toList());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            for (var d : done) {
-                try {
-                    d.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (Exception e) {
-                    d.cancel(true);
+        List<Thread> closing = open.stream()
+                .map(s -> Thread.ofVirtual().name("mcp-close-" + s.server().name()).start(s::closeAndWait))
+                .toList();
+        long deadline = System.nanoTime() + CLOSE_WITHIN.toNanos();
+        for (Thread t : closing) {
+            try {
+                if (!t.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    t.interrupt();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

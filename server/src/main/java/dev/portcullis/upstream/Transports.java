@@ -1,6 +1,7 @@
 package dev.portcullis.upstream;
 
 import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.upstream.stdio.ChildProcesses;
 import dev.portcullis.upstream.stdio.StdioProcessTransport;
 import dev.portcullis.upstream.transport.HttpTransportSettings;
 import dev.portcullis.upstream.transport.SseClientTransport;
@@ -24,9 +25,12 @@ public final class Transports implements TransportFactory {
     private final McpJsonMapper json;
     private final int maxMessageBytes;
     private final UpstreamAuthorization authorization;
+    private final ChildProcesses children;
     private final Map<String, TransportProbe.Kind> probed = new ConcurrentHashMap<>();
 
-    public Transports(HttpClient client, McpJsonMapper json, int maxMessageBytes, UpstreamAuthorization authorization) {
+    public Transports(HttpClient client, McpJsonMapper json, int maxMessageBytes, UpstreamAuthorization authorization,
+                      ChildProcesses children) {
+        this.children = children;
         this.client = client;
         this.json = json;
         this.maxMessageBytes = maxMessageBytes;
@@ -36,7 +40,7 @@ public final class Transports implements TransportFactory {
     @Override
     public McpClientTransport create(ResolvedServer server) {
         return switch (server.endpoint()) {
-            case ResolvedServer.Stdio stdio -> new StdioProcessTransport(stdio.launch(), json);
+            case ResolvedServer.Stdio stdio -> new StdioProcessTransport(stdio.launch(), json, children);
             case ResolvedServer.Remote remote -> remote(server, remote);
         };
     }

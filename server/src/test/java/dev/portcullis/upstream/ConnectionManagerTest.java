@@ -38,7 +38,8 @@ class ConnectionManagerTest {
     private ConnectionManager manager(UpstreamSettings settings) {
         manager = new ConnectionManager(settings, server -> {
             created.incrementAndGet();
-            StdioProcessTransport t = new StdioProcessTransport(((ResolvedServer.Stdio) server.endpoint()).launch(), JSON);
+            StdioProcessTransport t = new StdioProcessTransport(((ResolvedServer.Stdio) server.endpoint()).launch(), JSON,
+                    new dev.portcullis.upstream.stdio.ChildProcesses());
             synchronized (transports) {
                 transports.add(t);
             }

@@ -40,15 +40,17 @@ public final class StdioProcessTransport implements McpClientTransport {
 
     private final StdioLaunch launch;
     private final McpJsonMapper json;
+    private final ChildProcesses children;
     private final Logger stderrLog;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Process process;
     private volatile StdinWriter stdin;
     private volatile Consumer<Throwable> exceptionHandler = t -> { };
 
-    public StdioProcessTransport(StdioLaunch launch, McpJsonMapper json) {
+    public StdioProcessTransport(StdioLaunch launch, McpJsonMapper json, ChildProcesses children) {
         this.launch = launch;
         this.json = json;
+        this.children = children;
         // One logger per server, so an operator can turn up one child's stderr: portcullis.stdio.<server>
         this.stderrLog = LoggerFactory.getLogger("portcullis.stdio." + launch.serverName());
     }
@@ -62,6 +64,7 @@ public final class StdioProcessTransport implements McpClientTransport {
             launch.workingDirectory().ifPresent(dir -> builder.directory(dir.toFile()));
             try {
                 process = builder.start();
+                children.started(process);
             } catch (IOException e) {
                 throw new UpstreamException.Unreachable("cannot start the stdio server '" + launch.serverName()
                         + "': " + e.getClass().getSimpleName() + " (is '" + launch.commandLine().getFirst()
