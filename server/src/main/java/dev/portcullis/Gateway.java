@@ -12,6 +12,7 @@ import dev.portcullis.oauth.flow.OAuthFlows;
 import dev.portcullis.oauth.flow.OAuthTokens;
 import dev.portcullis.oauth.flow.OAuthUpstreamAuthorization;
 import dev.portcullis.oauth.flow.TokenVault;
+import dev.portcullis.store.shared.PerMinuteLimit;
 import dev.portcullis.store.shared.SharedState;
 import java.time.Duration;
 import dev.portcullis.store.UserVariables;
@@ -157,7 +158,8 @@ public final class Gateway implements AutoCloseable {
                 new UserServerStore(database.jdbi(), sealer, json, clock), new ServerGrants(database.jdbi(), clock));
         ServerResolver resolver = new ServerResolver(System.getenv(), config.upstream().maxMessageBytes());
         ToolService tools = new ToolService(registry, variables, resolver, connections,
-                new DefaultJsonSchemaValidator(json), authorization);
+                new DefaultJsonSchemaValidator(json), authorization,
+                new PerMinuteLimit(shared.keyValues(), "connections:reinitialize", config.upstream().reinitializePerMinute(), clock));
         UserServerLifecycle lifecycle = new UserServerLifecycle(connections, oauthTokens, registeredClients, variables,
                 shared.pubSub());
         closeInReverse.add(lifecycle);

@@ -267,7 +267,8 @@ public final class ConfigLoader {
                 n.number("maxTools", 1, 100_000).map(Long::intValue).orElse(d.maxTools()),
                 n.number("maxToolBytes", 1024, 256L * 1024 * 1024).map(Long::intValue).orElse(d.maxToolBytes()),
                 n.number("toolListTimeout", 100, day).map(Duration::ofMillis).orElse(d.toolListTimeout()),
-                n.number("serverChangesPerMinute", 1, 10_000).map(Long::intValue).orElse(d.serverChangesPerMinute()));
+                n.number("serverChangesPerMinute", 1, 10_000).map(Long::intValue).orElse(d.serverChangesPerMinute()),
+                n.number("reinitializePerMinute", 1, 10_000).map(Long::intValue).orElse(d.reinitializePerMinute()));
         n.rejectUnknownKeys();
         return s;
     }

@@ -15,10 +15,11 @@ import java.time.Duration;
  * @param toolListTimeout       time allowed for one whole listing
  * @param serverChangesPerMinute creates and updates of user servers one user may make per minute:
  *                              each one connects to the server to inspect it
+ * @param reinitializePerMinute reinitializations one user may ask for per minute
  */
 public record UpstreamSettings(Duration idleTimeout, int maxConnections, int maxConnectionsPerUser, int maxMessageBytes,
                                int maxToolPages, int maxTools, int maxToolBytes, Duration toolListTimeout,
-                               int serverChangesPerMinute) {
+                               int serverChangesPerMinute, int reinitializePerMinute) {
     public static final UpstreamSettings DEFAULTS = new UpstreamSettings(Duration.ofMinutes(15), 1000, 25,
-            8 * 1024 * 1024, 20, 1000, 4 * 1024 * 1024, Duration.ofSeconds(30), 30);
+            8 * 1024 * 1024, 20, 1000, 4 * 1024 * 1024, Duration.ofSeconds(30), 30, 10);
 }

@@ -50,13 +50,12 @@ final class ConnectionRoutes {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         String name = ctx.pathParam("server");
         McpServerConfig config = tools.server(caller, name);
-        tools.disconnect(caller, name);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("serverName", name);
         body.put("oauthRequired", false);
         body.put("oauthUrl", null);
         try {
-            tools.tools(caller, name);
+            tools.reinitialize(caller, name);
             body.put("success", true);
             body.put("message", "MCP server '" + name + "' reinitialized successfully");
         } catch (MissingUserVariablesException e) {

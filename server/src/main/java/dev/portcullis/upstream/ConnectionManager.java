@@ -157,6 +157,21 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     /**
+     * Replaces a session without cutting anything short: the next use connects afresh, and the old
+     * session closes once the calls still running on it finish (within their request timeout).
+     */
+    public void retire(ConnectionKey key) {
+        CompletableFuture<UpstreamSession> f = sessions.remove(key);
+        userBreakers.remove(key);
+        if (key.scope() instanceof ConnectionScope.App) {
+            serverBreakers.remove(key.serverName());
+        }
+        if (f != null) {
+            f.thenAccept(s -> s.retire(s.server().requestTimeout()));
+        }
+    }
+
+    /**
      * Opens a session outside the pool, runs the work and closes it: inspecting a server a user is
      * adding, which must not count against them or be reused.
      */

@@ -7,6 +7,7 @@ import dev.portcullis.identity.Caller;
 import dev.portcullis.registry.RegisteredServer;
 import dev.portcullis.registry.ServerRegistry;
 import dev.portcullis.store.UserVariables;
+import dev.portcullis.store.shared.PerMinuteLimit;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
@@ -29,10 +30,13 @@ public final class ToolService {
     /** Servers not configured for OAuth that answered 401: from then on, connections to them are per user. */
     private final java.util.Set<String> foundToNeedOAuth = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final UpstreamAuthorization authorization;
+    private final PerMinuteLimit reinitializations;
 
     public ToolService(ServerRegistry servers, UserVariables variables, ServerResolver resolver,
-                       ConnectionManager connections, JsonSchemaValidator schemas, UpstreamAuthorization authorization) {
+                       ConnectionManager connections, JsonSchemaValidator schemas, UpstreamAuthorization authorization,
+                       PerMinuteLimit reinitializations) {
         this.authorization = authorization;
+        this.reinitializations = reinitializations;
         this.servers = servers;
         this.variables = variables;
         this.resolver = resolver;
@@ -186,6 +190,30 @@ public final class ToolService {
     /** A user just authorized: their next use connects afresh, with the new token and no open breaker. */
     public void authorizationCompleted(String tenantId, String userId, String serverName) {
         connections.disconnect(new ConnectionKey(new ConnectionScope.User(tenantId, userId), serverName));
+    }
+
+    /**
+     * {@code POST /api/mcp/{server}/reinitialize}: connect again, and list the tools afresh. A
+     * caller's own connection is replaced. A shared (app) connection is everyone's: a user who is not
+     * an admin gets a fresh tool list, and a new connection only when the shared one is dead or built
+     * from an older configuration (the connection manager replaces those on use anyway); an admin's
+     * request replaces it. A replaced connection closes after the calls running on it finish, so no
+     * one's call is cut short. Limited per user, since each one may reconnect to the server.
+     */
+    public ToolList reinitialize(Caller caller, String serverName) {
+        McpServerConfig config = server(caller, serverName);
+        reinitializations.acquire(java.util.List.of(caller.tenantId().orElse(""), caller.userId())).ifPresent(retryAfter -> {
+            throw new GatewayException(ErrorCode.RATE_LIMITED, "You may reinitialize at most "
+                    + reinitializations.perMinute() + " MCP connections per minute; try again in " + retryAfter + " s",
+                    Map.of("retryAfterSeconds", retryAfter), null);
+        });
+        ConnectionKey key = key(caller, config);
+        if (key.scope() instanceof ConnectionScope.User || caller.isAdmin()) {
+            connections.retire(key);
+        } else {
+            connections.existing(key).ifPresent(UpstreamSession::refreshTools);
+        }
+        return tools(caller, serverName);
     }
 
     /** Closes the caller's session to the server; the next use connects afresh. */

@@ -33,6 +33,10 @@ public final class UpstreamSession implements AutoCloseable {
     private volatile Instant lastUsed;
     private volatile UpstreamException failure;
     private volatile ToolList tools;
+    /** Calls and listings under way; a retired session closes when this reaches zero. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+    private volatile boolean retiring;
 
     private UpstreamSession(ResolvedServer server, Clock clock, ToolLister lister) {
         this.server = server;
@@ -127,6 +131,20 @@ public final class UpstreamSession implements AutoCloseable {
 
     /** The server's tools, listed within bounds on first use and after a list_changed notification. */
     public ToolList tools() {
+        begin();
+        try {
+            return listedTools();
+        } finally {
+            end();
+        }
+    }
+
+    /** Forgets the listed tools; the next use lists them again. */
+    public void refreshTools() {
+        tools = null;
+    }
+
+    private ToolList listedTools() {
         touch();
         ToolList current = tools;
         if (current == null) {
@@ -152,6 +170,7 @@ public final class UpstreamSession implements AutoCloseable {
     }
 
     public McpSchema.CallToolResult call(String tool, Map<String, Object> arguments, Optional<ProgressListener> progress) {
+        begin();
         touch();
         Map<String, Object> meta = Map.of();
         String token = null;
@@ -169,7 +188,37 @@ public final class UpstreamSession implements AutoCloseable {
                 progressListeners.remove(token);
             }
             touch();
+            end();
         }
+    }
+
+    private void begin() {
+        inFlight.incrementAndGet();
+    }
+
+    private void end() {
+        if (inFlight.decrementAndGet() == 0 && retiring) {
+            drained.complete(null);
+        }
+    }
+
+    /**
+     * Closes the session once the calls under way on it have finished, or after {@code within},
+     * whichever comes first. The connection manager no longer hands it out, so nothing new starts
+     * on it: replacing a shared connection never cuts another user's call short.
+     */
+    void retire(Duration within) {
+        retiring = true;
+        if (inFlight.get() == 0) {
+            drained.complete(null);
+        }
+        drained.completeOnTimeout(null, within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .thenRunAsync(this::close, Thread::startVirtualThread);
+    }
+
+    /** Calls and listings under way on this session. */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     private void touch() {

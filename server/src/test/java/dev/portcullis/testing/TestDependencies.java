@@ -74,7 +74,9 @@ public final class TestDependencies {
                 TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
                 new RolePermissions(McpPermissionDefaults.LIBRECHAT), registry,
                 new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
-                        new DefaultJsonSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE),
+                        new DefaultJsonSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE,
+                        new dev.portcullis.store.shared.PerMinuteLimit(dev.portcullis.store.shared.SharedState
+                                .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC())),
                 connections, variables, oauth(config, database, json), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 readiness, json);
     }

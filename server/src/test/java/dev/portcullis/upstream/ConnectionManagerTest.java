@@ -108,9 +108,7 @@ class ConnectionManagerTest {
 
     @Test
     void per_user_caps_are_enforced() {
-        UpstreamSettings d = UpstreamSettings.DEFAULTS;
-        manager(new UpstreamSettings(d.idleTimeout(), d.maxConnections(), 1, d.maxMessageBytes(), d.maxToolPages(),
-                d.maxTools(), d.maxToolBytes(), d.toolListTimeout(), d.serverChangesPerMinute()));
+        manager(TestConfigs.fromYaml("upstream: {maxConnectionsPerUser: 1}\n", Path.of(".")).upstream());
         McpServerConfig one = everything("customUserVars: {K: {title: K}}\n");
         manager.session(resolve(one, ALICE, Map.of("K", "x")));
         McpServerConfig other = TestConfigs.fromYaml("mcpServers:\n  f:\n    command: node\n    args: [\"" + Peers.serverEverything()

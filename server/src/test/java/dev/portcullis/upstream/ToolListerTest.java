@@ -17,9 +17,8 @@ class ToolListerTest {
     private static final JacksonMcpJsonMapper JSON = new JacksonMcpJsonMapper(JsonMapper.builder().build());
 
     private static UpstreamSettings limits(int pages, int tools, int bytes, Duration time) {
-        UpstreamSettings d = UpstreamSettings.DEFAULTS;
-        return new UpstreamSettings(d.idleTimeout(), d.maxConnections(), d.maxConnectionsPerUser(), d.maxMessageBytes(),
-                pages, tools, bytes, time, d.serverChangesPerMinute());
+        return dev.portcullis.testing.TestConfigs.fromYaml("upstream: {maxToolPages: " + pages + ", maxTools: " + tools
+                + ", maxToolBytes: " + bytes + ", toolListTimeout: " + time.toMillis() + "}\n", java.nio.file.Path.of(".")).upstream();
     }
 
     private static McpSchema.Tool tool(String name) {
