@@ -27,13 +27,13 @@ final class McpServerParser {
     private static final long MAX_TIMEOUT_MS = Duration.ofHours(24).toMillis();
 
     static final String SERVER_NAME_RULE = "server names use letters, digits, '.', '_' and '-' (at most 64, starting with a"
-            + " letter or digit) and must not contain '_mcp_', the tool-key delimiter";
+            + " letter or digit) and " + ToolKey.SERVER_NAME_RULE;
 
     private McpServerParser() {
     }
 
     static boolean isServerName(String name) {
-        return SERVER_NAME.matcher(name).matches() && !name.contains("_mcp_");
+        return SERVER_NAME.matcher(name).matches() && ToolKey.admitsServerName(name);
     }
 
     /**
