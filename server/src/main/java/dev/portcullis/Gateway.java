@@ -19,6 +19,7 @@ import dev.portcullis.upstream.ConnectionManager;
 import dev.portcullis.upstream.ServerResolver;
 import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.Transports;
+import dev.portcullis.upstream.UpstreamNames;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
@@ -141,7 +142,8 @@ public final class Gateway implements AutoCloseable {
         OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens);
 
         ConnectionManager connections = new ConnectionManager(config.upstream(),
-                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization), mcpJson, clock);
+                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization), mcpJson,
+                new UpstreamNames(metrics), clock);
         closeInReverse.add(connections);
         io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.sessions", connections, ConnectionManager::openSessions)
                 .description("Open MCP sessions (shared app sessions and users' own)").register(metrics);

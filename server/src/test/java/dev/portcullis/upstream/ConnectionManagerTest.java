@@ -43,7 +43,7 @@ class ConnectionManagerTest {
                 transports.add(t);
             }
             return t;
-        }, JSON, clock);
+        }, JSON, new UpstreamNames(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), clock);
         return manager;
     }
 
