@@ -16,8 +16,8 @@ import java.util.Optional;
  * The tool-call flow of DESIGN.md below the HTTP layer: find the server, resolve it for the
  * caller (their variables, their placeholders), get the session from the connection manager, and
  * list or call tools — refusing a tool the operator's policy denies and validating arguments
- * against the tool's input schema before anything is sent, re-initializing once when the server lost our session, and dropping a session whose
- * transport failed so the next call reconnects.
+ * against the tool's input schema before anything is sent, re-initializing once when the server
+ * lost our session, and dropping a session whose transport failed so the next call reconnects.
  */
 public final class ToolService {
     private final ServerRegistry servers;
