@@ -21,6 +21,7 @@ import dev.portcullis.upstream.ServerResolver;
 import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.Transports;
 import dev.portcullis.upstream.stdio.ChildProcesses;
+import dev.portcullis.upstream.UpstreamNames;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
@@ -150,7 +151,8 @@ public final class Gateway implements AutoCloseable {
         ChildProcesses children = new ChildProcesses();
         closeInReverse.add(children::killAll); // after the connections closed theirs: what is left, still starting
         ConnectionManager connections = new ConnectionManager(config.upstream(),
-                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization, children), mcpJson, clock);
+                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization, children), mcpJson,
+                new UpstreamNames(metrics), clock);
         closeInReverse.add(connections);
         io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.sessions", connections, ConnectionManager::openSessions)
                 .description("Open MCP sessions (shared app sessions and users' own)").register(metrics);

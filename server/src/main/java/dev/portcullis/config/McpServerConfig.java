@@ -13,6 +13,7 @@ import java.util.Optional;
  *
  * @param type empty when a URL was given without {@code type}: the transport is then probed
  *             (Streamable HTTP first, legacy SSE on 400/404/405), as the MCP specification advises
+ * @param toolPolicy {@code tools}: which of the server's tools users may see and call; operator servers only
  */
 public record McpServerConfig(
         String name,
@@ -38,6 +39,7 @@ public record McpServerConfig(
         Optional<OAuthSettings> oauth,
         Map<String, Secret> oauthHeaders,
         AccessLimit access,
+        ToolPolicy toolPolicy,
         Origin origin) {
 
     public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(30);
@@ -47,14 +49,14 @@ public record McpServerConfig(
     public McpServerConfig withOrigin(Origin newOrigin) {
         return new McpServerConfig(name, type, url, command, args, env, cwd, headers, timeout, initTimeout, sseReadTimeout,
                 startup, chatMenu, title, description, iconPath, serverInstructions, customUserVars, requiresOAuth, apiKey,
-                oauth, oauthHeaders, access, newOrigin);
+                oauth, oauthHeaders, access, toolPolicy, newOrigin);
     }
 
     /** The same server with OAuth handling decided, as inspection found it. */
     public McpServerConfig withRequiresOAuth(boolean required) {
         return new McpServerConfig(name, type, url, command, args, env, cwd, headers, timeout, initTimeout, sseReadTimeout,
                 startup, chatMenu, title, description, iconPath, serverInstructions, customUserVars, Optional.of(required),
-                apiKey, oauth, oauthHeaders, access, origin);
+                apiKey, oauth, oauthHeaders, access, toolPolicy, origin);
     }
 
     /**

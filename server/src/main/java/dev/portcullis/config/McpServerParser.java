@@ -27,13 +27,13 @@ final class McpServerParser {
     private static final long MAX_TIMEOUT_MS = Duration.ofHours(24).toMillis();
 
     static final String SERVER_NAME_RULE = "server names use letters, digits, '.', '_' and '-' (at most 64, starting with a"
-            + " letter or digit) and must not contain '_mcp_', the tool-key delimiter";
+            + " letter or digit) and " + ToolKey.SERVER_NAME_RULE;
 
     private McpServerParser() {
     }
 
     static boolean isServerName(String name) {
-        return SERVER_NAME.matcher(name).matches() && !name.contains("_mcp_");
+        return SERVER_NAME.matcher(name).matches() && ToolKey.admitsServerName(name);
     }
 
     /**
@@ -90,6 +90,7 @@ final class McpServerParser {
         Map<String, Secret> oauthHeaders = node.stringMap("oauth_headers", Secret::of);
         McpServerConfig.AccessLimit access = node.get("access").map(McpServerParser::access)
                 .orElse(McpServerConfig.AccessLimit.EVERYONE);
+        ToolPolicy toolPolicy = node.get("tools").map(McpServerParser::toolPolicy).orElse(ToolPolicy.ALL);
 
         transportFields(node, type, url, command, env, headers, source);
         for (String unsupported : List.of("proxy", "obo", "stderr")) {
@@ -102,7 +103,7 @@ final class McpServerParser {
         }
         return Optional.of(new McpServerConfig(name, type, url, command, args, env, cwd, headers, timeout,
                 initTimeout, sseReadTimeout, startup, chatMenu, title, description, iconPath, instructions,
-                userVars, requiresOAuth, apiKey, oauth, oauthHeaders, access, McpServerConfig.Origin.OPERATOR));
+                userVars, requiresOAuth, apiKey, oauth, oauthHeaders, access, toolPolicy, McpServerConfig.Origin.OPERATOR));
     }
 
     private static int errorCount(ConfigNode node) {
@@ -207,6 +208,32 @@ final class McpServerParser {
             node.error("name at least one user, group or role; leave 'access' out to let everyone use the server");
         }
         return limit;
+    }
+
+    /** Portcullis' own key: which of the server's tools users may see and call (see {@link ToolPolicy}). */
+    private static ToolPolicy toolPolicy(ConfigNode node) {
+        if (!node.isMapping()) {
+            node.error("expected {allow: [patterns], deny: [patterns]}: which of this server's tools users may see and call");
+            return ToolPolicy.ALL;
+        }
+        Optional<List<String>> allow = node.get("allow").map(McpServerParser::toolGlobs);
+        List<String> deny = node.get("deny").map(McpServerParser::toolGlobs).orElse(List.of());
+        node.rejectUnknownKeys();
+        node.get("allow").filter(list -> list.isSequence() && list.items().isEmpty()).ifPresent(list -> list.error(
+                "an empty allow list lets no tool through; leave 'allow' out to allow every tool, or write deny: ['*']"));
+        return new ToolPolicy(allow, deny);
+    }
+
+    private static List<String> toolGlobs(ConfigNode list) {
+        List<String> globs = new java.util.ArrayList<>();
+        for (ConfigNode item : list.items()) {
+            if (item.isNull()) {
+                item.error("an empty pattern matches no tool; remove it");
+                continue;
+            }
+            item.text().ifPresent(glob -> ToolPolicy.problem(glob).ifPresentOrElse(item::error, () -> globs.add(glob)));
+        }
+        return globs;
     }
 
     private static ServerInstructions instructions(ConfigNode node) {

@@ -91,6 +91,13 @@ public final class UserServerInput {
     static final String DYNAMIC = "'{{LIBRECHAT_...}}' is not allowed here: user and request placeholders are only for operator servers";
     static final String STDIO = "stdio servers can only be configured by the operator; give 'url' for a remote server instead";
     static final String GATEWAY_MANAGED = "managed by the gateway; not accepted from users; remove it";
+    /**
+     * {@code tools} is refused rather than honoured: the policy exists so the operator can fence
+     * what their own servers reach from the gateway host, which a user's remote server, behind the
+     * egress guard, does not; and LibreChat has no such field for a client to send.
+     */
+    static final String OPERATOR_TOOL_POLICY = "a tool policy is the operator's, for the servers in the gateway's"
+            + " configuration; not accepted for user servers; remove it";
     static final String UNSUPPORTED = "not supported by Portcullis; remove it";
     static final String UNKNOWN = "unknown field";
     static final String TOO_LONG = "too long: strings may be at most 8 KiB";
@@ -251,7 +258,7 @@ public final class UserServerInput {
                     c.cwd(), c.headers(), Optional.empty(), McpServerConfig.DEFAULT_INIT_TIMEOUT,
                     McpServerConfig.DEFAULT_SSE_READ_TIMEOUT, false, true, c.title(), c.description(), c.iconPath(),
                     McpServerConfig.ServerInstructions.NONE, c.customUserVars(), Optional.empty(), c.apiKey(),
-                    c.oauth(), Map.of(), McpServerConfig.AccessLimit.EVERYONE, McpServerConfig.Origin.OPERATOR));
+                    c.oauth(), Map.of(), McpServerConfig.AccessLimit.EVERYONE, ToolPolicy.ALL, McpServerConfig.Origin.OPERATOR));
         }
 
         private void problem(String field, String message) {
@@ -360,6 +367,8 @@ public final class UserServerInput {
                     replace(field, STDIO);
                 } else if (GATEWAY_FIELDS.contains(key)) {
                     replace(field, GATEWAY_MANAGED);
+                } else if (key.equals("tools")) {
+                    replace(field, OPERATOR_TOOL_POLICY);
                 } else if (UNSUPPORTED_FIELDS.contains(key)) {
                     replace(field, UNSUPPORTED);
                 } else if (!FIELDS.contains(key)) {

@@ -1,6 +1,7 @@
 package dev.portcullis.http;
 
 import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.config.ToolKey;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
@@ -31,8 +32,6 @@ import tools.jackson.databind.ObjectMapper;
 
 /** Listing and calling tools: {@code GET /api/mcp/tools} and {@code POST /api/mcp/{server}/tools/{tool}/call}. */
 final class ToolRoutes {
-    /** LibreChat's tool key: {@code <tool>_mcp_<server>}. */
-    static final String DELIMITER = "_mcp_";
     private static final long LISTING_BUDGET_SECONDS = 60;
     private static final Duration MAX_WAIT_FOR_AUTH = dev.portcullis.oauth.flow.OAuthFlows.PENDING_STALE;
 
@@ -82,7 +81,7 @@ final class ToolRoutes {
             for (McpSchema.Tool t : list.tools()) {
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("name", t.name());
-                item.put("pluginKey", t.name() + DELIMITER + config.name());
+                item.put("pluginKey", new ToolKey(t.name(), config.name()).key());
                 item.put("description", t.description() == null ? "" : t.description());
                 item.put("inputSchema", t.inputSchema());
                 items.add(item);

@@ -42,10 +42,11 @@ public final class ConnectionManager implements AutoCloseable {
     private final Map<ConnectionKey, Breaker> userBreakers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
 
-    public ConnectionManager(UpstreamSettings settings, TransportFactory transports, McpJsonMapper json, Clock clock) {
+    public ConnectionManager(UpstreamSettings settings, TransportFactory transports, McpJsonMapper json, UpstreamNames names,
+                             Clock clock) {
         this.settings = settings;
         this.transports = transports;
-        this.lister = new ToolLister(settings, json);
+        this.lister = new ToolLister(settings, json, names);
         this.clock = clock;
         this.reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mcp-reaper").factory());
         long period = Math.max(1000, Math.min(60_000, settings.idleTimeout().toMillis() / 4));

@@ -1,5 +1,6 @@
 package dev.portcullis.upstream;
 
+import dev.portcullis.config.ToolPolicy;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,14 @@ import java.util.Optional;
 public record ToolList(List<McpSchema.Tool> tools, Optional<String> truncated) {
     public ToolList {
         tools = List.copyOf(tools);
+    }
+
+    /** The tools the policy permits, in the same order; this list when it permits everything. */
+    ToolList permittedBy(ToolPolicy policy) {
+        if (policy.permitsEverything()) {
+            return this;
+        }
+        return new ToolList(tools.stream().filter(t -> policy.permits(t.name())).toList(), truncated);
     }
 
     public Optional<McpSchema.Tool> find(String name) {

@@ -17,17 +17,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads {@code tools/list} page by page within bounds, because a server decides how much it
  * sends: at most so many pages, tools and bytes, within a time budget, and never the same cursor
- * twice (a server that loops its cursor would otherwise hold the gateway forever).
+ * twice (a server that loops its cursor would otherwise hold the gateway forever). What was read
+ * then passes {@link UpstreamNames}: tools with bad or repeated names are dropped.
  */
 final class ToolLister {
     private static final Logger log = LoggerFactory.getLogger(ToolLister.class);
 
     private final UpstreamSettings limits;
     private final McpJsonMapper json;
+    private final UpstreamNames names;
 
-    ToolLister(UpstreamSettings limits, McpJsonMapper json) {
+    ToolLister(UpstreamSettings limits, McpJsonMapper json, UpstreamNames names) {
         this.limits = limits;
         this.json = json;
+        this.names = names;
     }
 
     /** One page of {@code tools/list}: the seam that lets the bounds be tested without a server. */
@@ -66,7 +69,7 @@ final class ToolLister {
             }
             cursor = result.nextCursor();
             if (cursor == null || cursor.isEmpty()) {
-                return new ToolList(tools, Optional.empty());
+                return new ToolList(names.tools(serverName, tools), Optional.empty());
             }
             if (!seenCursors.add(cursor)) {
                 return truncated(serverName, tools, "a repeated cursor");
@@ -82,8 +85,8 @@ final class ToolLister {
         }
     }
 
-    private static ToolList truncated(String serverName, List<McpSchema.Tool> tools, String bound) {
+    private ToolList truncated(String serverName, List<McpSchema.Tool> tools, String bound) {
         log.warn("tools/list of '{}' stopped at the bound on {}; keeping {} tools", serverName, bound, tools.size());
-        return new ToolList(tools, Optional.of(bound));
+        return new ToolList(names.tools(serverName, tools), Optional.of(bound));
     }
 }

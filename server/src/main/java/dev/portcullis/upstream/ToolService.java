@@ -16,9 +16,9 @@ import java.util.Optional;
 /**
  * The tool-call flow of DESIGN.md below the HTTP layer: find the server, resolve it for the
  * caller (their variables, their placeholders), get the session from the connection manager, and
- * list or call tools — validating arguments against the tool's input schema before anything is
- * sent, re-initializing once when the server lost our session, and dropping a session whose
- * transport failed so the next call reconnects.
+ * list or call tools — refusing a tool the operator's policy denies and validating arguments
+ * against the tool's input schema before anything is sent, re-initializing once when the server
+ * lost our session, and dropping a session whose transport failed so the next call reconnects.
  */
 public final class ToolService {
     private final ServerRegistry servers;
@@ -134,6 +134,11 @@ public final class ToolService {
     public McpSchema.CallToolResult call(Caller caller, String serverName, String toolName, Map<String, Object> arguments,
                                          Optional<ProgressListener> progress) {
         McpServerConfig config = server(caller, serverName);
+        // Decided by configuration alone, before anything connects: a denied tool is never sent upstream.
+        if (!config.toolPolicy().permits(toolName)) {
+            throw new GatewayException(ErrorCode.TOOL_NOT_ALLOWED, "The operator's tool policy for '" + serverName
+                    + "' does not allow the tool '" + toolName + "'; ask the gateway's operator if you need it");
+        }
         return authorized(caller, config, () -> callResolved(caller, config, toolName, arguments, progress));
     }
 

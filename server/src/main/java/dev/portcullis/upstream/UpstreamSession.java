@@ -129,7 +129,12 @@ public final class UpstreamSession implements AutoCloseable {
         return Optional.ofNullable(client.getServerInstructions());
     }
 
-    /** The server's tools, listed within bounds on first use and after a list_changed notification. */
+    /**
+     * The server's tools as the gateway offers them, listed within bounds (names checked) on first
+     * use and after a list_changed notification. The operator's tool policy is applied here, once,
+     * so every listing built on a session — the API's, inspection's, a future MCP front door's —
+     * leaves denied tools out.
+     */
     public ToolList tools() {
         begin();
         try {
@@ -158,7 +163,7 @@ public final class UpstreamSession implements AutoCloseable {
                         return tools;
                     }
                     try {
-                        current = lister.list(server.name(), client);
+                        current = lister.list(server.name(), client).permittedBy(server.config().toolPolicy());
                     } catch (RuntimeException e) {
                         throw translate(e, server.requestTimeout(), "tools/list");
                     }

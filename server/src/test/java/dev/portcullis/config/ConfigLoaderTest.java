@@ -165,6 +165,7 @@ class ConfigLoaderTest {
                 Arguments.of("args on a remote server", "mcpServers:\n  s:\n    url: https://a.example\n    args: [x]\n", 4, "mcpServers.s.args", "only stdio servers"),
                 Arguments.of("headers on stdio", "mcpServers:\n  s:\n    command: x\n    headers: {A: b}\n", 4, "mcpServers.s.headers", "take 'env'"),
                 Arguments.of("server name", "mcpServers:\n  a_mcp_b:\n    command: x\n", 3, "mcpServers.a_mcp_b", "'_mcp_'"),
+                Arguments.of("server name starting mcp_", "mcpServers:\n  mcp_x:\n    command: x\n", 3, "mcpServers.mcp_x", "start with 'mcp_'"),
                 Arguments.of("title charset", "mcpServers:\n  s:\n    command: x\n    title: 'S<script>'\n", 4, "mcpServers.s.title", "letters, digits and spaces"),
                 Arguments.of("negative timeout", "mcpServers:\n  s:\n    command: x\n    timeout: -1\n", 4, "mcpServers.s.timeout", "between 0"),
                 Arguments.of("custom var without title", "mcpServers:\n  s:\n    command: x\n    customUserVars:\n      K: {description: d}\n", 5, "mcpServers.s.customUserVars.K", "needs a 'title'"),

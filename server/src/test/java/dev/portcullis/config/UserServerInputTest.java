@@ -143,6 +143,16 @@ class UserServerInputTest {
         assertThat(found).extracting(FieldProblem::field).containsExactly("name");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a_mcp_b", "mcp_tools"})
+    void server_names_that_would_make_tool_keys_ambiguous_are_refused(String name) {
+        assertThat(UserServerInput.parse(name, "{" + URL + "}")).isInstanceOfSatisfying(Result.Invalid.class, i ->
+                assertThat(i.problems()).singleElement().satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("name");
+                    assertThat(p.message()).contains("'_mcp_'").contains("'mcp_'");
+                }));
+    }
+
     // ---- 1: a JSON object, of bounded size --------------------------------------------------
 
     @ParameterizedTest

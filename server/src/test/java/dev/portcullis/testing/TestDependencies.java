@@ -44,7 +44,7 @@ public final class TestDependencies {
                 Sealers.fromSettings(config.encryption(), config.storage().dataDir()), Clock.systemUTC());
         ConnectionManager connections = new ConnectionManager(UpstreamSettings.DEFAULTS, server -> {
             throw new IllegalStateException("no transports in this test");
-        }, mcpJson, Clock.systemUTC());
+        }, mcpJson, new dev.portcullis.upstream.UpstreamNames(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), Clock.systemUTC());
         var sealer = Sealers.fromSettings(config.encryption(), config.storage().dataDir());
         ServerRegistry servers = new ServerRegistry(new OperatorServers(Map.of()),
                 new UserServerStore(database.jdbi(), sealer, json, Clock.systemUTC()), new ServerGrants(database.jdbi(), Clock.systemUTC()));

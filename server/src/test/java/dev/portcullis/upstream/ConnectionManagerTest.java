@@ -44,7 +44,7 @@ class ConnectionManagerTest {
                 transports.add(t);
             }
             return t;
-        }, JSON, clock);
+        }, JSON, new UpstreamNames(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), clock);
         return manager;
     }
 
@@ -62,6 +62,17 @@ class ConnectionManagerTest {
 
     private static ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> values) {
         return new ServerResolver(System.getenv(), 1 << 20).resolve(c, caller, values);
+    }
+
+    /** Applied where sessions list, so every listing built on one (the API's, a future MCP front door's) agrees. */
+    @Test
+    void a_sessions_tools_leave_out_what_the_operators_policy_denies() {
+        manager(UpstreamSettings.DEFAULTS);
+        ResolvedServer server = resolve(everything("tools: {deny: [gzip-file-as-resource, 'get-e*']}"), ALICE, Map.of());
+        ToolList tools = manager.session(server).tools();
+        assertThat(tools.find("echo")).isPresent();
+        assertThat(tools.tools()).extracting(io.modelcontextprotocol.spec.McpSchema.Tool::name)
+                .doesNotContain("gzip-file-as-resource", "get-env");
     }
 
     @Test
