@@ -21,6 +21,7 @@ import dev.portcullis.upstream.ServerResolver;
 import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.Transports;
 import dev.portcullis.upstream.stdio.ChildProcesses;
+import dev.portcullis.upstream.transport.StreamBudget;
 import dev.portcullis.upstream.UpstreamNames;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
@@ -104,6 +105,9 @@ public final class Gateway implements AutoCloseable {
         EgressPolicy egress = config.egress().policy(HostResolver.system());
         refuseBlockedJwksUrl(config, egress);
         HttpClient outbound = GuardedHttpClients.create(egress);
+        // Pools are per partition (the shared connections, each user's, their streams): see ConnectionPool.
+        outbound.setMaxConnectionsPerDestination(config.upstream().connectionsPerOrigin());
+        outbound.setDestinationIdleTimeout(Duration.ofMinutes(5).toMillis()); // a user's pools go when unused
         startClient(outbound);
         closeInReverse.add(outbound::stop);
 
@@ -148,10 +152,13 @@ public final class Gateway implements AutoCloseable {
         OAuthTokens oauthTokens = new OAuthTokens(vault, tokenClient, shared.locks(), clock);
         OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens);
 
+        StreamBudget streams = new StreamBudget(config.upstream().streamsPerOrigin(), config.upstream().streamsPerUser());
+        io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.streams", streams, StreamBudget::open)
+                .description("Long-lived streams open to MCP servers (listening GET streams, legacy SSE)").register(metrics);
         ChildProcesses children = new ChildProcesses();
         closeInReverse.add(children::killAll); // after the connections closed theirs: what is left, still starting
         ConnectionManager connections = new ConnectionManager(config.upstream(),
-                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization, children), mcpJson,
+                new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization, children, streams), mcpJson,
                 new UpstreamNames(metrics), clock);
         closeInReverse.add(connections);
         io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.sessions", connections, ConnectionManager::openSessions)
@@ -161,7 +168,8 @@ public final class Gateway implements AutoCloseable {
         ServerResolver resolver = new ServerResolver(System.getenv(), config.upstream().maxMessageBytes());
         ToolService tools = new ToolService(registry, variables, resolver, connections,
                 new DefaultJsonSchemaValidator(json), authorization,
-                new PerMinuteLimit(shared.keyValues(), "connections:reinitialize", config.upstream().reinitializePerMinute(), clock));
+                new PerMinuteLimit(shared.keyValues(), "connections:reinitialize", config.upstream().reinitializePerMinute(), clock),
+                config.upstream().callsInFlightPerUser());
         UserServerLifecycle lifecycle = new UserServerLifecycle(connections, oauthTokens, registeredClients, variables,
                 shared.pubSub());
         closeInReverse.add(lifecycle);

@@ -268,7 +268,11 @@ public final class ConfigLoader {
                 n.number("maxToolBytes", 1024, 256L * 1024 * 1024).map(Long::intValue).orElse(d.maxToolBytes()),
                 n.number("toolListTimeout", 100, day).map(Duration::ofMillis).orElse(d.toolListTimeout()),
                 n.number("serverChangesPerMinute", 1, 10_000).map(Long::intValue).orElse(d.serverChangesPerMinute()),
-                n.number("reinitializePerMinute", 1, 10_000).map(Long::intValue).orElse(d.reinitializePerMinute()));
+                n.number("reinitializePerMinute", 1, 10_000).map(Long::intValue).orElse(d.reinitializePerMinute()),
+                n.number("connectionsPerOrigin", 1, 10_000).map(Long::intValue).orElse(d.connectionsPerOrigin()),
+                n.number("streamsPerOrigin", 0, 100_000).map(Long::intValue).orElse(d.streamsPerOrigin()),
+                n.number("streamsPerUser", 0, 10_000).map(Long::intValue).orElse(d.streamsPerUser()),
+                n.number("callsInFlightPerUser", 1, 10_000).map(Long::intValue).orElse(d.callsInFlightPerUser()));
         n.rejectUnknownKeys();
         return s;
     }

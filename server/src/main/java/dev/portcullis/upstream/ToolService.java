@@ -31,10 +31,12 @@ public final class ToolService {
     private final java.util.Set<String> foundToNeedOAuth = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final UpstreamAuthorization authorization;
     private final PerMinuteLimit reinitializations;
+    private final CallSlots slots;
 
     public ToolService(ServerRegistry servers, UserVariables variables, ServerResolver resolver,
                        ConnectionManager connections, JsonSchemaValidator schemas, UpstreamAuthorization authorization,
-                       PerMinuteLimit reinitializations) {
+                       PerMinuteLimit reinitializations, int callsInFlightPerUser) {
+        this.slots = new CallSlots(callsInFlightPerUser);
         this.authorization = authorization;
         this.reinitializations = reinitializations;
         this.servers = servers;
@@ -155,7 +157,9 @@ public final class ToolService {
                         + toolName + "': " + check.errorMessage(), Map.of("tool", toolName), null);
             }
         }
-        return withSession(server, session -> session.call(toolName, arguments, progress));
+        try (CallSlots.Slot slot = slots.acquire(caller, serverName)) {
+            return withSession(server, session -> session.call(toolName, arguments, progress));
+        }
     }
 
     /**

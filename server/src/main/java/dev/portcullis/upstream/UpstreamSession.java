@@ -2,6 +2,7 @@ package dev.portcullis.upstream;
 
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
+import dev.portcullis.upstream.transport.OnDemandListening;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeoutException;
  * asked for them. When the transport dies, every pending call fails at once with the cause.
  */
 public final class UpstreamSession implements AutoCloseable {
+    /** How long a tool list is trusted when no stream would announce a change to it. */
+    static final Duration UNHEARD_CHANGES_TTL = Duration.ofMinutes(1);
     private static final McpSchema.Implementation CLIENT_INFO = new McpSchema.Implementation("portcullis", "Portcullis", "0.1.0");
 
     private final ResolvedServer server;
@@ -33,6 +36,9 @@ public final class UpstreamSession implements AutoCloseable {
     private volatile Instant lastUsed;
     private volatile UpstreamException failure;
     private volatile ToolList tools;
+    private volatile Instant toolsListedAt = Instant.EPOCH;
+    /** Streamable HTTP's optional stream for server messages; null for transports that always carry them. */
+    private volatile OnDemandListening onDemand;
     /** Calls and listings under way; a retired session closes when this reaches zero. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
@@ -64,7 +70,27 @@ public final class UpstreamSession implements AutoCloseable {
             session.close();
             throw session.translate(e, server.initTimeout(), "initialize");
         }
+        if (transport instanceof OnDemandListening onDemand) {
+            session.onDemand = onDemand;
+            if (announcesToolChanges(client.getServerCapabilities())) {
+                onDemand.listen();
+            }
+        }
         return session;
+    }
+
+    /** The only server-initiated messages the gateway acts on today: the tool list changed. */
+    private static boolean announcesToolChanges(McpSchema.ServerCapabilities capabilities) {
+        return capabilities != null && capabilities.tools() != null && Boolean.TRUE.equals(capabilities.tools().listChanged());
+    }
+
+    /**
+     * Whether a change to the tool list reaches this session when it happens. Stdio, legacy SSE and
+     * WebSocket carry server messages on the connection itself; Streamable HTTP only on its optional
+     * stream, which the budget may have refused or the server may have ended.
+     */
+    private boolean hearsChanges() {
+        return onDemand == null || onDemand.isListening();
     }
 
     /**
@@ -152,6 +178,10 @@ public final class UpstreamSession implements AutoCloseable {
     private ToolList listedTools() {
         touch();
         ToolList current = tools;
+        if (current != null && !hearsChanges() && toolsListedAt.plus(UNHEARD_CHANGES_TTL).isBefore(clock.instant())) {
+            tools = null; // no stream would have told us of a change: list again now and then
+            current = null;
+        }
         if (current == null) {
             synchronized (this) {
                 current = tools;
@@ -168,6 +198,7 @@ public final class UpstreamSession implements AutoCloseable {
                         throw translate(e, server.requestTimeout(), "tools/list");
                     }
                     tools = current;
+                    toolsListedAt = clock.instant();
                 }
             }
         }

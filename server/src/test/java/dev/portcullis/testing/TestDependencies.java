@@ -76,7 +76,7 @@ public final class TestDependencies {
                 new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
                         new DefaultJsonSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE,
                         new dev.portcullis.store.shared.PerMinuteLimit(dev.portcullis.store.shared.SharedState
-                                .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC())),
+                                .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC()), 16),
                 connections, variables, oauth(config, database, json), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 readiness, json);
     }

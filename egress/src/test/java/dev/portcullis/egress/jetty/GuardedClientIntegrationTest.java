@@ -116,6 +116,23 @@ class GuardedClientIntegrationTest {
     }
 
     @Test
+    void requestsInDifferentPartitionsNeverShareAConnection() throws Exception {
+        LoopbackServer server = closeLater(LoopbackServer.ok());
+        EgressPolicy policy = exempting("127.0.0.1:" + server.port());
+        HttpClient client = client(policy);
+        String url = "http://127.0.0.1:" + server.port() + "/";
+
+        for (String partition : List.of("alice", "alice", "bob", "bob")) {
+            assertThat(request(client, url).tag(EgressTag.of(EgressContext.MCP).in(partition)).send().getStatus())
+                    .isEqualTo(200);
+        }
+
+        // A destination is a pool: connections are reused within one and never across two.
+        assertThat(client.getDestinations()).extracting(d -> ((EgressTag) d.getOrigin().getTag()).partition())
+                .containsExactlyInAnyOrder("alice", "bob");
+    }
+
+    @Test
     void cookiesOneServerSetsAreNeverSentAgain() throws Exception {
         // The client is shared by every user: a cookie store would carry one user's upstream session
         // cookie into another user's requests to the same server.

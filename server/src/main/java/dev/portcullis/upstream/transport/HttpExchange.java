@@ -52,8 +52,7 @@ final class HttpExchange implements AutoCloseable {
         Hop hop = first;
         HttpFields headers = outgoing.headers();
         for (int redirects = 0; ; redirects++) {
-            HttpExchange exchange = send(client, hop, outgoing.method(), headers, outgoing.body(), within,
-                    totalMillis, idle);
+            HttpExchange exchange = send(client, hop, outgoing, headers, within, totalMillis, idle);
             int status = exchange.status();
             String location = exchange.response.getHeaders().get(HttpHeader.LOCATION);
             if ((status != 307 && status != 308) || location == null) {
@@ -71,12 +70,14 @@ final class HttpExchange implements AutoCloseable {
         }
     }
 
-    private static HttpExchange send(HttpClient client, Hop hop, String method, HttpFields headers, byte[] body,
+    private static HttpExchange send(HttpClient client, Hop hop, Outgoing outgoing, HttpFields headers,
                                      Duration within, long totalMillis, Duration idle) {
-        EgressTag tag = hop.redirected() ? EgressTag.redirect(EgressContext.MCP) : EgressTag.of(EgressContext.MCP);
+        EgressTag tag = (hop.redirected() ? EgressTag.redirect(EgressContext.MCP) : EgressTag.of(EgressContext.MCP))
+                .in(outgoing.partition());
+        byte[] body = outgoing.body();
         Request request = GuardedHttpClients.newRequest(client, hop.target(), EgressContext.MCP)
                 .tag(tag)
-                .method(method)
+                .method(outgoing.method())
                 .headers(h -> h.add(headers))
                 .idleTimeout(idle.toMillis(), TimeUnit.MILLISECONDS);
         if (totalMillis > 0) {

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param sseReadTimeout  how long a listening SSE stream (or WebSocket) may stay silent before it is dropped
  * @param maxMessageBytes the largest JSON-RPC message accepted in either direction; also bounds SSE lines
  * @param authorizer      asked for the Authorization header before every request
+ * @param pool            whose connections to use, and the budget for long-lived streams
  */
 public record HttpTransportSettings(URI endpoint, Map<String, String> headers, Duration requestTimeout,
-                                    Duration sseReadTimeout, int maxMessageBytes, RequestAuthorizer authorizer) {
+                                    Duration sseReadTimeout, int maxMessageBytes, RequestAuthorizer authorizer,
+                                    ConnectionPool pool) {
 
     public HttpTransportSettings {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -28,6 +30,7 @@ public record HttpTransportSettings(URI endpoint, Map<String, String> headers, D
             throw new IllegalArgumentException("maxMessageBytes must be positive");
         }
         authorizer = authorizer == null ? RequestAuthorizer.NONE : authorizer;
+        pool = pool == null ? ConnectionPool.COMMON : pool;
     }
 
     @Override

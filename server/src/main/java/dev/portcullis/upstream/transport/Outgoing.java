@@ -16,8 +16,9 @@ import org.eclipse.jetty.http.HttpHeader;
  *
  * @param credentialNames lower-case names of the headers dropped when a redirect changes origin: the
  *                        caller's credentials and session plus every configured header
+ * @param partition       the connection pool partition the exchange uses (see {@link ConnectionPool})
  */
-record Outgoing(String method, HttpFields headers, byte[] body, Set<String> credentialNames) {
+record Outgoing(String method, HttpFields headers, byte[] body, Set<String> credentialNames, String partition) {
 
     private static final Set<String> ALWAYS_CREDENTIALS = Set.of("authorization", "proxy-authorization", "cookie",
             "mcp-session-id");
@@ -41,10 +42,14 @@ record Outgoing(String method, HttpFields headers, byte[] body, Set<String> cred
         private final String method;
         private final HttpFields.Mutable headers = HttpFields.build();
         private final Set<String> credentialNames;
+        private final ConnectionPool pool;
+        private String partition;
         private byte[] body;
 
         private Builder(String method, HttpTransportSettings settings) {
             this.method = method;
+            this.pool = settings.pool();
+            this.partition = pool.partition();
             settings.headers().forEach(headers::put);
             // Asked for every request so a refreshed token is used at once; configured headers cannot override it.
             settings.authorizer().authorizationHeader().ifPresent(value -> headers.put(HttpHeader.AUTHORIZATION, value));
@@ -64,8 +69,14 @@ record Outgoing(String method, HttpFields headers, byte[] body, Set<String> cred
             return this;
         }
 
+        /** A long-lived stream: it takes a connection from the streams' pool, never from the requests'. */
+        Builder longLived() {
+            this.partition = pool.streamPartition();
+            return this;
+        }
+
         Outgoing build() {
-            return new Outgoing(method, headers.asImmutable(), body, credentialNames);
+            return new Outgoing(method, headers.asImmutable(), body, credentialNames, partition);
         }
 
         private static Set<String> credentialNames(Map<String, String> configured) {

@@ -62,8 +62,12 @@ public final class SseClientTransport implements McpClientTransport {
             fail(e);
             return;
         }
-        Outgoing get = Outgoing.builder("GET", settings).header(HttpHeader.ACCEPT.asString(), "text/event-stream").build();
-        try (HttpExchange exchange = HttpExchange.open(client, sse, get, settings.requestTimeout(), 0,
+        Outgoing get = Outgoing.builder("GET", settings).header(HttpHeader.ACCEPT.asString(), "text/event-stream")
+                .longLived().build();
+        ConnectionPool pool = settings.pool();
+        EgressTarget url = sse.target();
+        try (StreamBudget.Lease lease = pool.streams().acquire(pool.owner(), url.scheme() + "://" + url.host() + ":" + url.port());
+             HttpExchange exchange = HttpExchange.open(client, sse, get, settings.requestTimeout(), 0,
                 settings.sseReadTimeout())) {
             if (exchange.status() / 100 != 2) {
                 exchange.discard();

@@ -10,7 +10,9 @@ import io.modelcontextprotocol.spec.ProtocolVersions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
@@ -27,8 +29,9 @@ import reactor.core.publisher.Mono;
  * stream) until its response has passed to the SDK, so the SDK's {@code sendMessage} Mono fails with a typed
  * {@link UpstreamException} for exactly that request when its exchange fails. A stream that ends before the
  * response is resumed with GET and {@code Last-Event-ID} after the server's {@code retry} delay. After
- * {@code notifications/initialized} a GET stream listens for server-initiated messages (405 means the server
- * offers none).
+ * {@link #listen()} a GET stream listens for server-initiated messages (405 means the server offers none); the
+ * session asks for it only when it needs them, and the stream takes a lease of the {@link StreamBudget} and a
+ * connection from the pool's stream partition, never from the one requests use.
  *
  * <p>Session loss: a 404 — and a 400, see {@link #sessionExpired} — to a request that carried a session id
  * fails that request with {@link UpstreamException.SessionExpired} and forgets the session. The connection
@@ -37,7 +40,7 @@ import reactor.core.publisher.Mono;
  * {@code McpTransportSessionNotFoundException}) is deliberately not used: in SDK 2.1.0 a call racing that
  * background re-initialization fails with a NullPointerException inside the SDK.
  */
-public final class StreamableHttpClientTransport implements McpClientTransport {
+public final class StreamableHttpClientTransport implements McpClientTransport, OnDemandListening {
 
     private static final Logger log = LoggerFactory.getLogger(StreamableHttpClientTransport.class);
     /** Reconnection delay when the server names none; SSE leaves it to the client. */
@@ -52,6 +55,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private final AtomicReference<StreamableSession> listening = new AtomicReference<>();
     private volatile StreamableSession session = StreamableSession.NONE;
     private volatile boolean closed;
+    private volatile boolean streaming;
 
     /**
      * @param client   the gateway's started, egress-guarded client
@@ -102,10 +106,6 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
             read = readAnswer(exchange, requestId, initialize, answered, deadline);
         }
         if (requestId == null || read.answered()) {
-            if (message instanceof McpSchema.JSONRPCNotification n
-                    && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
-                startListening();
-            }
             return;
         }
         resume(read, requestId, initialize, answered, deadline);
@@ -229,12 +229,40 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     }
 
     /** The optional GET stream for server-initiated requests and notifications, one per session. */
-    private void startListening() {
+    @Override
+    public boolean listen() {
         StreamableSession current = session;
-        if (closed || listening.getAndSet(current) == current) {
-            return;
+        if (closed || current.protocolVersion() == null || listening.get() == current) {
+            return false;
         }
-        workers.start("mcp-http-listen", () -> listen(current));
+        ConnectionPool pool = settings.pool();
+        Optional<StreamBudget.Lease> lease = pool.streams().tryAcquire(pool.owner(), origin());
+        if (lease.isEmpty()) {
+            log.debug("no listening stream: the stream budget for this origin or owner is spent");
+            return false;
+        }
+        if (listening.getAndSet(current) == current) {
+            lease.get().close();
+            return false;
+        }
+        workers.start("mcp-http-listen", () -> {
+            try (StreamBudget.Lease held = lease.get()) {
+                listen(current);
+            } finally {
+                streaming = false;
+            }
+        });
+        return true;
+    }
+
+    @Override
+    public boolean isListening() {
+        return streaming;
+    }
+
+    private String origin() {
+        URI endpoint = settings.endpoint();
+        return endpoint.getScheme() + "://" + endpoint.getHost() + ":" + endpoint.getPort();
     }
 
     private void listen(StreamableSession current) {
@@ -244,6 +272,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
             Outgoing get = sessionHeaders(Outgoing.builder("GET", settings), current)
                     .header(HttpHeader.ACCEPT.asString(), "text/event-stream")
                     .header("Last-Event-ID", lastEventId)
+                    .longLived()
                     .build();
             StreamRead read;
             try (HttpExchange exchange = HttpExchange.open(client, Hop.configured(settings.endpoint()), get,
@@ -252,6 +281,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
                     log.debug("no listening stream from the MCP server (HTTP {})", exchange.status());
                     return; // 405: the server offers none; anything else: requests still work without it
                 }
+                streaming = true;
                 read = readStream(exchange.body(), null, false, () -> { }, Deadline.after(settings.sseReadTimeout()));
             } catch (UpstreamException e) {
                 if (!(e instanceof UpstreamException.Timeout)) {

@@ -82,7 +82,7 @@ public final class WebSocketClientTransport implements McpClientTransport {
             webSockets = ws;
             ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
             upgrade.setSubProtocols("mcp");
-            upgrade.tag(EgressTag.of(EgressContext.MCP));
+            upgrade.tag(EgressTag.of(EgressContext.MCP).in(settings.pool().streamPartition()));
             settings.headers().forEach(upgrade::setHeader);
             settings.authorizer().authorizationHeader().ifPresent(v -> upgrade.setHeader(HttpHeader.AUTHORIZATION.asString(), v));
             Handshake handshake = new Handshake();

@@ -46,7 +46,7 @@ final class TestClients {
 
     static HttpTransportSettings settings(URI endpoint, Duration requestTimeout, int maxMessageBytes) {
         return new HttpTransportSettings(endpoint, Map.of("X-Api-Key", "secret-value"), requestTimeout,
-                Duration.ofMinutes(5), maxMessageBytes, RequestAuthorizer.NONE);
+                Duration.ofMinutes(5), maxMessageBytes, RequestAuthorizer.NONE, ConnectionPool.COMMON);
     }
 
     static void stop(HttpClient client) {
