@@ -57,7 +57,6 @@ public final class ClientIdentities {
         RegisteredClients.Registration fresh = registration.register(endpoint, issuer, redirectUri,
                 AuthMethodChoice.forConfidential(request.settings(), request.server().tokenEndpointAuthMethodsSupported()),
                 request.oauthHeaders());
-        registered.save(request.tenantId(), request.serverName(), fresh);
-        return fresh.client();
+        return registered.save(request.tenantId(), request.serverName(), fresh);
     }
 }

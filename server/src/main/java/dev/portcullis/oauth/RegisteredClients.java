@@ -45,24 +45,48 @@ public final class RegisteredClients {
                 .flatMap(r -> r.open(sealer, context(tenantId, serverName, issuer), issuer));
     }
 
-    void save(String tenantId, String serverName, Registration registration) {
+    /**
+     * Stores a registration and answers the client to use: this one, or — when another request (for
+     * another user, on another replica) registered at the same issuer at the same moment and stored its
+     * client first — that one, so every user of the server shares one client.
+     */
+    OAuthClient save(String tenantId, String serverName, Registration registration) {
         OAuthClient client = registration.client();
         SealContext context = context(tenantId, serverName, client.issuer());
-        jdbi.useTransaction(h -> {
-            h.createUpdate("DELETE FROM oauth_clients WHERE tenant_id = :tenant AND server_name = :server AND issuer = :issuer")
-                    .bind("tenant", tenantId).bind("server", serverName).bind("issuer", client.issuer()).execute();
-            h.createUpdate("""
-                            INSERT INTO oauth_clients (tenant_id, server_name, issuer, client_id, sealed_secret, auth_method,
-                                                       redirect_uri, secret_expires_at, registered_at)
-                            VALUES (:tenant, :server, :issuer, :clientId, :secret, :method, :redirect, :expires, :at)""")
-                    .bind("tenant", tenantId).bind("server", serverName).bind("issuer", client.issuer())
-                    .bind("clientId", client.clientId())
-                    .bind("secret", client.clientSecret().map(s -> sealer.seal(s.reveal(), context)).orElse(null))
-                    .bind("method", client.authMethod().value()).bind("redirect", client.redirectUri())
-                    .bind("expires", registration.secretExpiresAt().map(RegisteredClients::utc).orElse(null))
-                    .bind("at", utc(clock.instant()))
-                    .execute();
-        });
+        try {
+            jdbi.useTransaction(h -> {
+                h.createUpdate("DELETE FROM oauth_clients WHERE tenant_id = :tenant AND server_name = :server AND issuer = :issuer")
+                        .bind("tenant", tenantId).bind("server", serverName).bind("issuer", client.issuer()).execute();
+                h.createUpdate("""
+                                INSERT INTO oauth_clients (tenant_id, server_name, issuer, client_id, sealed_secret, auth_method,
+                                                           redirect_uri, secret_expires_at, registered_at)
+                                VALUES (:tenant, :server, :issuer, :clientId, :secret, :method, :redirect, :expires, :at)""")
+                        .bind("tenant", tenantId).bind("server", serverName).bind("issuer", client.issuer())
+                        .bind("clientId", client.clientId())
+                        .bind("secret", client.clientSecret().map(s -> sealer.seal(s.reveal(), context)).orElse(null))
+                        .bind("method", client.authMethod().value()).bind("redirect", client.redirectUri())
+                        .bind("expires", registration.secretExpiresAt().map(RegisteredClients::utc).orElse(null))
+                        .bind("at", utc(clock.instant()))
+                        .execute();
+            });
+            return client;
+        } catch (org.jdbi.v3.core.statement.StatementException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            return find(tenantId, serverName, client.issuer()).filter(c -> c.redirectUri().equals(client.redirectUri()))
+                    .orElseThrow(() -> e);
+        }
+    }
+
+    /** SQLSTATE 23505, unique violation, in PostgreSQL and H2 alike. */
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Forgets the client, e.g. when the authorization server no longer knows it. */

@@ -118,6 +118,38 @@ class ClientIdentitiesTest {
         assertThat(as.seen).isEmpty();
     }
 
+    /** Two users authorizing at once both register; each gets a client that works, neither an error. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void registrations_racing_for_one_issuer_all_end_with_a_stored_client(String kind) throws Exception {
+        RegisteredClients store = store(kind);
+        String issuer = as.url("/");
+        for (int round = 0; round < 10; round++) {
+            int racers = 6;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(racers);
+            List<java.util.concurrent.Future<OAuthClient>> results = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(racers)) {
+                for (int i = 0; i < racers; i++) {
+                    OAuthClient mine = new OAuthClient(issuer, "client-" + round + "-" + i, Optional.of(Secret.of("s" + i)),
+                            ClientAuthMethod.CLIENT_SECRET_POST, OAuthClient.Source.DYNAMIC_REGISTRATION,
+                            "http://localhost:3080/api/mcp/files/oauth/callback");
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return store.save("t1", "files", new RegisteredClients.Registration(mine, Optional.empty()));
+                    }));
+                }
+            }
+            String prefix = "client-" + round + "-";
+            List<String> answered = new java.util.ArrayList<>();
+            for (var r : results) {
+                answered.add(r.get().clientId()); // no unique-key failure reaches the caller
+            }
+            assertThat(store.find("t1", "files", issuer)).hasValueSatisfying(stored ->
+                    assertThat(stored.clientId()).startsWith(prefix));
+            assertThat(answered).allMatch(id -> id.startsWith(prefix));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void dynamic_registration_as_a_web_client_once_per_issuer(String kind) {
