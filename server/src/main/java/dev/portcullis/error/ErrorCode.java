@@ -7,6 +7,7 @@ package dev.portcullis.error;
 public enum ErrorCode {
     BAD_REQUEST(400),
     INVALID_JSON(400),
+    DUPLICATE_JSON_KEY(400),
     REQUEST_BODY_INCOMPLETE(400),
     INVALID_ARGUMENTS(400),
     MISSING_USER_VARS(400),

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * A user's connections and their per-user values: reinitialize, connection status, and the
@@ -31,18 +30,18 @@ final class ConnectionRoutes {
     private final ConnectionManager connections;
     private final UserVariables variables;
     private final Permissions permissions;
-    private final ObjectMapper json;
+    private final RequestJson bodies;
 
     private final OAuthRoutes oauth;
 
     ConnectionRoutes(ToolService tools, ConnectionManager connections, UserVariables variables, Permissions permissions,
-                     ObjectMapper json, OAuthRoutes oauth) {
+                     RequestJson bodies, OAuthRoutes oauth) {
         this.oauth = oauth;
         this.tools = tools;
         this.connections = connections;
         this.variables = variables;
         this.permissions = permissions;
-        this.json = json;
+        this.bodies = bodies;
     }
 
     /** Drops the caller's connection and connects again, reporting why it failed if it does. */
@@ -133,7 +132,7 @@ final class ConnectionRoutes {
     void setAuthValues(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
-        store(caller, config, values(json.readTree(ctx.body().isBlank() ? "{}" : ctx.body()), config));
+        store(caller, config, values(bodies.tree(ctx), config));
         ctx.json(flags(caller, config));
     }
 
@@ -151,7 +150,7 @@ final class ConnectionRoutes {
      */
     void userPlugins(Context ctx) {
         Caller caller = Authentication.caller(ctx);
-        JsonNode body = json.readTree(ctx.body().isBlank() ? "{}" : ctx.body());
+        JsonNode body = bodies.tree(ctx);
         String pluginKey = body.path("pluginKey").asString("");
         String action = body.path("action").asString("");
         if (!pluginKey.startsWith("mcp_")) {

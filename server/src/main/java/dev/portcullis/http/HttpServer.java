@@ -79,13 +79,14 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(Dependencies d) {
         Authentication authentication = new Authentication(d.tokens());
         Permissions permissions = new Permissions(d.roles());
-        McpServerRoutes servers = new McpServerRoutes(d.registry().servers(), d.registry().admin(), permissions, d.json());
-        PermissionRoutes sharing = new PermissionRoutes(d.registry().servers(), d.registry().sharing(), permissions, d.json());
-        ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json());
+        RequestJson bodies = new RequestJson(d.json());
+        McpServerRoutes servers = new McpServerRoutes(d.registry().servers(), d.registry().admin(), permissions, bodies);
+        PermissionRoutes sharing = new PermissionRoutes(d.registry().servers(), d.registry().sharing(), permissions, bodies);
+        ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json(), bodies);
         OAuthRoutes oauthRoutes = new OAuthRoutes(new OAuthRoutes.Services(d.oauth().flows(), d.oauth().tokens(),
                 d.oauth().vault(), d.oauth().settings()), d.tools(), d.registry().servers(), permissions, d.settings());
         ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
-                d.json(), oauthRoutes);
+                bodies, oauthRoutes);
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {

@@ -40,12 +40,14 @@ final class ToolRoutes {
     private final UserVariables variables;
     private final Permissions permissions;
     private final ObjectMapper json;
+    private final RequestJson bodies;
 
-    ToolRoutes(ToolService tools, UserVariables variables, Permissions permissions, ObjectMapper json) {
+    ToolRoutes(ToolService tools, UserVariables variables, Permissions permissions, ObjectMapper json, RequestJson bodies) {
         this.tools = tools;
         this.variables = variables;
         this.permissions = permissions;
         this.json = json;
+        this.bodies = bodies;
     }
 
     /** Every server's tools, listed concurrently; a server that fails is reported, not fatal. */
@@ -212,11 +214,10 @@ final class ToolRoutes {
     /** One parse straight into maps and lists: the hot path avoids a tree and a second conversion. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> request(Context ctx) {
-        String body = ctx.body();
-        if (body.isBlank()) {
+        Object parsed = bodies.value(ctx);
+        if (parsed == null) {
             return Map.of();
         }
-        Object parsed = json.readValue(body, Object.class);
         if (!(parsed instanceof Map<?, ?> request)) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "Send a JSON object: {\"arguments\": {...}}");
         }
