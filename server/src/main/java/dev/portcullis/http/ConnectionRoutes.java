@@ -1,5 +1,6 @@
 package dev.portcullis.http;
 
+import dev.portcullis.config.HeaderValues;
 import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
@@ -195,9 +196,22 @@ final class ConnectionRoutes {
             if (e.getValue().asString().length() > 4096) {
                 throw new GatewayException(ErrorCode.BAD_REQUEST, "The value of '" + e.getKey() + "' is longer than 4096 characters");
             }
+            if (!fitsWhereItGoes(config, e.getValue().asString())) {
+                throw new GatewayException(ErrorCode.INVALID_AUTH_VALUE, "The value of '" + e.getKey() + "' "
+                        + HeaderValues.PROBLEM + ": it is sent in a header or the URL of '" + config.name() + "'");
+            }
             values.put(e.getKey(), e.getValue().asString());
         }
         return values;
+    }
+
+    /**
+     * A remote server's values stand in its URL and headers ({@code {{VAR}}}), where a line break
+     * would end the header and start another. A stdio server's stand in arguments and environment,
+     * where only NUL cannot pass (a multi-line key file in a variable is fine there).
+     */
+    private static boolean fitsWhereItGoes(McpServerConfig config, String value) {
+        return config.url().isPresent() ? HeaderValues.isSendable(value) : value.indexOf('\0') < 0;
     }
 
     private Map<String, Object> flags(Caller caller, McpServerConfig config) {

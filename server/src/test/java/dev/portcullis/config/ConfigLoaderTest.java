@@ -163,6 +163,8 @@ class ConfigLoaderTest {
                 Arguments.of("ws URL without websocket type", "mcpServers:\n  s:\n    type: sse\n    url: ws://a.example\n", 4, "mcpServers.s.url", "type: websocket"),
                 Arguments.of("relative URL", "mcpServers:\n  s:\n    url: /mcp\n", 3, "mcpServers.s.url", "absolute http:// or https:// URL"),
                 Arguments.of("args on a remote server", "mcpServers:\n  s:\n    url: https://a.example\n    args: [x]\n", 4, "mcpServers.s.args", "only stdio servers"),
+                Arguments.of("header value with a line break", "mcpServers:\n  s:\n    url: https://a.example\n    headers:\n      X-Key: \"a\\r\\nX-Evil: 1\"\n", 5, "mcpServers.s.headers.X-Key", "must not contain line breaks"),
+                Arguments.of("OAuth header value with NUL", "mcpServers:\n  s:\n    url: https://a.example\n    oauth_headers:\n      X-Key: \"a\\0\"\n", 5, "mcpServers.s.oauth_headers.X-Key", "must not contain line breaks, NUL"),
                 Arguments.of("headers on stdio", "mcpServers:\n  s:\n    command: x\n    headers: {A: b}\n", 4, "mcpServers.s.headers", "take 'env'"),
                 Arguments.of("server name", "mcpServers:\n  a_mcp_b:\n    command: x\n", 3, "mcpServers.a_mcp_b", "'_mcp_'"),
                 Arguments.of("title charset", "mcpServers:\n  s:\n    command: x\n    title: 'S<script>'\n", 4, "mcpServers.s.title", "letters, digits and spaces"),
@@ -237,6 +239,23 @@ class ConfigLoaderTest {
         List<ConfigProblem> problems = load(yaml).problems();
         assertThat(problems).hasSizeGreaterThan(8);
         assertThat(problems).allSatisfy(p -> assertThat(p.describe()).doesNotContain(secret));
+    }
+
+    @Test
+    void a_header_or_api_key_from_the_environment_is_checked_after_substitution() {
+        String injected = "token\r\nX-Injected: yes";
+        ConfigLoader.Result result = load("""
+                mcpServers:
+                  s:
+                    url: https://a.example/mcp
+                    headers: {X-Team: "${TEAM}"}
+                    apiKey: {source: admin, authorization_type: bearer, key: "${KEY}"}
+                """, Map.of("TEAM", injected, "KEY", injected));
+        assertThat(result.errors()).extracting(ConfigProblem::line, ConfigProblem::path).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(4, "mcpServers.s.headers.X-Team"),
+                org.assertj.core.groups.Tuple.tuple(5, "mcpServers.s.apiKey.key"));
+        assertThat(result.errors()).allSatisfy(p -> assertThat(p.describe())
+                .contains("check that variable").doesNotContain("X-Injected").doesNotContain("token"));
     }
 
     @Test
