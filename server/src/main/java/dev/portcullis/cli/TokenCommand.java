@@ -3,6 +3,7 @@ package dev.portcullis.cli;
 import dev.portcullis.config.ConfigLoader;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.identity.TokenMinter;
+import dev.portcullis.identity.TokenVerifier;
 import dev.portcullis.identity.TokenVerifiers;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,8 +82,9 @@ final class TokenCommand implements Callable<Integer> {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
-        if (d.isZero() || d.compareTo(Duration.ofDays(365)) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl: must be more than 0 and at most 365d");
+        if (d.isZero() || d.compareTo(TokenVerifier.MAX_LIFETIME) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl: must be more than 0 and at most "
+                    + TokenVerifier.MAX_LIFETIME.toDays() + "d, the longest lifetime the gateway accepts");
         }
         return d;
     }
