@@ -77,6 +77,17 @@ class CliTest {
     }
 
     @Test
+    void config_check_and_serve_refuse_a_misspelled_section_and_name_the_right_one() throws Exception {
+        Path file = write("typo.yaml", "mcpServer:\n  everything: {command: npx}\n");
+        Run check = run("config", "check", file.toString());
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.err()).contains(file + ":1: mcpServer: unknown section; did you mean 'mcpServers'?");
+        Run serve = run("serve", "--config", file.toString());
+        assertThat(serve.exit()).isEqualTo(1);
+        assertThat(serve.err()).contains("did you mean 'mcpServers'?").contains("not starting");
+    }
+
+    @Test
     void token_prints_a_token_the_gateway_accepts() throws Exception {
         Path file = write("p.yaml", "auth:\n  secret: " + TestConfigs.SECRET + "\n");
         Run r = run("token", "--config", file.toString(), "--user", "u42", "--role", "ADMIN", "--email", "a@b.c", "--ttl", "30m",

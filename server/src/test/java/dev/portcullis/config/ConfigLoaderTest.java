@@ -281,6 +281,53 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void a_misspelled_server_option_is_named_with_the_likely_one() {
+        ConfigLoader.Result result = load("mcpServers:\n  s:\n    url: https://a.example/mcp\n    tiemout: 5000\n");
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(4);
+            assertThat(p.path()).isEqualTo("mcpServers.s.tiemout");
+            assertThat(p.message()).isEqualTo("unknown MCP server option; ignored; did you mean 'timeout'?");
+        });
+        assertThat(load("mcpServers:\n  s:\n    comand: npx\n").problems()).extracting(ConfigProblem::message)
+                .contains("unknown MCP server option; ignored; did you mean 'command'?")
+                .anySatisfy(m -> assertThat(m).contains("give either 'command'"));
+        assertThat(load("mcpServers:\n  s:\n    url: https://a.example/mcp\n    oauth: {scopes: a}\n").problems())
+                .extracting(ConfigProblem::message).containsExactly("unknown OAuth option; ignored; did you mean 'scope'?");
+    }
+
+    @Test
+    void an_unknown_top_level_section_is_an_error_with_the_likely_name() {
+        ConfigLoader.Result result = load("server:\n  port: 0\nmcpServer:\n  s:\n    command: npx\n");
+        assertThat(result.config()).isEmpty();
+        assertThat(result.errors()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.path()).isEqualTo("mcpServer");
+            assertThat(p.message()).isEqualTo("unknown section; did you mean 'mcpServers'?");
+        });
+        assertThat(load("Server:\n  port: 0\n").errors()).extracting(ConfigProblem::message)
+                .containsExactly("unknown section; did you mean 'server'?");
+        assertThat(load("upstreams: {}\n").errors()).extracting(ConfigProblem::message)
+                .containsExactly("unknown section; did you mean 'upstream'?");
+        assertThat(load("flavour: vanilla\n").errors()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("unknown section: neither one of Portcullis' (").contains("mcpServers").contains("upstream")
+                .endsWith("nor one of LibreChat's; check its spelling or remove it"));
+    }
+
+    @Test
+    void every_section_of_librechats_schema_is_accepted_and_listed_as_ignored() {
+        StringBuilder yaml = new StringBuilder();
+        for (String section : ConfigLoader.LIBRECHAT_SECTIONS) {
+            yaml.append(section).append(": ").append(section.equals("mcpServers") ? "{}" : "null").append('\n');
+        }
+        ConfigLoader.Result result = load(yaml.toString());
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.orThrow().ignoredSections()).contains("version", "cache", "ocr", "webSearch", "memory",
+                "scheduledTasks", "secureImageLinks", "imageOutputType", "includedTools", "filteredTools", "turnstile",
+                "fileStrategy", "fileStrategies", "registration", "balance", "transactions", "speech", "rateLimits",
+                "fileConfig", "modelSpecs");
+    }
+
+    @Test
     void a_missing_file_says_how_to_point_at_one() {
         ConfigLoader.Result result = new ConfigLoader(Map.of()).load(dir.resolve("absent.yaml"));
         assertThat(result.errors()).singleElement().satisfies(p -> assertThat(p.message()).contains("--config FILE"));
