@@ -80,14 +80,14 @@ public final class ConfigLoader {
     /** Loads from text; relative paths in it resolve against {@code baseDir}. */
     public Result load(String name, String text, Path baseDir) {
         Node root;
+        LoadSettings settings = LoadSettings.builder().setLabel(name).setAllowDuplicateKeys(true)
+                .setMaxAliasesForCollections(50).build();
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(name).setAllowDuplicateKeys(true)
-                    .setMaxAliasesForCollections(50).build();
             root = new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
-            // The problem and its position only: the engine's snippet would echo file content.
-            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-            return failed(name, line, "not valid YAML: " + e.getProblem());
+            // The problem and the line of the likely mistake only: the engine's snippet would echo file content.
+            YamlSyntaxError error = YamlSyntaxError.locate(text, settings, e);
+            return failed(name, error.line(), error.message());
         } catch (YamlEngineException e) {
             return failed(name, 0, "not valid YAML");
         }

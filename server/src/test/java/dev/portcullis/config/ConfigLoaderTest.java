@@ -135,7 +135,7 @@ class ConfigLoaderTest {
 
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of("not YAML", "server: [\n", 2, "", "not valid YAML"),
+                Arguments.of("not YAML", "server: [\n", 1, "", "opened on this line"),
                 Arguments.of("not a mapping at the top", "- a\n- b\n", 1, "", "expected a mapping of sections"),
                 Arguments.of("unset variable", "server:\n  host: ${NOPE}\n", 2, "server.host", "environment variable NOPE is not set"),
                 Arguments.of("unknown key in an own section", "server:\n  prot: 1\n", 2, "server.prot", "did you mean 'port'"),
@@ -256,6 +256,34 @@ class ConfigLoaderTest {
                 org.assertj.core.groups.Tuple.tuple(5, "mcpServers.s.apiKey.key"));
         assertThat(result.errors()).allSatisfy(p -> assertThat(p.describe())
                 .contains("check that variable").doesNotContain("X-Injected").doesNotContain("token"));
+    }
+
+    static Stream<Arguments> yamlMistakes() {
+        return Stream.of(
+                Arguments.of("a line indented too deeply", "server:\n  port: 3080\n   host: x\nauth: {}\n", 3, "indented deeper than the key on line 2"),
+                Arguments.of("a line indented too little", "server:\n  port: 3080\n host: x\n", 3, "expected <block end>"),
+                Arguments.of("a tab for indentation", "server:\n  port: 3080\n\thost: x\n", 3, "TAB"),
+                Arguments.of("an unclosed double quote", "mcpServers:\n  a:\n    url: \"http://x\n    type: sse\n  b:\n    command: npx\n", 3, "quoted scalar that starts on this line"),
+                Arguments.of("an unclosed single quote", "mcpServers:\n  a:\n    url: 'http://x\n    type: sse\n", 3, "quoted scalar that starts on this line"),
+                Arguments.of("a server name without its colon", "mcpServers:\n  everything\n    command: npx\n", 2, "this line has no ':' after its key"),
+                Arguments.of("an option without its colon", "mcpServers:\n  everything:\n    command npx\n    args: [a]\n", 3, "this line has no ':' after its key"),
+                Arguments.of("an own option without its colon", "server:\n  port 3080\n  host: x\n", 2, "this line has no ':' after its key"),
+                Arguments.of("an unclosed list", "mcpServers:\n  a:\n    args: [a, b\n  b: {}\n", 3, "'[' opened on this line"),
+                Arguments.of("a list item among keys", "mcpServers:\n  - a\n  b: c\n", 3, "not valid YAML"));
+    }
+
+    /**
+     * The reported line is the line to fix. For an over-indented line the failing line is named and
+     * the key above it mentioned: YAML reads the pair as one multi-line value, so a missing ':' on the
+     * line above would look the same.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("yamlMistakes")
+    void a_yaml_error_points_at_the_line_of_the_mistake(String name, String yaml, int line, String message) {
+        assertThat(load(yaml).errors()).singleElement().satisfies(p -> {
+            assertThat(p.line()).as(p.describe()).isEqualTo(line);
+            assertThat(p.message()).startsWith("not valid YAML: ").contains(message);
+        });
     }
 
     @Test
