@@ -224,8 +224,16 @@ final class ToolRoutes {
         return (Map<String, Object>) request;
     }
 
+    /** What the body may hold; anything else is most likely a tool parameter sent outside its wrapper. */
+    private static final Set<String> BODY_FIELDS = Set.of("arguments", "waitForAuthMs");
+    private static final int NAMES_SHOWN = 3;
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> arguments(Map<String, Object> request) {
+        List<String> stray = request.keySet().stream().filter(k -> !BODY_FIELDS.contains(k)).sorted().toList();
+        if (!stray.isEmpty()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, strayFields(stray, request.containsKey("arguments")));
+        }
         Object args = request.get("arguments");
         if (args == null) {
             return Map.of();
@@ -234,6 +242,27 @@ final class ToolRoutes {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "'arguments' must be a JSON object of the tool's parameters");
         }
         return (Map<String, Object>) map;
+    }
+
+    /**
+     * A call sent as {@code {"message": "hi"}} instead of {@code {"arguments": {"message": "hi"}}}
+     * would otherwise reach the tool without its parameters and fail far from the cause. The
+     * message shows the body to send, with the caller's own field names and no values.
+     */
+    private static String strayFields(List<String> stray, boolean hasArguments) {
+        List<String> shown = stray.stream().limit(NAMES_SHOWN).map(ToolRoutes::quotedName).toList();
+        String example = "{\"arguments\": {" + String.join(", ", shown.stream().map(n -> n + ": ...").toList())
+                + (stray.size() > NAMES_SHOWN ? ", ..." : "") + "}}";
+        String names = String.join(", ", shown) + (stray.size() > NAMES_SHOWN ? " and " + (stray.size() - NAMES_SHOWN) + " more" : "");
+        return (hasArguments ? "Only \"arguments\" and \"waitForAuthMs\" are read from the body, not " + names
+                + "; move the tool's parameters into \"arguments\": "
+                : "Put the tool's parameters under \"arguments\": ") + example;
+    }
+
+    /** A field name as JSON, cut short so a message stays a message. */
+    private static String quotedName(String name) {
+        String cut = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+        return "\"" + cut.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /**
