@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = {"Print a platform token (HS256, LibreChat's claims) signed with the configured secret,",
-                "for development and scripts. Not available when auth.jwksUrl is set: tokens then come",
-                "from your identity provider."})
+        description = {"Print a platform token signed with the configured secret, for development and scripts.",
+                "The token is HS256 with LibreChat's claims. Not available when auth.jwksUrl is set: tokens then"
+                        + " come from your identity provider."})
 final class TokenCommand implements Callable<Integer> {
     private static final Pattern TTL = Pattern.compile("(\\d+)([smhd])");
 
