@@ -99,7 +99,7 @@ public final class StdioProcessTransport implements McpClientTransport {
         try (InputStream err = new BufferedInputStream(process.getErrorStream())) {
             LineReader lines = new LineReader(err, Integer.MAX_VALUE);
             for (String line = lines.nextTruncated(MAX_STDERR_LINE); line != null; line = lines.nextTruncated(MAX_STDERR_LINE)) {
-                log.info("[{} stderr] {}", launch.serverName(), line);
+                log.debug("[{} stderr] {}", launch.serverName(), line); // npm notices and chatter: not INFO noise
             }
         } catch (IOException e) {
             // the process is gone; nothing more to log
