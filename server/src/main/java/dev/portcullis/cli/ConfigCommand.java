@@ -18,8 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ConfigCommand extends CommandGroup {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Validate a configuration file: print every problem (file:line: path: what to fix)",
-                    "and exit 1, or print a summary and exit 0. Secrets are never printed."})
+            description = {"Validate a configuration file.", "Print every problem (file:line: path: what to fix) and"
+                    + " exit 1, or print a summary and exit 0. Secrets are never printed."})
     static final class Check implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "FILE", description = "The file to check; the same as --config FILE.")
         Path file;

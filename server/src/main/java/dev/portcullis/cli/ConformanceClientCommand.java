@@ -44,10 +44,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * appended; the scenario name and any pre-registered credentials come in the environment.
  */
 @Command(name = "conformance-client", mixinStandardHelpOptions = true,
-        description = {"Run the gateway in process against one MCP server URL as a test user: connect,",
-                "authorize (following the authorization endpoint's redirect into the gateway's own",
-                "callback), list tools and call the scenario's tool. For the MCP conformance suite:",
-                "it reads MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT. Exit 0 on success."})
+        description = {"Run the gateway in process against one MCP server URL as a test user.",
+                "It connects, authorizes (following the authorization endpoint's redirect into the gateway's own"
+                        + " callback), lists tools and calls the scenario's tool. For the MCP conformance suite: it"
+                        + " reads MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT. Exit 0 on success."})
 final class ConformanceClientCommand implements Callable<Integer> {
     static final String SERVER = "conformance";
 

@@ -28,11 +28,11 @@ import picocli.CommandLine.Model.CommandSpec;
 final class EgressCommand extends CommandGroup {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Would Portcullis let these through, and why not? One line per target:",
-                    "allow<TAB>TARGET or block<TAB>TARGET<TAB>CODE: message.",
-                    "A TARGET without a scheme is read as http://TARGET/; with no TARGET, one per line is read",
-                    "from standard input. Exit 0 if all are allowed, 3 if any is blocked, 2 on a usage or",
-                    "configuration error."},
+            description = {"Would Portcullis let these through, and why not?",
+                    "One line per target: allow<TAB>TARGET or block<TAB>TARGET<TAB>CODE: message.",
+                    "A TARGET without a scheme is read as http://TARGET/; with no TARGET, one per line is read from"
+                            + " standard input. Exit 0 if all are allowed, 3 if any is blocked, 2 on a usage or"
+                            + " configuration error."},
             exitCodeOnInvalidInput = ExitCodes.USAGE)
     static final class Check implements Callable<Integer> {
         @Mixin

@@ -3,10 +3,14 @@ package dev.portcullis.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code portcullis}: the gateway's command line. */
+/**
+ * {@code portcullis}: the gateway's command line. In every command's help, each description entry
+ * is one paragraph, wrapped to the terminal; the first is a whole sentence, because the list of
+ * commands shows only that one.
+ */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"A multi-user MCP gateway: a registry of MCP servers, per-user connections and OAuth,",
-                "an encrypted token vault, and an SSRF guard on every outbound request."},
+        description = "A multi-user MCP gateway: a registry of MCP servers, per-user connections and OAuth, an"
+                + " encrypted token vault, and an SSRF guard on every outbound request.",
         subcommands = {ServeCommand.class, TokenCommand.class, ConfigCommand.class, EgressCommand.class, KeysCommand.class,
                 ConformanceClientCommand.class,
                 CommandLine.HelpCommand.class},
@@ -22,6 +26,9 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // As wide as the terminal (80 when it cannot tell), wrapped at spaces: see WordWrappedHelp.
+        cli.setUsageHelpAutoWidth(true);
+        cli.setHelpFactory(WordWrappedHelp::new);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("portcullis: " + e.getMessage());
             return ExitCodes.FAILURE;

@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Start the gateway. It refuses to start when the configuration has errors "
-                + "(run 'portcullis config check' to see them all) and drains in-flight requests on SIGTERM."})
+        description = {"Start the gateway.", "It refuses to start when the configuration has errors (run"
+                + " 'portcullis config check' to see them all) and drains in-flight requests on SIGTERM."})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     /**

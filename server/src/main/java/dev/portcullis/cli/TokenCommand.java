@@ -3,6 +3,7 @@ package dev.portcullis.cli;
 import dev.portcullis.config.ConfigLoader;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.identity.TokenMinter;
+import dev.portcullis.identity.TokenVerifier;
 import dev.portcullis.identity.TokenVerifiers;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,9 +19,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = {"Print a platform token (HS256, LibreChat's claims) signed with the configured secret,",
-                "for development and scripts. Not available when auth.jwksUrl is set: tokens then come",
-                "from your identity provider."})
+        description = {"Print a platform token signed with the configured secret, for development and scripts.",
+                "The token is HS256 with LibreChat's claims. Not available when auth.jwksUrl is set: tokens then"
+                        + " come from your identity provider."})
 final class TokenCommand implements Callable<Integer> {
     private static final Pattern TTL = Pattern.compile("(\\d+)([smhd])");
 
@@ -81,8 +82,9 @@ final class TokenCommand implements Callable<Integer> {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
-        if (d.isZero() || d.compareTo(Duration.ofDays(365)) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl: must be more than 0 and at most 365d");
+        if (d.isZero() || d.compareTo(TokenVerifier.MAX_LIFETIME) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl: must be more than 0 and at most "
+                    + TokenVerifier.MAX_LIFETIME.toDays() + "d, the longest lifetime the gateway accepts");
         }
         return d;
     }

@@ -27,13 +27,22 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Loads Portcullis' YAML: its own sections ({@code server}, {@code storage}, {@code redis},
- * {@code auth}, {@code encryption}) and the LibreChat sections it shares ({@code mcpServers},
+ * {@code auth}, {@code encryption}, ...) and the LibreChat sections it shares ({@code mcpServers},
  * {@code mcpSettings}, {@code endpoints.allowedAddresses}, {@code actions},
- * {@code interface.mcpServers}). Anything else a {@code librechat.yaml} holds is accepted and
- * listed as ignored, so an operator can point the gateway at the file they already have.
+ * {@code interface.mcpServers}). LibreChat's other sections are accepted and listed as ignored, so
+ * an operator can point the gateway at the file they already have; a section that is neither is
+ * an error with the likely intended name, because a misspelled section ({@code mcpServer}) would
+ * otherwise be silently dropped — LibreChat itself strips unknown keys without a word.
  */
 public final class ConfigLoader {
-    private static final Set<String> OWN_SECTIONS = Set.of("server", "storage", "redis", "auth", "encryption", "upstream", "oauth");
+    /**
+     * The top-level keys of LibreChat's {@code configSchema} (packages/data-provider/src/config.ts,
+     * LibreChat v0.8.2, config version 1.3.1). Those Portcullis reads are among them.
+     */
+    static final Set<String> LIBRECHAT_SECTIONS = Set.of("version", "cache", "ocr", "webSearch", "memory",
+            "scheduledTasks", "secureImageLinks", "imageOutputType", "includedTools", "filteredTools", "mcpServers",
+            "mcpSettings", "interface", "turnstile", "fileStrategy", "fileStrategies", "actions", "registration",
+            "balance", "transactions", "speech", "rateLimits", "fileConfig", "modelSpecs", "endpoints");
     private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
     private final Map<String, String> environment;
@@ -71,14 +80,14 @@ public final class ConfigLoader {
     /** Loads from text; relative paths in it resolve against {@code baseDir}. */
     public Result load(String name, String text, Path baseDir) {
         Node root;
+        LoadSettings settings = LoadSettings.builder().setLabel(name).setAllowDuplicateKeys(true)
+                .setMaxAliasesForCollections(50).build();
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(name).setAllowDuplicateKeys(true)
-                    .setMaxAliasesForCollections(50).build();
             root = new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
-            // The problem and its position only: the engine's snippet would echo file content.
-            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-            return failed(name, line, "not valid YAML: " + e.getProblem());
+            // The problem and the line of the likely mistake only: the engine's snippet would echo file content.
+            YamlSyntaxError error = YamlSyntaxError.locate(text, settings, e);
+            return failed(name, error.line(), error.message());
         } catch (YamlEngineException e) {
             return failed(name, 0, "not valid YAML");
         }
@@ -127,15 +136,30 @@ public final class ConfigLoader {
 
         for (Map.Entry<String, ConfigNode> e : top.entries().entrySet()) {
             String key = e.getKey();
-            if (!OWN_SECTIONS.contains(key) && !List.of("mcpServers", "mcpSettings", "endpoints", "actions",
-                    "interface").contains(key)) {
+            if (top.wasRead(key)) {
+                continue; // Portcullis' own, or a LibreChat section it reads
+            }
+            if (LIBRECHAT_SECTIONS.contains(key)) {
                 ignored.add(key);
+            } else {
+                e.getValue().keyError(unknownSection(key, top.keysRead()));
             }
         }
         return new PortcullisConfig(source, server, storage, redis, auth, encryption, upstream, oauth,
                 java.util.Collections.unmodifiableMap(servers),
                 new EgressSettings(mcpLists, endpointLists, actionLists), permissions, List.copyOf(ignored),
                 report.problems().stream().filter(p -> !p.isError()).toList());
+    }
+
+    private static String unknownSection(String key, Set<String> read) {
+        Set<String> known = new java.util.TreeSet<>(read);
+        known.addAll(LIBRECHAT_SECTIONS);
+        List<String> best = dev.portcullis.error.DidYouMean.closest(key, known, 1);
+        if (!best.isEmpty()) {
+            return "unknown section; did you mean '" + best.getFirst() + "'?";
+        }
+        return "unknown section: neither one of Portcullis' (" + String.join(", ", new java.util.TreeSet<>(read))
+                + ") nor one of LibreChat's; check its spelling or remove it";
     }
 
     private static ServerSettings server(Optional<ConfigNode> section) {

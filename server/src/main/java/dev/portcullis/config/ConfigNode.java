@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import dev.portcullis.error.DidYouMean;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -27,11 +28,18 @@ final class ConfigNode {
     private final ConfigReport report;
     private final Set<String> consumed = new LinkedHashSet<>();
     private Map<String, ConfigNode> entries;
+    /** The line of this node's key in its mapping, where a wrong key is; 0 for a root or list item. */
+    private final int keyLine;
 
     ConfigNode(Node node, String path, ConfigReport report) {
+        this(node, path, report, 0);
+    }
+
+    private ConfigNode(Node node, String path, ConfigReport report, int keyLine) {
         this.node = node;
         this.path = path;
         this.report = report;
+        this.keyLine = keyLine;
     }
 
     String path() {
@@ -66,6 +74,15 @@ final class ConfigNode {
         report.warning(line(), path, message);
     }
 
+    /** A problem with the key itself (unknown, misspelled): reported at the key's line, not its value's. */
+    void keyError(String message) {
+        report.error(keyLine > 0 ? keyLine : line(), path, message);
+    }
+
+    private void keyWarning(String message) {
+        report.warning(keyLine > 0 ? keyLine : line(), path, message);
+    }
+
     /** The entries of a mapping in file order; anything else is reported and reads as empty. */
     Map<String, ConfigNode> entries() {
         if (entries != null) {
@@ -90,7 +107,7 @@ final class ConfigNode {
                 report.error(lineOf(keyNode), childPath, "duplicate key; each key may appear once");
                 continue;
             }
-            entries.put(key, new ConfigNode(tuple.getValueNode(), childPath, report));
+            entries.put(key, new ConfigNode(tuple.getValueNode(), childPath, report, lineOf(keyNode)));
         }
         return entries;
     }
@@ -192,51 +209,40 @@ final class ConfigNode {
     void rejectUnknownKeys() {
         for (Map.Entry<String, ConfigNode> e : entries().entrySet()) {
             if (!consumed.contains(e.getKey())) {
-                e.getValue().error("unknown key" + suggestion(e.getKey(), consumed));
+                e.getValue().keyError("unknown key" + suggestion(e.getKey(), consumed));
             }
         }
     }
 
-    /** Reports, as warnings, keys of this mapping that no reader asked for (LibreChat sections). */
+    /**
+     * Reports, as warnings, keys of this mapping that no reader asked for: LibreChat may add options
+     * before the gateway knows them, so they do not stop the file, but a likely typo is named.
+     */
     void warnUnknownKeys(String why) {
         for (Map.Entry<String, ConfigNode> e : entries().entrySet()) {
             if (!consumed.contains(e.getKey())) {
-                e.getValue().warning(why);
+                e.getValue().keyWarning(why + DidYouMean.closest(e.getKey(), consumed, 1).stream()
+                        .map(best -> "; did you mean '" + best + "'?").findFirst().orElse(""));
             }
         }
+    }
+
+    /** Whether a reader asked for this key (present or not). */
+    boolean wasRead(String key) {
+        return consumed.contains(key);
+    }
+
+    /** Every key a reader asked for, in the order asked. */
+    Set<String> keysRead() {
+        return java.util.Collections.unmodifiableSet(consumed);
     }
 
     static String suggestion(String key, Collection<String> known) {
-        String best = null;
-        int bestDistance = 3;
-        for (String candidate : known) {
-            int d = distance(key.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = candidate;
-            }
+        List<String> best = DidYouMean.closest(key, known, 1);
+        if (!best.isEmpty()) {
+            return "; did you mean '" + best.getFirst() + "'?";
         }
-        String list = String.join(", ", known);
-        return best != null ? "; did you mean '" + best + "'?" : (known.isEmpty() ? "" : "; known keys: " + list);
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return known.isEmpty() ? "" : "; known keys: " + String.join(", ", known);
     }
 
     private static int lineOf(Node n) {

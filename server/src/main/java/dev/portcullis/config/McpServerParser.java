@@ -88,6 +88,8 @@ final class McpServerParser {
         }
         Optional<OAuthSettings> oauth = node.get("oauth").flatMap(McpServerParser::oauth);
         Map<String, Secret> oauthHeaders = node.stringMap("oauth_headers", Secret::of);
+        refuseUnsendable(node, "headers", headers);
+        refuseUnsendable(node, "oauth_headers", oauthHeaders);
         McpServerConfig.AccessLimit access = node.get("access").map(McpServerParser::access)
                 .orElse(McpServerConfig.AccessLimit.EVERYONE);
         ToolPolicy toolPolicy = node.get("tools").map(McpServerParser::toolPolicy).orElse(ToolPolicy.ALL);
@@ -104,6 +106,16 @@ final class McpServerParser {
         return Optional.of(new McpServerConfig(name, type, url, command, args, env, cwd, headers, timeout,
                 initTimeout, sseReadTimeout, startup, chatMenu, title, description, iconPath, instructions,
                 userVars, requiresOAuth, apiKey, oauth, oauthHeaders, access, toolPolicy, McpServerConfig.Origin.OPERATOR));
+    }
+
+    /** Header values, after {@code ${VAR}} substitution: an environment variable can bring a line break too. */
+    private static void refuseUnsendable(ConfigNode node, String section, Map<String, Secret> values) {
+        values.forEach((name, value) -> {
+            if (!HeaderValues.isSendable(value.reveal())) {
+                node.get(section).orElseThrow().entries().get(name).error("header values " + HeaderValues.PROBLEM
+                        + " (if it comes from an environment variable, check that variable)");
+            }
+        });
     }
 
     private static int errorCount(ConfigNode node) {
@@ -291,6 +303,9 @@ final class McpServerParser {
         }).orElse(ApiKey.AuthorizationType.BEARER);
         Optional<String> customHeader = node.string("custom_header");
         Optional<Secret> key = node.secret("key");
+        key.filter(k -> !HeaderValues.isSendable(k.reveal())).ifPresent(k -> node.get("key").orElseThrow()
+                .error("the key is sent in a header, so it " + HeaderValues.PROBLEM
+                        + (from == Source.OPERATOR_FILE ? " (if it comes from an environment variable, check that variable)" : "")));
         if (authType == ApiKey.AuthorizationType.CUSTOM && customHeader.isEmpty()) {
             node.error("authorization_type custom needs 'custom_header', the header to send the key in");
         }

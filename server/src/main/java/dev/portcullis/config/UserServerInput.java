@@ -497,8 +497,8 @@ public final class UserServerInput {
                 headerName(at, name);
                 if (!isString(header)) {
                     replace(at, "header values must be strings");
-                } else if (string(header).orElseThrow().chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-                    replace(at, "header values must not contain line breaks (or NUL)");
+                } else if (!HeaderValues.isSendable(string(header).orElseThrow())) {
+                    replace(at, "header values " + HeaderValues.PROBLEM);
                 }
             });
         }

@@ -1,5 +1,6 @@
 package dev.portcullis.http;
 
+import dev.portcullis.config.HeaderValues;
 import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * A user's connections and their per-user values: reinitialize, connection status, and the
@@ -31,18 +31,18 @@ final class ConnectionRoutes {
     private final ConnectionManager connections;
     private final UserVariables variables;
     private final Permissions permissions;
-    private final ObjectMapper json;
+    private final RequestJson bodies;
 
     private final OAuthRoutes oauth;
 
     ConnectionRoutes(ToolService tools, ConnectionManager connections, UserVariables variables, Permissions permissions,
-                     ObjectMapper json, OAuthRoutes oauth) {
+                     RequestJson bodies, OAuthRoutes oauth) {
         this.oauth = oauth;
         this.tools = tools;
         this.connections = connections;
         this.variables = variables;
         this.permissions = permissions;
-        this.json = json;
+        this.bodies = bodies;
     }
 
     /** Drops the caller's connection and connects again, reporting why it failed if it does. */
@@ -132,7 +132,7 @@ final class ConnectionRoutes {
     void setAuthValues(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
-        store(caller, config, values(json.readTree(ctx.body().isBlank() ? "{}" : ctx.body()), config));
+        store(caller, config, values(bodies.tree(ctx), config));
         ctx.json(flags(caller, config));
     }
 
@@ -150,7 +150,7 @@ final class ConnectionRoutes {
      */
     void userPlugins(Context ctx) {
         Caller caller = Authentication.caller(ctx);
-        JsonNode body = json.readTree(ctx.body().isBlank() ? "{}" : ctx.body());
+        JsonNode body = bodies.tree(ctx);
         String pluginKey = body.path("pluginKey").asString("");
         String action = body.path("action").asString("");
         if (!pluginKey.startsWith("mcp_")) {
@@ -195,9 +195,22 @@ final class ConnectionRoutes {
             if (e.getValue().asString().length() > 4096) {
                 throw new GatewayException(ErrorCode.BAD_REQUEST, "The value of '" + e.getKey() + "' is longer than 4096 characters");
             }
+            if (!fitsWhereItGoes(config, e.getValue().asString())) {
+                throw new GatewayException(ErrorCode.INVALID_AUTH_VALUE, "The value of '" + e.getKey() + "' "
+                        + HeaderValues.PROBLEM + ": it is sent in a header or the URL of '" + config.name() + "'");
+            }
             values.put(e.getKey(), e.getValue().asString());
         }
         return values;
+    }
+
+    /**
+     * A remote server's values stand in its URL and headers ({@code {{VAR}}}), where a line break
+     * would end the header and start another. A stdio server's stand in arguments and environment,
+     * where only NUL cannot pass (a multi-line key file in a variable is fine there).
+     */
+    private static boolean fitsWhereItGoes(McpServerConfig config, String value) {
+        return config.url().isPresent() ? HeaderValues.isSendable(value) : value.indexOf('\0') < 0;
     }
 
     private Map<String, Object> flags(Caller caller, McpServerConfig config) {

@@ -20,11 +20,14 @@ import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.UpstreamException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.exception.HttpResponseExceptionMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -41,6 +44,10 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final Logger accessLog = LoggerFactory.getLogger("portcullis.access");
     private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
+    /** Request line plus headers, Jetty's default made explicit: more is 414 or 431. */
+    static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
+    /** A request body, Javalin's default made explicit: more is 413. */
+    static final long MAX_REQUEST_BODY_BYTES = 1_000_000;
 
     /** Everything the routes need, wired by the composition root. */
     public record Dependencies(ServerSettings settings, TokenVerifier tokens, RolePermissions roles,
@@ -72,13 +79,14 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(Dependencies d) {
         Authentication authentication = new Authentication(d.tokens());
         Permissions permissions = new Permissions(d.roles());
-        McpServerRoutes servers = new McpServerRoutes(d.registry().servers(), d.registry().admin(), permissions, d.json());
-        PermissionRoutes sharing = new PermissionRoutes(d.registry().servers(), d.registry().sharing(), permissions, d.json());
-        ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json());
+        RequestJson bodies = new RequestJson(d.json());
+        McpServerRoutes servers = new McpServerRoutes(d.registry().servers(), d.registry().admin(), permissions, bodies);
+        PermissionRoutes sharing = new PermissionRoutes(d.registry().servers(), d.registry().sharing(), permissions, bodies);
+        ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json(), bodies);
         OAuthRoutes oauthRoutes = new OAuthRoutes(new OAuthRoutes.Services(d.oauth().flows(), d.oauth().tokens(),
                 d.oauth().vault(), d.oauth().settings()), d.tools(), d.registry().servers(), permissions, d.settings());
         ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
-                d.json(), oauthRoutes);
+                bodies, oauthRoutes);
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {
@@ -92,7 +100,12 @@ public final class HttpServer implements AutoCloseable {
             config.jsonMapper(new JacksonJsonMapper(d.json()));
             config.jetty.host = d.settings().host();
             config.jetty.port = d.settings().port();
-            config.jetty.modifyServer(server -> server.setStopTimeout(d.settings().shutdownTimeout().toMillis()));
+            config.http.maxRequestSize = MAX_REQUEST_BODY_BYTES;
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(d.settings().shutdownTimeout().toMillis());
+                server.setErrorHandler(new JsonErrorHandler(d.json())); // answers what Jetty refuses before any route
+            });
             RequestMetrics requestMetrics = new RequestMetrics(d.metrics());
             config.requestLogger.http((ctx, ms) -> recordRequest(ctx, ms, requestMetrics));
 
@@ -143,7 +156,17 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.exception(JacksonException.class, (e, ctx) ->
                     ErrorBody.send(ctx, ErrorCode.INVALID_JSON, "The request body is not valid JSON"));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> javalinRefusal(e, ctx));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                if (isClientAbort(e)) {
+                    // The client's doing, not a fault of ours: no stack trace, no 500, but counted.
+                    requestMetrics.clientAborted(ctx);
+                    log.debug("client closed the connection before the request body was complete: {} {}",
+                            ctx.method(), ctx.path());
+                    ErrorBody.send(ctx, ErrorCode.REQUEST_BODY_INCOMPLETE,
+                            "The connection closed before the whole request body arrived; send the complete body");
+                    return;
+                }
                 log.error("unhandled failure on {} {}", ctx.method(), ctx.path(), e);
                 ErrorBody.send(ctx, ErrorCode.INTERNAL_ERROR,
                         "An internal error occurred; quote the request id when you report it");
@@ -170,6 +193,30 @@ public final class HttpServer implements AutoCloseable {
                 sc.setAcceptedTcpNoDelay(true); // see DESIGN.md: no Nagle on the hot path
             }
         }
+    }
+
+    /**
+     * Jetty's {@link EofException} (its subclasses included) is how a connection that ended early
+     * surfaces while a handler reads the body, possibly wrapped; Javalin recognizes only the
+     * exact class, so the subclass Jetty 12 throws ("Early EOF") reached the generic handler.
+     */
+    static boolean isClientAbort(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof EofException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Javalin's own refusals (a body over the size limit, 413) in the gateway's error shape. */
+    private static void javalinRefusal(HttpResponseException e, Context ctx) {
+        if (e.getStatus() < 400) {
+            HttpResponseExceptionMapper.INSTANCE.handle(e, ctx);
+            return;
+        }
+        ErrorCode code = JsonErrorHandler.codeFor(e.getStatus());
+        ErrorBody.send(ctx, code, JsonErrorHandler.messageFor(code));
     }
 
     private static boolean isJsonResponse(Context ctx) {

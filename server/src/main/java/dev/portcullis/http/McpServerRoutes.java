@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code /api/mcp/servers}: the servers the caller can see (LibreChat's map keyed by name, with
@@ -28,13 +27,13 @@ final class McpServerRoutes {
     private final ServerRegistry registry;
     private final UserServerAdmin admin;
     private final Permissions permissions;
-    private final ObjectMapper json;
+    private final RequestJson bodies;
 
-    McpServerRoutes(ServerRegistry registry, UserServerAdmin admin, Permissions permissions, ObjectMapper json) {
+    McpServerRoutes(ServerRegistry registry, UserServerAdmin admin, Permissions permissions, RequestJson bodies) {
         this.registry = registry;
         this.admin = admin;
         this.permissions = permissions;
-        this.json = json;
+        this.bodies = bodies;
     }
 
     /**
@@ -122,7 +121,7 @@ final class McpServerRoutes {
     }
 
     private JsonNode config(Context ctx) {
-        JsonNode body = json.readTree(ctx.body().isBlank() ? "{}" : ctx.body());
+        JsonNode body = bodies.tree(ctx);
         JsonNode config = body.get("config");
         if (config == null || !config.isObject()) {
             throw new GatewayException(ErrorCode.INVALID_SERVER_CONFIG, "Send the server as {\"config\": {...}}",

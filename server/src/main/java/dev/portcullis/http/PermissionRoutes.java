@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * LibreChat's sharing API for MCP servers, {@code /api/permissions/mcpServer/...}: the access-role
@@ -33,13 +32,13 @@ final class PermissionRoutes {
     private final ServerRegistry registry;
     private final ServerSharing sharing;
     private final Permissions permissions;
-    private final ObjectMapper json;
+    private final RequestJson bodies;
 
-    PermissionRoutes(ServerRegistry registry, ServerSharing sharing, Permissions permissions, ObjectMapper json) {
+    PermissionRoutes(ServerRegistry registry, ServerSharing sharing, Permissions permissions, RequestJson bodies) {
         this.registry = registry;
         this.sharing = sharing;
         this.permissions = permissions;
-        this.json = json;
+        this.bodies = bodies;
     }
 
     void roles(Context ctx) {
@@ -75,7 +74,7 @@ final class PermissionRoutes {
     void put(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.SHARE);
         String id = ctx.pathParam("id");
-        ServerSharing.Change change = change(json.readTree(ctx.body().isBlank() ? "{}" : ctx.body()));
+        ServerSharing.Change change = change(bodies.tree(ctx));
         if (change.needsSharePublic()) {
             permissions.require(ctx, McpPermission.SHARE_PUBLIC);
         }

@@ -39,12 +39,14 @@ final class ToolRoutes {
     private final UserVariables variables;
     private final Permissions permissions;
     private final ObjectMapper json;
+    private final RequestJson bodies;
 
-    ToolRoutes(ToolService tools, UserVariables variables, Permissions permissions, ObjectMapper json) {
+    ToolRoutes(ToolService tools, UserVariables variables, Permissions permissions, ObjectMapper json, RequestJson bodies) {
         this.tools = tools;
         this.variables = variables;
         this.permissions = permissions;
         this.json = json;
+        this.bodies = bodies;
     }
 
     /** Every server's tools, listed concurrently; a server that fails is reported, not fatal. */
@@ -211,19 +213,26 @@ final class ToolRoutes {
     /** One parse straight into maps and lists: the hot path avoids a tree and a second conversion. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> request(Context ctx) {
-        String body = ctx.body();
-        if (body.isBlank()) {
+        Object parsed = bodies.value(ctx);
+        if (parsed == null) {
             return Map.of();
         }
-        Object parsed = json.readValue(body, Object.class);
         if (!(parsed instanceof Map<?, ?> request)) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "Send a JSON object: {\"arguments\": {...}}");
         }
         return (Map<String, Object>) request;
     }
 
+    /** What the body may hold; anything else is most likely a tool parameter sent outside its wrapper. */
+    private static final Set<String> BODY_FIELDS = Set.of("arguments", "waitForAuthMs");
+    private static final int NAMES_SHOWN = 3;
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> arguments(Map<String, Object> request) {
+        List<String> stray = request.keySet().stream().filter(k -> !BODY_FIELDS.contains(k)).sorted().toList();
+        if (!stray.isEmpty()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, strayFields(stray, request.containsKey("arguments")));
+        }
         Object args = request.get("arguments");
         if (args == null) {
             return Map.of();
@@ -232,6 +241,27 @@ final class ToolRoutes {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "'arguments' must be a JSON object of the tool's parameters");
         }
         return (Map<String, Object>) map;
+    }
+
+    /**
+     * A call sent as {@code {"message": "hi"}} instead of {@code {"arguments": {"message": "hi"}}}
+     * would otherwise reach the tool without its parameters and fail far from the cause. The
+     * message shows the body to send, with the caller's own field names and no values.
+     */
+    private static String strayFields(List<String> stray, boolean hasArguments) {
+        List<String> shown = stray.stream().limit(NAMES_SHOWN).map(ToolRoutes::quotedName).toList();
+        String example = "{\"arguments\": {" + String.join(", ", shown.stream().map(n -> n + ": ...").toList())
+                + (stray.size() > NAMES_SHOWN ? ", ..." : "") + "}}";
+        String names = String.join(", ", shown) + (stray.size() > NAMES_SHOWN ? " and " + (stray.size() - NAMES_SHOWN) + " more" : "");
+        return (hasArguments ? "Only \"arguments\" and \"waitForAuthMs\" are read from the body, not " + names
+                + "; move the tool's parameters into \"arguments\": "
+                : "Put the tool's parameters under \"arguments\": ") + example;
+    }
+
+    /** A field name as JSON, cut short so a message stays a message. */
+    private static String quotedName(String name) {
+        String cut = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+        return "\"" + cut.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.portcullis.http;
 
+import dev.portcullis.egress.BlockReason;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.upstream.MissingUserVariablesException;
@@ -14,9 +15,16 @@ final class UpstreamErrors {
 
     static GatewayException toGateway(UpstreamException e) {
         return switch (e) {
-            case UpstreamException.Unreachable u -> new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, u.getMessage());
-            case UpstreamException.Timeout t -> new GatewayException(ErrorCode.UPSTREAM_TIMEOUT, t.getMessage(),
-                    Map.of("timeoutMs", t.after().toMillis()), null);
+            case UpstreamException.Unreachable u -> new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+                    u.getMessage() + "; " + whatToCheck(u.reason()), Map.of("reason", u.reason().name()), null);
+            case UpstreamException.Timeout t -> new GatewayException(ErrorCode.UPSTREAM_TIMEOUT, t.getMessage()
+                    + "; check that the server is healthy and not overloaded, or raise its 'timeout' ('initTimeout'"
+                    + " for connecting), in milliseconds", Map.of("timeoutMs", t.after().toMillis()), null);
+            // Fails closed in the egress guard, but it is not a policy refusal: the name does not resolve.
+            case UpstreamException.Blocked b when b.reasonCode().equals(BlockReason.DNS_FAILURE.code()) ->
+                    new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "The MCP server's host name did not resolve; "
+                            + whatToCheck(UpstreamException.Unreachable.Reason.DNS_FAILURE),
+                            Map.of("reason", BlockReason.DNS_FAILURE.code()), null);
             // The reason code, not the message: it names the host, which only editors of a server may see.
             case UpstreamException.Blocked b -> new GatewayException(ErrorCode.MCP_DOMAIN_NOT_ALLOWED,
                     "The server's address is not allowed by the gateway's egress policy (" + b.reasonCode()
@@ -26,6 +34,19 @@ final class UpstreamErrors {
             case UpstreamException.SessionExpired s -> new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, s.getMessage());
             case UpstreamException.MessageTooLarge m -> new GatewayException(ErrorCode.UPSTREAM_ERROR, m.getMessage());
             case UpstreamException.ProtocolViolation p -> new GatewayException(ErrorCode.UPSTREAM_ERROR, p.getMessage());
+        };
+    }
+
+    /** What an operator or user can do about each reason a server could not be reached. */
+    private static String whatToCheck(UpstreamException.Unreachable.Reason reason) {
+        return switch (reason) {
+            case CONNECTION_REFUSED -> "check that the server is running and that the host and port in its URL are right";
+            case DNS_FAILURE -> "check the spelling of the host in its URL, and that the gateway's DNS can resolve it";
+            case NO_ROUTE -> "check the host in its URL and the network (firewall, routes) between the gateway and the server";
+            case TLS_FAILURE -> "check that the URL's scheme matches the server (https:// only for a TLS port) and that its"
+                    + " certificate is valid for its host name and trusted by the gateway's Java runtime";
+            case CONNECTION_LOST -> "the server or a proxy in between closed the connection; check the server's logs";
+            case OTHER -> "check that the server is running and reachable from the gateway";
         };
     }
 

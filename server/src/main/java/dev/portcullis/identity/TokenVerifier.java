@@ -30,7 +30,10 @@ import java.util.Set;
  * asymmetric algorithm with the configured JWKS), expiry with a small clock skew, and the
  * configured issuer and audience. Unsigned ({@code alg: none}) tokens are refused by the
  * processor itself; a token without {@code exp} is refused because a gateway credential that
- * never expires cannot be contained.
+ * never expires cannot be contained, and so is one that expires more than {@link #MAX_LIFETIME}
+ * from now, or was issued ({@code iat}) in the future beyond the clock skew. Claims the gateway
+ * reads must have the type it expects: a tenant given as a number or an object is refused, not
+ * mistaken for the default tenant.
  */
 public final class TokenVerifier {
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(
@@ -39,6 +42,13 @@ public final class TokenVerifier {
             JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.Ed25519, JWSAlgorithm.EdDSA);
 
     private static final int CACHED_TOKENS = 10_000;
+
+    /**
+     * The longest a token may still be valid. LibreChat's tokens live 15 minutes (refresh tokens,
+     * which never reach the gateway, 7 days); {@code portcullis token --ttl} mints service tokens
+     * of at most this. A longer {@code exp} is a mistake or a token minted to outlive its revocation.
+     */
+    public static final Duration MAX_LIFETIME = Duration.ofDays(365);
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final AuthSettings.ClaimNames claims;
@@ -105,27 +115,64 @@ public final class TokenVerifier {
                     "The token's signature or claims did not verify (" + e.getClass().getSimpleName()
                             + "); check that it was signed with the key this gateway trusts");
         }
+        checkTimes(set, Instant.now());
         Caller caller = caller(set);
         verified.put(token, new Verified(caller, set.getExpirationTime().toInstant().plus(clockSkew)));
         return caller;
+    }
+
+    /** What the processor leaves out: {@code iat} in the future, and an {@code exp} no platform would set. */
+    private void checkTimes(JWTClaimsSet set, Instant now) {
+        Instant latest = now.plus(clockSkew);
+        if (set.getIssueTime() != null && set.getIssueTime().toInstant().isAfter(latest)) {
+            long ahead = Duration.between(now, set.getIssueTime().toInstant()).toSeconds();
+            throw new GatewayException(ErrorCode.AUTH_TOKEN_INVALID, "The token was issued " + ahead
+                    + " s in the future ('iat'), more than the allowed clock skew of " + clockSkew.toSeconds()
+                    + " s; check the clocks of the platform and the gateway");
+        }
+        if (set.getExpirationTime().toInstant().isAfter(latest.plus(MAX_LIFETIME))) {
+            throw new GatewayException(ErrorCode.AUTH_TOKEN_INVALID, "The token expires more than "
+                    + MAX_LIFETIME.toDays() + " days from now ('exp'); the gateway refuses tokens that long-lived, so issue"
+                    + " shorter ones");
+        }
     }
 
     private Caller caller(JWTClaimsSet set) {
         String userId = stringClaim(set, claims.userId()).filter(s -> !s.isBlank()).orElseThrow(() ->
                 new GatewayException(ErrorCode.AUTH_TOKEN_INVALID, "The token has no '" + claims.userId() + "' claim naming the user"));
         String role = stringClaim(set, claims.role()).filter(s -> !s.isBlank()).orElse(Caller.USER);
-        List<String> groups;
-        try {
-            List<String> list = set.getStringListClaim(claims.groups());
-            groups = list == null ? List.of() : list;
-        } catch (ParseException e) {
-            groups = stringClaim(set, claims.groups()).map(List::of).orElse(List.of());
-        }
-        return new Caller(userId, role, stringClaim(set, claims.email()), stringClaim(set, claims.tenant()), groups);
+        return new Caller(userId, role, stringClaim(set, claims.email()), stringClaim(set, claims.tenant()), groups(set));
     }
 
+    /** Absent (or null) reads as empty; present, it must be a string: a number or object is a malformed claim. */
     private static Optional<String> stringClaim(JWTClaimsSet set, String name) {
         Object value = set.getClaim(name);
-        return value instanceof String || value instanceof Number ? Optional.of(value.toString()) : Optional.empty();
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof String s) {
+            return Optional.of(s);
+        }
+        throw wrongType(name, "a string");
+    }
+
+    /** A list of strings, or one string for a single group. */
+    private List<String> groups(JWTClaimsSet set) {
+        Object value = set.getClaim(claims.groups());
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String group) {
+            return List.of(group);
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw wrongType(claims.groups(), "a list of strings");
+    }
+
+    private static GatewayException wrongType(String claim, String expected) {
+        return new GatewayException(ErrorCode.AUTH_TOKEN_INVALID, "The token's '" + claim + "' claim must be " + expected
+                + "; check how the platform fills it in");
     }
 }

@@ -1,8 +1,11 @@
 package dev.portcullis.upstream;
 
+import dev.portcullis.config.HeaderValues;
 import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.config.Secret;
 import dev.portcullis.config.UserPlaceholders;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.upstream.stdio.StdioLaunch;
 import java.net.URI;
@@ -116,6 +119,14 @@ public final class ServerResolver {
                     : Optional.ofNullable(values.get(USER_API_KEY)).map(Secret::of);
             key.ifPresent(value -> headers.put(apiKeyHeader(k), apiKeyValue(k, value)));
         });
+        if (!headers.values().stream().allMatch(HeaderValues::isSendable)) {
+            // Values are checked where they are entered; this catches one stored before that check,
+            // or a token claim, before it can split a header.
+            List<String> culprits = values.entrySet().stream().filter(e -> !HeaderValues.isSendable(e.getValue()))
+                    .map(Map.Entry::getKey).toList();
+            throw new GatewayException(ErrorCode.INVALID_AUTH_VALUE, "A value sent in a header of '" + c.name() + "' "
+                    + HeaderValues.PROBLEM + (culprits.isEmpty() ? "" : " (" + String.join(", ", culprits) + "); set it again"));
+        }
         return new ResolvedServer.Remote(uri, c.type(), headers);
     }
 

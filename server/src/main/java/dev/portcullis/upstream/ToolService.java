@@ -148,8 +148,8 @@ public final class ToolService {
                                                   Map<String, Object> arguments, Optional<ProgressListener> progress) {
         String serverName = config.name();
         ResolvedServer server = resolve(caller, config);
-        McpSchema.Tool tool = withSession(server, UpstreamSession::tools).find(toolName).orElseThrow(() ->
-                new GatewayException(ErrorCode.NOT_FOUND, "MCP server '" + serverName + "' has no tool '" + toolName + "'"));
+        ToolList listed = withSession(server, UpstreamSession::tools);
+        McpSchema.Tool tool = listed.find(toolName).orElseThrow(() -> listed.noSuchTool(serverName, toolName));
         if (tool.inputSchema() != null && !tool.inputSchema().isEmpty()) {
             JsonSchemaValidator.ValidationResponse check = schemas.validate(tool.inputSchema(), arguments);
             if (!check.valid()) {

@@ -16,8 +16,38 @@ public abstract sealed class UpstreamException extends RuntimeException {
 
     /** The server could not be reached, or the connection broke (502 {@code UPSTREAM_UNAVAILABLE}). */
     public static final class Unreachable extends UpstreamException {
+        /**
+         * Why, as far as the failure's type tells; {@code reason} in the API's error body. Listed
+         * from the most to the least telling: when a failure's causes suggest several, the first wins.
+         */
+        public enum Reason {
+            /** Nothing accepts connections at the address and port. */
+            CONNECTION_REFUSED,
+            /** The host name did not resolve. */
+            DNS_FAILURE,
+            /** No network path to the host. */
+            NO_ROUTE,
+            /** The TLS handshake failed: plain HTTP behind an https:// URL, or a certificate not trusted. */
+            TLS_FAILURE,
+            /** An established connection broke. */
+            CONNECTION_LOST,
+            /** Anything else: a process that exited, a 5xx, a failure of unknown type. */
+            OTHER
+        }
+
+        private final Reason reason;
+
         public Unreachable(String message, Throwable cause) {
+            this(Reason.OTHER, message, cause);
+        }
+
+        public Unreachable(Reason reason, String message, Throwable cause) {
             super(message, cause);
+            this.reason = reason;
+        }
+
+        public Reason reason() {
+            return reason;
         }
     }
 

@@ -10,6 +10,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -50,6 +53,45 @@ class CliTest {
         }
     }
 
+    /** Every command's help at picocli's narrowest width: lines fit, and no word is cut at a line's end. */
+    @Test
+    void help_is_wrapped_between_words_at_a_narrow_width() {
+        CommandLine cli = Main.commandLine();
+        cli.setUsageHelpAutoWidth(false);
+        cli.setUsageHelpWidth(55);
+        List<CommandLine> commands = new ArrayList<>();
+        collect(cli, commands);
+        for (CommandLine command : commands) {
+            String help = command.getUsageMessage(CommandLine.Help.Ansi.OFF);
+            String name = command.getCommandSpec().qualifiedName();
+            assertThat(help.lines()).as(name).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(55));
+            Set<String> rendered = new java.util.HashSet<>(List.of(help.split("\\s+")));
+            for (String word : words(command)) {
+                assertThat(rendered).as(name + ": '" + word + "' whole").contains(word);
+            }
+        }
+        String root = cli.getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertThat(root).contains("./portcullis.yaml").contains("$PORTCULLIS_CONFIG");
+        assertThat(root.lines().filter(l -> l.startsWith("  token")).findFirst().orElseThrow())
+                .as("the command list shows a whole first sentence").startsWith("  token               Print a platform token");
+    }
+
+    private static void collect(CommandLine command, List<CommandLine> into) {
+        into.add(command);
+        command.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, into));
+    }
+
+    /** The words of a command's own texts: description, footer and option descriptions. */
+    private static List<String> words(CommandLine command) {
+        var spec = command.getCommandSpec();
+        List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
+        texts.addAll(List.of(spec.usageMessage().footer()));
+        spec.options().forEach(o -> texts.addAll(List.of(o.description())));
+        spec.positionalParameters().forEach(p -> texts.addAll(List.of(p.description())));
+        return texts.stream().flatMap(t -> java.util.Arrays.stream(t.split("\\s+")))
+                .filter(w -> !w.isBlank() && !w.contains("${") && !w.contains("%")).toList();
+    }
+
     @Test
     void config_check_prints_a_summary_for_a_good_file() throws Exception {
         Path file = write("good.yaml", "mcpServers:\n  a: {command: x}\n  b: {url: https://mcp.example.com}\nversion: 1.2.8\n");
@@ -74,6 +116,17 @@ class CliTest {
         Run r = run("serve", "--config", file.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("server.port").contains("not starting");
+    }
+
+    @Test
+    void config_check_and_serve_refuse_a_misspelled_section_and_name_the_right_one() throws Exception {
+        Path file = write("typo.yaml", "mcpServer:\n  everything: {command: npx}\n");
+        Run check = run("config", "check", file.toString());
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.err()).contains(file + ":1: mcpServer: unknown section; did you mean 'mcpServers'?");
+        Run serve = run("serve", "--config", file.toString());
+        assertThat(serve.exit()).isEqualTo(1);
+        assertThat(serve.err()).contains("did you mean 'mcpServers'?").contains("not starting");
     }
 
     @Test

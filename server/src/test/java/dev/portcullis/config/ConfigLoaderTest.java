@@ -135,7 +135,7 @@ class ConfigLoaderTest {
 
     static Stream<Arguments> invalid() {
         return Stream.of(
-                Arguments.of("not YAML", "server: [\n", 2, "", "not valid YAML"),
+                Arguments.of("not YAML", "server: [\n", 1, "", "opened on this line"),
                 Arguments.of("not a mapping at the top", "- a\n- b\n", 1, "", "expected a mapping of sections"),
                 Arguments.of("unset variable", "server:\n  host: ${NOPE}\n", 2, "server.host", "environment variable NOPE is not set"),
                 Arguments.of("unknown key in an own section", "server:\n  prot: 1\n", 2, "server.prot", "did you mean 'port'"),
@@ -163,6 +163,8 @@ class ConfigLoaderTest {
                 Arguments.of("ws URL without websocket type", "mcpServers:\n  s:\n    type: sse\n    url: ws://a.example\n", 4, "mcpServers.s.url", "type: websocket"),
                 Arguments.of("relative URL", "mcpServers:\n  s:\n    url: /mcp\n", 3, "mcpServers.s.url", "absolute http:// or https:// URL"),
                 Arguments.of("args on a remote server", "mcpServers:\n  s:\n    url: https://a.example\n    args: [x]\n", 4, "mcpServers.s.args", "only stdio servers"),
+                Arguments.of("header value with a line break", "mcpServers:\n  s:\n    url: https://a.example\n    headers:\n      X-Key: \"a\\r\\nX-Evil: 1\"\n", 5, "mcpServers.s.headers.X-Key", "must not contain line breaks"),
+                Arguments.of("OAuth header value with NUL", "mcpServers:\n  s:\n    url: https://a.example\n    oauth_headers:\n      X-Key: \"a\\0\"\n", 5, "mcpServers.s.oauth_headers.X-Key", "must not contain line breaks, NUL"),
                 Arguments.of("headers on stdio", "mcpServers:\n  s:\n    command: x\n    headers: {A: b}\n", 4, "mcpServers.s.headers", "take 'env'"),
                 Arguments.of("server name", "mcpServers:\n  a_mcp_b:\n    command: x\n", 3, "mcpServers.a_mcp_b", "'_mcp_'"),
                 Arguments.of("server name starting mcp_", "mcpServers:\n  mcp_x:\n    command: x\n", 3, "mcpServers.mcp_x", "start with 'mcp_'"),
@@ -241,6 +243,51 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void a_header_or_api_key_from_the_environment_is_checked_after_substitution() {
+        String injected = "token\r\nX-Injected: yes";
+        ConfigLoader.Result result = load("""
+                mcpServers:
+                  s:
+                    url: https://a.example/mcp
+                    headers: {X-Team: "${TEAM}"}
+                    apiKey: {source: admin, authorization_type: bearer, key: "${KEY}"}
+                """, Map.of("TEAM", injected, "KEY", injected));
+        assertThat(result.errors()).extracting(ConfigProblem::line, ConfigProblem::path).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(4, "mcpServers.s.headers.X-Team"),
+                org.assertj.core.groups.Tuple.tuple(5, "mcpServers.s.apiKey.key"));
+        assertThat(result.errors()).allSatisfy(p -> assertThat(p.describe())
+                .contains("check that variable").doesNotContain("X-Injected").doesNotContain("token"));
+    }
+
+    static Stream<Arguments> yamlMistakes() {
+        return Stream.of(
+                Arguments.of("a line indented too deeply", "server:\n  port: 3080\n   host: x\nauth: {}\n", 3, "indented deeper than the key on line 2"),
+                Arguments.of("a line indented too little", "server:\n  port: 3080\n host: x\n", 3, "expected <block end>"),
+                Arguments.of("a tab for indentation", "server:\n  port: 3080\n\thost: x\n", 3, "TAB"),
+                Arguments.of("an unclosed double quote", "mcpServers:\n  a:\n    url: \"http://x\n    type: sse\n  b:\n    command: npx\n", 3, "quoted scalar that starts on this line"),
+                Arguments.of("an unclosed single quote", "mcpServers:\n  a:\n    url: 'http://x\n    type: sse\n", 3, "quoted scalar that starts on this line"),
+                Arguments.of("a server name without its colon", "mcpServers:\n  everything\n    command: npx\n", 2, "this line has no ':' after its key"),
+                Arguments.of("an option without its colon", "mcpServers:\n  everything:\n    command npx\n    args: [a]\n", 3, "this line has no ':' after its key"),
+                Arguments.of("an own option without its colon", "server:\n  port 3080\n  host: x\n", 2, "this line has no ':' after its key"),
+                Arguments.of("an unclosed list", "mcpServers:\n  a:\n    args: [a, b\n  b: {}\n", 3, "'[' opened on this line"),
+                Arguments.of("a list item among keys", "mcpServers:\n  - a\n  b: c\n", 3, "not valid YAML"));
+    }
+
+    /**
+     * The reported line is the line to fix. For an over-indented line the failing line is named and
+     * the key above it mentioned: YAML reads the pair as one multi-line value, so a missing ':' on the
+     * line above would look the same.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("yamlMistakes")
+    void a_yaml_error_points_at_the_line_of_the_mistake(String name, String yaml, int line, String message) {
+        assertThat(load(yaml).errors()).singleElement().satisfies(p -> {
+            assertThat(p.line()).as(p.describe()).isEqualTo(line);
+            assertThat(p.message()).startsWith("not valid YAML: ").contains(message);
+        });
+    }
+
+    @Test
     void a_yaml_syntax_error_does_not_echo_the_file() {
         ConfigLoader.Result result = load("auth:\n  secret: \"unterminated-secret-value\n");
         assertThat(result.errors()).singleElement().satisfies(p ->
@@ -260,6 +307,53 @@ class ConfigLoaderTest {
         assertThat(result.errors()).isEmpty();
         assertThat(result.problems()).extracting(ConfigProblem::path)
                 .containsExactlyInAnyOrder("mcpServers.s.stderr", "mcpServers.s.futureOption");
+    }
+
+    @Test
+    void a_misspelled_server_option_is_named_with_the_likely_one() {
+        ConfigLoader.Result result = load("mcpServers:\n  s:\n    url: https://a.example/mcp\n    tiemout: 5000\n");
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(4);
+            assertThat(p.path()).isEqualTo("mcpServers.s.tiemout");
+            assertThat(p.message()).isEqualTo("unknown MCP server option; ignored; did you mean 'timeout'?");
+        });
+        assertThat(load("mcpServers:\n  s:\n    comand: npx\n").problems()).extracting(ConfigProblem::message)
+                .contains("unknown MCP server option; ignored; did you mean 'command'?")
+                .anySatisfy(m -> assertThat(m).contains("give either 'command'"));
+        assertThat(load("mcpServers:\n  s:\n    url: https://a.example/mcp\n    oauth: {scopes: a}\n").problems())
+                .extracting(ConfigProblem::message).containsExactly("unknown OAuth option; ignored; did you mean 'scope'?");
+    }
+
+    @Test
+    void an_unknown_top_level_section_is_an_error_with_the_likely_name() {
+        ConfigLoader.Result result = load("server:\n  port: 0\nmcpServer:\n  s:\n    command: npx\n");
+        assertThat(result.config()).isEmpty();
+        assertThat(result.errors()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.path()).isEqualTo("mcpServer");
+            assertThat(p.message()).isEqualTo("unknown section; did you mean 'mcpServers'?");
+        });
+        assertThat(load("Server:\n  port: 0\n").errors()).extracting(ConfigProblem::message)
+                .containsExactly("unknown section; did you mean 'server'?");
+        assertThat(load("upstreams: {}\n").errors()).extracting(ConfigProblem::message)
+                .containsExactly("unknown section; did you mean 'upstream'?");
+        assertThat(load("flavour: vanilla\n").errors()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("unknown section: neither one of Portcullis' (").contains("mcpServers").contains("upstream")
+                .endsWith("nor one of LibreChat's; check its spelling or remove it"));
+    }
+
+    @Test
+    void every_section_of_librechats_schema_is_accepted_and_listed_as_ignored() {
+        StringBuilder yaml = new StringBuilder();
+        for (String section : ConfigLoader.LIBRECHAT_SECTIONS) {
+            yaml.append(section).append(": ").append(section.equals("mcpServers") ? "{}" : "null").append('\n');
+        }
+        ConfigLoader.Result result = load(yaml.toString());
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.orThrow().ignoredSections()).contains("version", "cache", "ocr", "webSearch", "memory",
+                "scheduledTasks", "secureImageLinks", "imageOutputType", "includedTools", "filteredTools", "turnstile",
+                "fileStrategy", "fileStrategies", "registration", "balance", "transactions", "speech", "rateLimits",
+                "fileConfig", "modelSpecs");
     }
 
     @Test

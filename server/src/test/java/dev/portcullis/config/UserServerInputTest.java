@@ -589,13 +589,27 @@ class UserServerInputTest {
     void header_values_are_strings_on_one_line() {
         valid(withUrl("\"headers\": {\"Authorization\": \"Bearer abc\", \"X-Tab\": \"a\\tb\"}"));
 
-        assertThat(problems(withUrl("\"headers\": {\"X-A\": \"a\\r\\nInjected: 1\", \"X-B\": \"b\\n\", \"X-C\": 5, \"X-D\": null, \"X-E\": {}}")))
+        assertThat(problems(withUrl("\"headers\": {\"X-A\": \"a\\r\\nInjected: 1\", \"X-B\": \"b\\n\", \"X-F\": \"f\\u0000\","
+                + " \"X-G\": \"g\\u001b[0m\", \"X-C\": 5, \"X-D\": null, \"X-E\": {}}")))
                 .containsExactly(
-                        new FieldProblem("config.headers.X-A", "header values must not contain line breaks (or NUL)"),
-                        new FieldProblem("config.headers.X-B", "header values must not contain line breaks (or NUL)"),
+                        new FieldProblem("config.headers.X-A", "header values " + HeaderValues.PROBLEM),
+                        new FieldProblem("config.headers.X-B", "header values " + HeaderValues.PROBLEM),
+                        new FieldProblem("config.headers.X-F", "header values " + HeaderValues.PROBLEM),
+                        new FieldProblem("config.headers.X-G", "header values " + HeaderValues.PROBLEM),
                         new FieldProblem("config.headers.X-C", "header values must be strings"),
                         new FieldProblem("config.headers.X-D", "header values must be strings"),
                         new FieldProblem("config.headers.X-E", "header values must be strings"));
+    }
+
+    @Test
+    void an_api_key_is_sent_in_a_header_so_it_is_held_to_the_same_rule() {
+        valid(withUrl("\"apiKey\": {\"source\": \"admin\", \"authorization_type\": \"bearer\", \"key\": \"k\\tk\"}"));
+
+        List<FieldProblem> found = problems(withUrl(
+                "\"apiKey\": {\"source\": \"admin\", \"authorization_type\": \"bearer\", \"key\": \"sk-1\\r\\nX-Evil: 1\"}"));
+        assertThat(found).containsExactly(new FieldProblem("config.apiKey.key",
+                "the key is sent in a header, so it " + HeaderValues.PROBLEM));
+        assertThat(found.toString()).doesNotContain("X-Evil").doesNotContain("sk-1");
     }
 
     // ---- 11: customUserVars ----------------------------------------------------------------

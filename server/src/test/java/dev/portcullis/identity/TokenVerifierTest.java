@@ -102,6 +102,62 @@ class TokenVerifierTest {
     }
 
     @Test
+    void a_token_issued_in_the_future_beyond_the_skew_is_refused() throws Exception {
+        Instant now = Instant.now();
+        GatewayException e = refused(hs256(librechatClaims().issueTime(Date.from(now.plusSeconds(600))).build(), SECRET));
+        assertThat(e.getMessage()).contains("'iat'").contains("clocks");
+        assertThat(verifier.verify(hs256(librechatClaims().issueTime(Date.from(now.plusSeconds(30))).build(), SECRET)).userId())
+                .as("within the 60 s skew").isNotEmpty();
+    }
+
+    @Test
+    void a_token_valid_for_more_than_a_year_is_refused() throws Exception {
+        Instant now = Instant.now();
+        GatewayException e = refused(hs256(librechatClaims().expirationTime(Date.from(now.plus(Duration.ofDays(366))))
+                .build(), SECRET));
+        assertThat(e.getMessage()).contains("'exp'").contains("365 days");
+        assertThat(refused(hs256(librechatClaims().expirationTime(Date.from(Instant.parse("9999-12-31T00:00:00Z"))).build(),
+                SECRET)).code()).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
+        String longest = new TokenMinter(SECRET, SETTINGS, Clock.systemUTC()).mint(new TokenMinter.Claims("svc", "USER",
+                Optional.empty(), Optional.empty(), TokenVerifier.MAX_LIFETIME));
+        assertThat(verifier.verify(longest).userId()).as("the longest token 'portcullis token' mints").isEqualTo("svc");
+    }
+
+    @Test
+    void claims_of_the_wrong_type_are_refused_not_read_as_absent() throws Exception {
+        java.util.Map<String, Object> wrong = new java.util.LinkedHashMap<>();
+        wrong.put("tenantId", 42);
+        wrong.put("role", List.of("ADMIN"));
+        wrong.put("groups", List.of("eng", 7));
+        wrong.put("email", java.util.Map.of("address", "a@b.c"));
+        wrong.put("id", 12345);
+        for (var claim : wrong.entrySet()) {
+            GatewayException e = refused(hs256(librechatClaims().claim(claim.getKey(), claim.getValue()).build(), SECRET));
+            assertThat(e.code()).as(claim.getKey()).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
+            assertThat(e.getMessage()).as(claim.getKey()).contains("'" + claim.getKey() + "'");
+        }
+        assertThat(refused(hs256(librechatClaims().claim("groups", java.util.Map.of("a", "b")).build(), SECRET)).getMessage())
+                .contains("a list of strings");
+    }
+
+    @Test
+    void a_single_group_may_be_a_string_and_a_null_claim_is_absent() throws Exception {
+        Caller caller = verifier.verify(hs256(librechatClaims().claim("groups", "eng").claim("tenantId", null).build(), SECRET));
+        assertThat(caller.groups()).containsExactly("eng");
+        assertThat(caller.tenantId()).isEmpty();
+    }
+
+    private GatewayException refused(String token) {
+        try {
+            verifier.verify(token);
+        } catch (GatewayException e) {
+            assertThat(e.status()).isEqualTo(401);
+            return e;
+        }
+        throw new AssertionError("token was accepted");
+    }
+
+    @Test
     void a_cached_token_still_expires() throws Exception {
         AuthSettings noSkew = new AuthSettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 AuthSettings.ClaimNames.LIBRECHAT, Duration.ZERO);

@@ -152,11 +152,36 @@ class GatewayOAuthFlowTest {
         assertThat(json(tokens).at("/tokens/token_type").asString()).isEqualToIgnoringCase("bearer");
         assertThat(json(tokens).get("tokens").propertyNames()).doesNotContain("access_token", "refresh_token");
 
-        assertThat(Http.send(as("mallory", "/api/mcp/oauth/status/alice:demo")).getStatus()).as("another user's flow").isEqualTo(403);
+        for (String route : List.of("/api/mcp/oauth/status/", "/api/mcp/oauth/tokens/")) {
+            assertAnswersLikeAnUnknownFlow(Http.send(as("mallory", route + "alice:demo")),
+                    Http.send(as("mallory", route + "nobody:nothing")));
+        }
 
         ContentResponse disconnected = Http.send(as("alice", "/api/mcp/demo/oauth").method("DELETE"));
         assertThat(json(disconnected).get("disconnected").asBoolean()).isTrue();
         assertThat(greet("alice").getStatus()).as("authorization is needed again").isEqualTo(403);
+    }
+
+    /** Status, headers and body match, but for the request id: nothing tells a foreign flow from none. */
+    private static void assertAnswersLikeAnUnknownFlow(ContentResponse foreign, ContentResponse unknown) {
+        assertThat(foreign.getStatus()).isEqualTo(404).isEqualTo(unknown.getStatus());
+        JsonNode foreignBody = json(foreign);
+        JsonNode unknownBody = json(unknown);
+        assertThat(foreignBody.get("error").asString()).isEqualTo("NOT_FOUND");
+        ((tools.jackson.databind.node.ObjectNode) foreignBody).remove("requestId");
+        ((tools.jackson.databind.node.ObjectNode) unknownBody).remove("requestId");
+        assertThat(foreignBody).isEqualTo(unknownBody);
+        List<String> ignored = List.of("date", "x-request-id");
+        java.util.function.Function<ContentResponse, java.util.Map<String, String>> headers = r -> {
+            java.util.Map<String, String> out = new java.util.TreeMap<>();
+            r.getHeaders().forEach(f -> {
+                if (!ignored.contains(f.getLowerCaseName())) {
+                    out.put(f.getLowerCaseName(), f.getValue());
+                }
+            });
+            return out;
+        };
+        assertThat(headers.apply(foreign)).isEqualTo(headers.apply(unknown));
     }
 
     @Test

@@ -107,4 +107,14 @@ class ServerResolverTest {
         assertThat(resolver.resolve(v2, ALICE, Map.of()).fingerprint()).as("an update makes connections stale")
                 .isNotEqualTo(first.fingerprint());
     }
+
+    @Test
+    void a_stored_value_that_would_split_a_header_is_refused_before_anything_is_sent() {
+        McpServerConfig c = server("url: https://a.example/mcp\nheaders: {X-Key: '{{KEY}}'}\ncustomUserVars: {KEY: {title: K}}\n");
+        assertThatThrownBy(() -> resolver.resolve(c, ALICE, Map.of("KEY", "k\r\nX-Injected: yes")))
+                .isInstanceOfSatisfying(dev.portcullis.error.GatewayException.class, e -> {
+                    assertThat(e.code()).isEqualTo(dev.portcullis.error.ErrorCode.INVALID_AUTH_VALUE);
+                    assertThat(e.getMessage()).contains("(KEY)").doesNotContain("X-Injected");
+                });
+    }
 }

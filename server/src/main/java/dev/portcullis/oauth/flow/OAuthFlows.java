@@ -343,13 +343,15 @@ public final class OAuthFlows {
                 OAuthClient.Source.valueOf(r.clientSource()), r.redirectUri());
     }
 
-    /** The flow as its owner may see it; another user's flow is 403, an unknown one 404. */
+    /**
+     * The flow as its owner may see it. Another user's flow answers exactly like an unknown one:
+     * flow ids are derived from user and server names, so a distinct answer would tell anyone
+     * which users are authorizing where.
+     */
     public FlowRecord view(GrantOwner caller, String flowId) {
-        FlowRecord r = store.get(flowId).map(FlowStore.Stored::record).orElseThrow(() ->
-                new GatewayException(ErrorCode.NOT_FOUND, "Flow not found"));
-        if (!r.userId().equals(caller.userId()) || !r.tenantId().equals(caller.tenantId())) {
-            throw new GatewayException(ErrorCode.FORBIDDEN, "Access denied: the flow belongs to another user");
-        }
+        FlowRecord r = store.get(flowId).map(FlowStore.Stored::record)
+                .filter(found -> found.userId().equals(caller.userId()) && found.tenantId().equals(caller.tenantId()))
+                .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND, "Flow not found"));
         return isStale(r) && r.status() == FlowStatus.PENDING ? r.withStatus(FlowStatus.FAILED, "expired") : r;
     }
 

@@ -99,7 +99,7 @@ final class HttpExchange implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new UpstreamException.Unreachable("the request was cancelled", e);
         } catch (ExecutionException e) {
-            throw Failures.classify(e.getCause(), within);
+            throw Failures.classify(e.getCause(), within, TlsHandshakes.cutShort(request));
         }
     }
 
