@@ -159,7 +159,7 @@ public final class Gateway implements AutoCloseable {
         closeInReverse.add(children::killAll); // after the connections closed theirs: what is left, still starting
         ConnectionManager connections = new ConnectionManager(config.upstream(),
                 new Transports(outbound, mcpJson, config.upstream().maxMessageBytes(), authorization, children, streams), mcpJson,
-                new UpstreamNames(metrics), clock);
+                new UpstreamNames(metrics, config.mcpServers().keySet()), clock);
         closeInReverse.add(connections);
         io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.sessions", connections, ConnectionManager::openSessions)
                 .description("Open MCP sessions (shared app sessions and users' own)").register(metrics);
@@ -169,7 +169,7 @@ public final class Gateway implements AutoCloseable {
         ToolService tools = new ToolService(registry, variables, resolver, connections,
                 new DefaultJsonSchemaValidator(json), authorization,
                 new PerMinuteLimit(shared.keyValues(), "connections:reinitialize", config.upstream().reinitializePerMinute(), clock),
-                config.upstream().callsInFlightPerUser());
+                new ToolService.CallLimits(config.upstream().callsInFlightPerUser(), config.upstream().connectionsPerOrigin()));
         UserServerLifecycle lifecycle = new UserServerLifecycle(connections, oauthTokens, registeredClients, variables,
                 shared.pubSub());
         closeInReverse.add(lifecycle);

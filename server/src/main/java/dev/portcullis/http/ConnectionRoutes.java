@@ -149,7 +149,7 @@ final class ConnectionRoutes {
      * {@code action: install} with {@code auth: {VAR: value}} sets values, {@code uninstall} clears them.
      */
     void userPlugins(Context ctx) {
-        Caller caller = Authentication.caller(ctx);
+        Caller caller = permissions.require(ctx, McpPermission.USE);
         JsonNode body = bodies.tree(ctx);
         String pluginKey = body.path("pluginKey").asString("");
         String action = body.path("action").asString("");

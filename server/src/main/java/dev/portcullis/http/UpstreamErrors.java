@@ -34,6 +34,7 @@ final class UpstreamErrors {
             case UpstreamException.SessionExpired s -> new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, s.getMessage());
             case UpstreamException.MessageTooLarge m -> new GatewayException(ErrorCode.UPSTREAM_ERROR, m.getMessage());
             case UpstreamException.ProtocolViolation p -> new GatewayException(ErrorCode.UPSTREAM_ERROR, p.getMessage());
+            case UpstreamException.Cancelled c -> new GatewayException(ErrorCode.UPSTREAM_TIMEOUT, c.getMessage());
         };
     }
 

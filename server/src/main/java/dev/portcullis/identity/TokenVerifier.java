@@ -141,7 +141,13 @@ public final class TokenVerifier {
         String userId = stringClaim(set, claims.userId()).filter(s -> !s.isBlank()).orElseThrow(() ->
                 new GatewayException(ErrorCode.AUTH_TOKEN_INVALID, "The token has no '" + claims.userId() + "' claim naming the user"));
         String role = stringClaim(set, claims.role()).filter(s -> !s.isBlank()).orElse(Caller.USER);
-        return new Caller(userId, role, stringClaim(set, claims.email()), stringClaim(set, claims.tenant()), groups(set));
+        Optional<String> tenant = stringClaim(set, claims.tenant());
+        if (tenant.isPresent() && tenant.get().isBlank()) {
+            // A blank tenant would read as no tenant at all: the default tenant, whose servers are not its to see.
+            throw new GatewayException(ErrorCode.AUTH_TOKEN_INVALID, "The token's '" + claims.tenant()
+                    + "' claim is blank; leave it out for the default tenant, or name the tenant");
+        }
+        return new Caller(userId, role, stringClaim(set, claims.email()), tenant, groups(set));
     }
 
     /** Absent (or null) reads as empty; present, it must be a string: a number or object is a malformed claim. */

@@ -32,6 +32,8 @@ public final class ConnectionManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
     /** How long a stop waits for sessions to close before it moves on. */
     static final Duration CLOSE_WITHIN = Duration.ofSeconds(5);
+    /** The longest a replaced session may live on to let its calls finish. */
+    static final Duration MAX_RETIREMENT = Duration.ofMinutes(10);
 
     private final UpstreamSettings settings;
     private final TransportFactory transports;
@@ -40,6 +42,8 @@ public final class ConnectionManager implements AutoCloseable {
     private final Map<ConnectionKey, CompletableFuture<UpstreamSession>> sessions = new ConcurrentHashMap<>();
     private final Map<String, Breaker> serverBreakers = new ConcurrentHashMap<>();
     private final Map<ConnectionKey, Breaker> userBreakers = new ConcurrentHashMap<>();
+    /** Replaced sessions still finishing calls: they count against the caps until they close. */
+    private final java.util.Set<UpstreamSession> retiring = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reaper;
 
     public ConnectionManager(UpstreamSettings settings, TransportFactory transports, McpJsonMapper json, UpstreamNames names,
@@ -112,12 +116,13 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     private void enforceCaps(ResolvedServer server) {
-        if (sessions.size() >= settings.maxConnections()) {
+        if (sessions.size() + retiring.size() >= settings.maxConnections()) {
             throw new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS, "The gateway holds its maximum of "
                     + settings.maxConnections() + " MCP connections; try again shortly");
         }
         if (server.scope() instanceof ConnectionScope.User user) {
-            long mine = sessions.keySet().stream().filter(k -> k.scope().equals(user)).count();
+            long mine = sessions.keySet().stream().filter(k -> k.scope().equals(user)).count()
+                    + retiring.stream().filter(s -> s.server().scope().equals(user)).count();
             if (mine >= settings.maxConnectionsPerUser()) {
                 throw new GatewayException(ErrorCode.TOO_MANY_CONNECTIONS, "You hold the maximum of "
                         + settings.maxConnectionsPerUser() + " MCP connections; unused ones close after "
@@ -158,6 +163,18 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     /**
+     * Closes this session and forgets it, if it is still the one handed out for its key: a session
+     * that failed is never confused with the replacement another call may already have opened.
+     */
+    public void discard(UpstreamSession session) {
+        ConnectionKey key = session.server().key();
+        CompletableFuture<UpstreamSession> current = sessions.get(key);
+        if (current != null && current.getNow(null) == session && sessions.remove(key, current)) {
+            session.close();
+        }
+    }
+
+    /**
      * Replaces a session without cutting anything short: the next use connects afresh, and the old
      * session closes once the calls still running on it finish (within their request timeout).
      */
@@ -168,7 +185,12 @@ public final class ConnectionManager implements AutoCloseable {
             serverBreakers.remove(key.serverName());
         }
         if (f != null) {
-            f.thenAccept(s -> s.retire(s.server().requestTimeout()));
+            f.thenAccept(s -> {
+                retiring.add(s);
+                Duration within = s.server().requestTimeout().compareTo(MAX_RETIREMENT) < 0
+                        ? s.server().requestTimeout() : MAX_RETIREMENT;
+                s.retire(within).whenComplete((done, failure) -> retiring.remove(s));
+            });
         }
     }
 
@@ -196,7 +218,7 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     public int openSessions() {
-        return sessions.size();
+        return sessions.size() + retiring.size();
     }
 
     void reapIdle() {
@@ -218,7 +240,8 @@ public final class ConnectionManager implements AutoCloseable {
     @Override
     public void close() {
         reaper.shutdownNow();
-        List<UpstreamSession> open = new java.util.ArrayList<>();
+        List<UpstreamSession> open = new java.util.ArrayList<>(retiring);
+        retiring.clear();
         for (ConnectionKey key : List.copyOf(sessions.keySet())) {
             CompletableFuture<UpstreamSession> f = sessions.remove(key);
             if (f != null && f.isDone() && !f.isCompletedExceptionally()) {

@@ -35,8 +35,8 @@ public final class ToolService {
 
     public ToolService(ServerRegistry servers, UserVariables variables, ServerResolver resolver,
                        ConnectionManager connections, JsonSchemaValidator schemas, UpstreamAuthorization authorization,
-                       PerMinuteLimit reinitializations, int callsInFlightPerUser) {
-        this.slots = new CallSlots(callsInFlightPerUser);
+                       PerMinuteLimit reinitializations, CallLimits callLimits) {
+        this.slots = new CallSlots(callLimits.perUserAndServer(), callLimits.sharedConnectionsPerOrigin());
         this.authorization = authorization;
         this.reinitializations = reinitializations;
         this.servers = servers;
@@ -44,6 +44,13 @@ public final class ToolService {
         this.resolver = resolver;
         this.connections = connections;
         this.schemas = schemas;
+    }
+
+    /**
+     * How many calls may run at once: per user and server, and the size of the shared connections'
+     * pool per origin, of which one user and one tenant get a part (see {@link CallSlots}).
+     */
+    public record CallLimits(int perUserAndServer, int sharedConnectionsPerOrigin) {
     }
 
     /** The server as the caller may see it; 404 when it does not exist or is not theirs to see. */
@@ -157,7 +164,7 @@ public final class ToolService {
                         + toolName + "': " + check.errorMessage(), Map.of("tool", toolName), null);
             }
         }
-        try (CallSlots.Slot slot = slots.acquire(caller, serverName)) {
+        try (CallSlots.Slot slot = slots.acquire(caller, server)) {
             return withSession(server, session -> session.call(toolName, arguments, progress));
         }
     }
@@ -225,21 +232,38 @@ public final class ToolService {
         return tools(caller, serverName);
     }
 
-    /** Closes the caller's session to the server; the next use connects afresh. */
+    /**
+     * Closes the caller's own session to the server (their values, their grant changed); the next
+     * use connects afresh. A shared (app) session is not the caller's: it was built from nothing of
+     * theirs, so nothing they change makes it stale, and closing it would cut every other user's
+     * calls. It is left alone.
+     */
     public void disconnect(Caller caller, String serverName) {
-        connections.disconnect(key(caller, server(caller, serverName)));
+        ConnectionKey key = key(caller, server(caller, serverName));
+        if (key.scope() instanceof ConnectionScope.User) {
+            connections.disconnect(key);
+        }
     }
 
+    /**
+     * Runs work on the server's session. A session the server no longer knows is replaced and the
+     * work retried once. After any other failure the session is dropped only when its transport is
+     * dead, or when it is the caller's own: one request's failure (an HTTP error status, an
+     * oversized answer, a cancelled call) must not close a connection other users' calls run on.
+     * Only that very session is dropped, never a replacement another call already opened.
+     */
     private <T> T withSession(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
         UpstreamSession session = connections.session(server);
         try {
             return work.apply(session);
         } catch (UpstreamException.SessionExpired expired) {
             // The server rejected the session before doing anything: reconnecting and retrying is safe.
-            connections.disconnect(server.key());
+            connections.discard(session);
             return work.apply(connections.session(server));
         } catch (UpstreamException.Unreachable | UpstreamException.ProtocolViolation | UpstreamException.MessageTooLarge e) {
-            connections.disconnect(server.key());
+            if (!session.isAlive() || server.scope() instanceof ConnectionScope.User) {
+                connections.discard(session);
+            }
             throw e;
         }
     }

@@ -116,6 +116,16 @@ public abstract sealed class UpstreamException extends RuntimeException {
         }
     }
 
+    /**
+     * The gateway stopped waiting for this one request (a listing's budget ran out, the caller went
+     * away, the gateway is stopping): nothing is known to be wrong with the connection (504).
+     */
+    public static final class Cancelled extends UpstreamException {
+        public Cancelled(String message) {
+            super(message, null);
+        }
+    }
+
     /** The server broke the protocol: a bad status, content type or message (502). */
     public static final class ProtocolViolation extends UpstreamException {
         public ProtocolViolation(String message, Throwable cause) {

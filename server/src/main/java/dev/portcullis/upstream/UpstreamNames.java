@@ -47,10 +47,20 @@ public final class UpstreamNames {
     private static final String NOT_IN_TEMPLATES = "\"<>\\^`|";
     private static final Logger log = LoggerFactory.getLogger(UpstreamNames.class);
 
-    private final MeterRegistry metrics;
+    /** The {@code server} label of every user server: their names are users' data and come and go. */
+    static final String USER_SERVER_LABEL = "user-server";
 
-    public UpstreamNames(MeterRegistry metrics) {
+    private final MeterRegistry metrics;
+    private final java.util.Set<String> operatorServers;
+
+    /**
+     * @param operatorServers the servers of the configuration: only these are named in the metric's
+     *                        labels. User servers share one label, so creating servers cannot grow the
+     *                        series without bound, and their (private) names never reach {@code /metrics}.
+     */
+    public UpstreamNames(MeterRegistry metrics, java.util.Set<String> operatorServers) {
         this.metrics = metrics;
+        this.operatorServers = java.util.Set.copyOf(operatorServers);
     }
 
     /** What was listed. */
@@ -113,7 +123,8 @@ public final class UpstreamNames {
         log.warn("'{}' listed a {} whose {} {}; dropped it: {}", server, what, r.field(), r.problem().says,
                 escaped(r.value()));
         Counter.builder(METRIC).description("Tools, prompts and resources dropped from upstream listings for their names")
-                .tag("server", server).tag("kind", kind.name().toLowerCase(Locale.ROOT))
+                .tag("server", operatorServers.contains(server) ? server : USER_SERVER_LABEL)
+                .tag("kind", kind.name().toLowerCase(Locale.ROOT))
                 .tag("reason", r.problem().name().toLowerCase(Locale.ROOT))
                 .register(metrics).increment();
     }

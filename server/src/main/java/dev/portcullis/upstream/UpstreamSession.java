@@ -210,9 +210,11 @@ public final class UpstreamSession implements AutoCloseable {
         touch();
         Map<String, Object> meta = Map.of();
         String token = null;
+        ProgressRelay relay = null;
         if (progress.isPresent()) {
             token = UUID.randomUUID().toString();
-            progressListeners.put(token, progress.get());
+            relay = new ProgressRelay(progress.get());
+            progressListeners.put(token, relay);
             meta = Map.of("progressToken", token);
         }
         try {
@@ -222,6 +224,7 @@ public final class UpstreamSession implements AutoCloseable {
         } finally {
             if (token != null) {
                 progressListeners.remove(token);
+                relay.finish();
             }
             touch();
             end();
@@ -243,12 +246,12 @@ public final class UpstreamSession implements AutoCloseable {
      * whichever comes first. The connection manager no longer hands it out, so nothing new starts
      * on it: replacing a shared connection never cuts another user's call short.
      */
-    void retire(Duration within) {
+    java.util.concurrent.CompletableFuture<Void> retire(Duration within) {
         retiring = true;
         if (inFlight.get() == 0) {
             drained.complete(null);
         }
-        drained.completeOnTimeout(null, within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        return drained.completeOnTimeout(null, within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .thenRunAsync(this::close, Thread::startVirtualThread);
     }
 
@@ -269,9 +272,15 @@ public final class UpstreamSession implements AutoCloseable {
         if (failure != null) {
             return failure;
         }
+        if (Thread.currentThread().isInterrupted()) {
+            return new UpstreamException.Cancelled("the gateway stopped waiting for '" + server.name() + "' to answer " + what);
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UpstreamException u) {
                 return u;
+            }
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException && !(t instanceof java.net.SocketTimeoutException)) {
+                return new UpstreamException.Cancelled("the gateway stopped waiting for '" + server.name() + "' to answer " + what);
             }
             if (t instanceof TimeoutException) {
                 return new UpstreamException.Timeout("'" + server.name() + "' did not answer " + what + " within "

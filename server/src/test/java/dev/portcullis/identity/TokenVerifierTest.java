@@ -141,6 +141,15 @@ class TokenVerifierTest {
     }
 
     @Test
+    void a_blank_tenant_is_refused_not_read_as_the_default_tenant() throws Exception {
+        for (String blank : List.of("", "  ")) {
+            GatewayException e = refused(hs256(librechatClaims().claim("tenantId", blank).build(), SECRET));
+            assertThat(e.code()).isEqualTo(ErrorCode.AUTH_TOKEN_INVALID);
+            assertThat(e.getMessage()).contains("'tenantId'").contains("blank");
+        }
+    }
+
+    @Test
     void a_single_group_may_be_a_string_and_a_null_claim_is_absent() throws Exception {
         Caller caller = verifier.verify(hs256(librechatClaims().claim("groups", "eng").claim("tenantId", null).build(), SECRET));
         assertThat(caller.groups()).containsExactly("eng");

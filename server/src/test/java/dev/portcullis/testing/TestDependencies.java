@@ -44,7 +44,7 @@ public final class TestDependencies {
                 Sealers.fromSettings(config.encryption(), config.storage().dataDir()), Clock.systemUTC());
         ConnectionManager connections = new ConnectionManager(UpstreamSettings.DEFAULTS, server -> {
             throw new IllegalStateException("no transports in this test");
-        }, mcpJson, new dev.portcullis.upstream.UpstreamNames(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), Clock.systemUTC());
+        }, mcpJson, new dev.portcullis.upstream.UpstreamNames(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), java.util.Set.of()), Clock.systemUTC());
         var sealer = Sealers.fromSettings(config.encryption(), config.storage().dataDir());
         ServerRegistry servers = new ServerRegistry(new OperatorServers(Map.of()),
                 new UserServerStore(database.jdbi(), sealer, json, Clock.systemUTC()), new ServerGrants(database.jdbi(), Clock.systemUTC()));
@@ -76,7 +76,7 @@ public final class TestDependencies {
                 new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
                         new DefaultJsonSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE,
                         new dev.portcullis.store.shared.PerMinuteLimit(dev.portcullis.store.shared.SharedState
-                                .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC()), 16),
+                                .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC()), new ToolService.CallLimits(16, 64)),
                 connections, variables, oauth(config, database, json), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 readiness, json);
     }

@@ -44,7 +44,7 @@ class ConnectionManagerTest {
                 transports.add(t);
             }
             return t;
-        }, JSON, new UpstreamNames(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), clock);
+        }, JSON, new UpstreamNames(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.util.Set.of()), clock);
         return manager;
     }
 

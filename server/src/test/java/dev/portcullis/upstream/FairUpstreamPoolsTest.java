@@ -47,11 +47,14 @@ class FairUpstreamPoolsTest {
         StringBuilder yaml = new StringBuilder("""
                 server: {port: 0}
                 auth: {secret: %s}
-                upstream: {connectionsPerOrigin: 4, streamsPerUser: 2, callsInFlightPerUser: 3}
+                upstream: {connectionsPerOrigin: 16, streamsPerUser: 2, callsInFlightPerUser: 3}
                 mcpSettings: {allowedAddresses: ['127.0.0.1']}
                 mcpServers:
-                  shared: {type: streamable-http, url: "%s", startup: false, timeout: 30000}
-                """.formatted(TestConfigs.SECRET, upstream.uri("/mcp")));
+                """.formatted(TestConfigs.SECRET));
+        for (int i = 1; i <= SERVERS; i++) { // six shared servers on one origin, drawing on one shared pool
+            yaml.append("  shared").append(i).append(": {type: streamable-http, url: \"").append(upstream.uri("/mcp"))
+                    .append("\", startup: false, timeout: 30000}\n");
+        }
         for (int i = 1; i <= SERVERS; i++) { // the user id in a header makes each connection the user's own
             yaml.append("  own").append(i).append(": {type: streamable-http, url: \"").append(upstream.uri("/mcp"))
                     .append("\", headers: {X-User: \"{{LIBRECHAT_USER_ID}}\"}, startup: false, timeout: 30000}\n");
@@ -86,17 +89,24 @@ class FairUpstreamPoolsTest {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
+    private static double openStreams() {
+        String metrics = Http.send(http.request("/metrics")).getContentAsString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^portcullis_upstream_streams (\\S+)$").matcher(metrics);
+        assertThat(m.find()).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
     @Test
     void one_users_saturated_pool_and_streams_do_not_delay_another_user() throws Exception {
+        double before = openStreams();
         for (int i = 1; i <= SERVERS; i++) { // alice opens a session on every server: each would like a stream
             assertThat(post("/api/mcp/own" + i + "/tools/echo/call", "alice", "{\"arguments\":{\"message\":\"x\"}}")
                     .getStatus()).isEqualTo(200);
         }
-        assertThat(Http.send(http.request("/metrics")).getContentAsString())
-                .as("streams beyond her budget are not opened").contains("portcullis_upstream_streams 2.0");
+        assertThat(openStreams() - before).as("streams beyond her budget are not opened").isEqualTo(2.0);
 
         List<CompletableFuture<ContentResponse>> alices = new ArrayList<>();
-        for (int i = 1; i <= 4; i++) { // 12 slow calls on her 4-connection pool to this origin
+        for (int i = 1; i <= SERVERS; i++) { // 18 slow calls on her 16-connection pool to this origin
             for (int j = 0; j < 3; j++) {
                 alices.add(async("/api/mcp/own" + i + "/tools/trigger-long-running-operation/call", "alice", LONG_CALL));
             }
@@ -118,12 +128,12 @@ class FairUpstreamPoolsTest {
     void a_user_keeps_only_so_many_calls_running_on_a_shared_server() throws Exception {
         List<CompletableFuture<ContentResponse>> alices = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            alices.add(async("/api/mcp/shared/tools/trigger-long-running-operation/call", "alice", LONG_CALL));
+            alices.add(async("/api/mcp/shared1/tools/trigger-long-running-operation/call", "alice", LONG_CALL));
         }
         Thread.sleep(1500);
 
         ContentResponse[] bobs = new ContentResponse[1];
-        Duration took = timed(() -> bobs[0] = post("/api/mcp/shared/tools/echo/call", "bob", "{\"arguments\":{\"message\":\"hi\"}}"));
+        Duration took = timed(() -> bobs[0] = post("/api/mcp/shared1/tools/echo/call", "bob", "{\"arguments\":{\"message\":\"hi\"}}"));
 
         assertThat(bobs[0].getStatus()).isEqualTo(200);
         assertThat(took).isLessThan(Duration.ofSeconds(3));
@@ -135,5 +145,33 @@ class FairUpstreamPoolsTest {
         assertThat(statuses).filteredOn(s -> s == 429).hasSize(5);
         assertThat(alices.stream().map(CompletableFuture::join).filter(r -> r.getStatus() == 429).findFirst().orElseThrow()
                 .getContentAsString()).contains("TOO_MANY_CALLS");
+    }
+
+    /**
+     * Several shared servers on one origin draw on one shared pool: a user within the cap of each server
+     * could still take the whole pool. A user's calls on the shared servers of one origin are capped at a
+     * quarter of its pool.
+     */
+    @Test
+    void a_user_takes_at_most_a_quarter_of_the_shared_pool_of_an_origin() throws Exception {
+        List<CompletableFuture<ContentResponse>> alices = new ArrayList<>();
+        for (int i = 1; i <= SERVERS; i++) { // within her cap of 3 on each server: 18 calls, more than the pool of 16
+            for (int j = 0; j < 3; j++) {
+                alices.add(async("/api/mcp/shared" + i + "/tools/trigger-long-running-operation/call", "alice", LONG_CALL));
+            }
+        }
+        Thread.sleep(1500);
+
+        ContentResponse[] bobs = new ContentResponse[1];
+        Duration took = timed(() -> bobs[0] = post("/api/mcp/shared2/tools/echo/call", "bob", "{\"arguments\":{\"message\":\"hi\"}}"));
+
+        assertThat(bobs[0].getStatus()).isEqualTo(200);
+        assertThat(took).as("bob's call waited for none of alice's connections").isLessThan(Duration.ofSeconds(3));
+        List<Integer> statuses = new ArrayList<>();
+        for (var f : alices) {
+            statuses.add(f.get(60, TimeUnit.SECONDS).getStatus());
+        }
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(4);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(14);
     }
 }

@@ -66,6 +66,17 @@ class SharedConnectionReinitializeTest {
                 .body(new StringRequestContent("application/json", body)));
     }
 
+    private ContentResponse send(String method, String path, String user, String body) {
+        String token = new TokenMinter(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth(), Clock.systemUTC())
+                .mint(new TokenMinter.Claims(user, "USER", Optional.empty(), Optional.empty(), Duration.ofMinutes(10)));
+        var request = http.request(path).method(method).timeout(60, TimeUnit.SECONDS)
+                .headers(h -> h.put("Authorization", "Bearer " + token));
+        if (body != null) {
+            request.body(new StringRequestContent("application/json", body));
+        }
+        return Http.send(request);
+    }
+
     private CompletableFuture<ContentResponse> longCall(String user) {
         return CompletableFuture.supplyAsync(() -> post("/api/mcp/shared/tools/trigger-long-running-operation/call", user,
                 "USER", "{\"arguments\":{\"duration\":4,\"steps\":4}}"));
@@ -130,5 +141,25 @@ class SharedConnectionReinitializeTest {
         assertThat(third.getContentAsString()).contains("RATE_LIMITED");
         assertThat(third.getHeaders().get("Retry-After")).isNotBlank();
         assertThat(post("/api/mcp/shared/reinitialize", "bob", "USER", "").getStatus()).as("per user").isEqualTo(200);
+    }
+
+    /** Routes that drop a user's own connection leave the shared one alone: it holds nothing of theirs. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"DELETE /api/mcp/shared/auth-values",
+            "POST /api/user/plugins", "DELETE /api/mcp/shared/oauth"})
+    void routes_that_reset_a_users_own_connection_do_not_cut_the_shared_one(String route) throws Exception {
+        start("{}");
+        assertThat(post("/api/mcp/shared/tools/echo/call", "bob", "USER", "{\"arguments\":{\"message\":\"x\"}}")
+                .getStatus()).isEqualTo(200);
+        ProcessHandle first = child();
+        CompletableFuture<ContentResponse> bobs = longCall("bob");
+        Thread.sleep(1000);
+
+        String[] parts = route.split(" ");
+        String body = parts[1].equals("/api/user/plugins") ? "{\"pluginKey\":\"mcp_shared\",\"action\":\"uninstall\"}" : null;
+        assertThat(send(parts[0], parts[1], "alice", body).getStatus()).isLessThan(500);
+
+        assertThat(bobs.get(30, TimeUnit.SECONDS).getStatus()).as("bob's call survives alice's " + route).isEqualTo(200);
+        assertThat(child().pid()).as("the shared connection was kept").isEqualTo(first.pid());
     }
 }

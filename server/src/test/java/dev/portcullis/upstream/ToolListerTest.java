@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 class ToolListerTest {
     private static final JacksonMcpJsonMapper JSON = new JacksonMcpJsonMapper(JsonMapper.builder().build());
-    private static final UpstreamNames NAMES = new UpstreamNames(new SimpleMeterRegistry());
+    private static final UpstreamNames NAMES = new UpstreamNames(new SimpleMeterRegistry(), java.util.Set.of("s"));
 
     private static UpstreamSettings limits(int pages, int tools, int bytes, Duration time) {
         return dev.portcullis.testing.TestConfigs.fromYaml("upstream: {maxToolPages: " + pages + ", maxTools: " + tools

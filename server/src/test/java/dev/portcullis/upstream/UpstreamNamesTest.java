@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 class UpstreamNamesTest {
     private static final JacksonMcpJsonMapper JSON = new JacksonMcpJsonMapper(JsonMapper.builder().build());
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    private final UpstreamNames names = new UpstreamNames(metrics);
+    private final UpstreamNames names = new UpstreamNames(metrics, java.util.Set.of("s"));
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final ch.qos.logback.classic.Logger logger =
             (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(UpstreamNames.class);
@@ -69,6 +69,15 @@ class UpstreamNamesTest {
 
     private List<String> kept(List<McpSchema.Tool> tools) {
         return names.tools("s", tools).stream().map(McpSchema.Tool::name).toList();
+    }
+
+    @Test
+    void a_user_servers_drops_are_counted_under_one_label_never_its_name() {
+        names.tools("bobs-private-server", List.of(tool("", "empty")));
+
+        assertThat(metrics.find(UpstreamNames.METRIC).tag("server", "bobs-private-server").counter()).isNull();
+        assertThat(metrics.find(UpstreamNames.METRIC).tag("server", UpstreamNames.USER_SERVER_LABEL).counter().count())
+                .isEqualTo(1);
     }
 
     @Test

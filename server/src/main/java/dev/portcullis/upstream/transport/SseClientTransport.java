@@ -65,8 +65,7 @@ public final class SseClientTransport implements McpClientTransport {
         Outgoing get = Outgoing.builder("GET", settings).header(HttpHeader.ACCEPT.asString(), "text/event-stream")
                 .longLived().build();
         ConnectionPool pool = settings.pool();
-        EgressTarget url = sse.target();
-        try (StreamBudget.Lease lease = pool.streams().acquire(pool.owner(), url.scheme() + "://" + url.host() + ":" + url.port());
+        try (StreamBudget.Lease lease = pool.streams().acquire(pool.owner(), StreamBudget.originOf(sse.target()));
              HttpExchange exchange = HttpExchange.open(client, sse, get, settings.requestTimeout(), 0,
                 settings.sseReadTimeout())) {
             if (exchange.status() / 100 != 2) {

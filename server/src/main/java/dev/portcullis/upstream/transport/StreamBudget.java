@@ -75,6 +75,11 @@ public final class StreamBudget {
         byOwner.computeIfPresent(owner, (k, n) -> n <= 1 ? null : n - 1);
     }
 
+    /** The origin key of a target: scheme, host and port as the egress guard normalized them. */
+    static String originOf(dev.portcullis.egress.EgressTarget target) {
+        return target.scheme() + "://" + target.host().toLowerCase(java.util.Locale.ROOT) + ":" + target.port();
+    }
+
     /** Streams open now, all origins together. */
     public synchronized int open() {
         return byOrigin.values().stream().mapToInt(Integer::intValue).sum();

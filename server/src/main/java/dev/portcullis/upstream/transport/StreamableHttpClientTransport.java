@@ -236,7 +236,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
             return false;
         }
         ConnectionPool pool = settings.pool();
-        Optional<StreamBudget.Lease> lease = pool.streams().tryAcquire(pool.owner(), origin());
+        Optional<StreamBudget.Lease> lease = pool.streams().tryAcquire(pool.owner(),
+                StreamBudget.originOf(Hop.configured(settings.endpoint()).target()));
         if (lease.isEmpty()) {
             log.debug("no listening stream: the stream budget for this origin or owner is spent");
             return false;
@@ -260,10 +261,6 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         return streaming;
     }
 
-    private String origin() {
-        URI endpoint = settings.endpoint();
-        return endpoint.getScheme() + "://" + endpoint.getHost() + ":" + endpoint.getPort();
-    }
 
     private void listen(StreamableSession current) {
         String lastEventId = null;

@@ -44,6 +44,7 @@ public final class WebSocketClientTransport implements McpClientTransport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketClientTransport.class);
 
     private final HttpClient client;
+    private volatile StreamBudget.Lease lease;
     private final HttpTransportSettings settings;
     private final Inbound inbound;
     private final Workers workers = new Workers();
@@ -74,6 +75,8 @@ public final class WebSocketClientTransport implements McpClientTransport {
     private void open() {
         try {
             Hop hop = Hop.configured(settings.endpoint());
+            // The socket is the whole connection, held for the session's life: counted like a legacy SSE stream.
+            lease = settings.pool().streams().acquire(settings.pool().owner(), StreamBudget.originOf(hop.target()));
             WebSocketClient ws = new WebSocketClient(client);
             ws.setMaxTextMessageSize(settings.maxMessageBytes());
             ws.setIdleTimeout(settings.sseReadTimeout());
@@ -154,6 +157,10 @@ public final class WebSocketClientTransport implements McpClientTransport {
     }
 
     private void fail(UpstreamException failure) {
+        StreamBudget.Lease held = lease;
+        if (held != null) {
+            held.close();
+        }
         UpstreamException cause = closed ? new UpstreamException.Unreachable("the transport is closed", null) : failure;
         if (pending.broken() == null) {
             log.debug("the WebSocket failed: {}", cause.getClass().getSimpleName());
@@ -200,6 +207,10 @@ public final class WebSocketClientTransport implements McpClientTransport {
     public Mono<Void> closeGracefully() {
         return workers.run("mcp-ws-close", ignored -> {
             closed = true;
+            StreamBudget.Lease held = lease;
+            if (held != null) {
+                held.close();
+            }
             workers.interruptAll();
             pending.breakAll(new UpstreamException.Unreachable("the transport is closed", null));
             session.thenAccept(s -> s.close(StatusCode.NORMAL, "closing", Callback.NOOP));
