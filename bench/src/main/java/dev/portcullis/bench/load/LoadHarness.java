@@ -135,7 +135,7 @@ public final class LoadHarness {
             if (transport.equals("stdio")) {
                 direct = new DirectTarget(new StdioProcessTransport(new StdioLaunch("everything",
                         List.of("node", script.toString(), "stdio"), Map.of("PATH", System.getenv("PATH")),
-                        Optional.empty(), 8 << 20), json));
+                        Optional.empty(), 8 << 20), json, new dev.portcullis.upstream.stdio.ChildProcesses()));
             } else {
                 EgressPolicy policy = EgressPolicy.builder().lists(EgressContext.MCP,
                         new EgressLists(List.of(), List.of("127.0.0.1:" + port))).build();
@@ -143,7 +143,8 @@ public final class LoadHarness {
                 directClient.start();
                 direct = new DirectTarget(new StreamableHttpClientTransport(directClient, json, new HttpTransportSettings(
                         URI.create("http://127.0.0.1:" + port + "/mcp"), Map.of(), Duration.ofSeconds(30),
-                        Duration.ofMinutes(5), 8 << 20, RequestAuthorizer.NONE)));
+                        Duration.ofMinutes(5), 8 << 20, RequestAuthorizer.NONE,
+                        dev.portcullis.upstream.transport.ConnectionPool.COMMON)));
             }
             String server = options.userServer()
                     ? GatewayTarget.addUserServer(gateway.port(), token, "http://127.0.0.1:" + port + "/mcp") : "everything";
