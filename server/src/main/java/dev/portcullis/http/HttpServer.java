@@ -216,7 +216,12 @@ public final class HttpServer implements AutoCloseable {
             return;
         }
         ErrorCode code = JsonErrorHandler.codeFor(e.getStatus());
-        ErrorBody.send(ctx, code, JsonErrorHandler.messageFor(code));
+        String message = switch (code) {
+            case NOT_FOUND -> "No route for " + ctx.method() + " " + ctx.path();
+            case METHOD_NOT_ALLOWED -> ctx.method() + " is not supported on " + ctx.path();
+            default -> JsonErrorHandler.messageFor(code);
+        };
+        ErrorBody.send(ctx, code, message);
     }
 
     private static boolean isJsonResponse(Context ctx) {

@@ -55,6 +55,9 @@ final class JsonErrorHandler extends ErrorHandler {
             case PAYLOAD_TOO_LARGE -> "The request body is too large: at most " + HttpServer.MAX_REQUEST_BODY_BYTES + " bytes";
             case SERVICE_UNAVAILABLE -> "The gateway is not accepting requests right now (it may be shutting down); retry";
             case INTERNAL_ERROR -> "The gateway could not process the request; quote the request id when you report it";
+            case NOT_FOUND -> "No such route; docs/api.md lists the gateway's routes";
+            case METHOD_NOT_ALLOWED -> "The route does not take this method; docs/api.md lists the methods of each route";
+            case UNSUPPORTED_MEDIA_TYPE -> "The request body's content type is not supported; send application/json";
             default -> "The request is not valid HTTP: check the request line, the URI's percent-encoding and the headers";
         };
     }
@@ -71,7 +74,9 @@ final class JsonErrorHandler extends ErrorHandler {
         String requestId = UUID.randomUUID().toString();
         response.getHeaders().put(RequestIds.HEADER, requestId);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON.asString());
-        response.write(true, ByteBuffer.wrap(body(status, requestId)), callback);
+        // A request that reached routing was parsed fine: its method and path can be named (JSON-escaped).
+        String routed = status == 404 ? "No route for " + request.getMethod() + " " + request.getHttpURI().getPath() : null;
+        response.write(true, ByteBuffer.wrap(body(status, requestId, routed)), callback);
     }
 
     /** The answer Jetty sends when it cannot even build a request to hand to a handler. */
@@ -80,14 +85,14 @@ final class JsonErrorHandler extends ErrorHandler {
         String requestId = UUID.randomUUID().toString();
         fields.put(new HttpField(RequestIds.HEADER, requestId));
         fields.put(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON.asString());
-        return ByteBuffer.wrap(body(status, requestId));
+        return ByteBuffer.wrap(body(status, requestId, null));
     }
 
-    private byte[] body(int status, String requestId) {
+    private byte[] body(int status, String requestId, String message) {
         ErrorCode code = codeFor(status);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code.name());
-        body.put("message", messageFor(code));
+        body.put("message", message != null ? message : messageFor(code));
         body.put("requestId", requestId);
         return json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
     }

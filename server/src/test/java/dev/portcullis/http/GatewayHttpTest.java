@@ -161,7 +161,10 @@ class GatewayHttpTest {
     @Test
     void unknown_routes_get_the_json_error_shape() {
         assertError(http.get("/nope"), 404, "NOT_FOUND");
+        assertThat(json(http.get("/nope")).get("message").asString()).isEqualTo("No route for GET /nope");
         assertError(http.get("/api/mcp/nope/nothing", token("ADMIN")), 404, "NOT_FOUND");
+        assertThat(json(http.get("/api/mcp/nope/nothing", token("ADMIN"))).get("message").asString())
+                .isEqualTo("No route for GET /api/mcp/nope/nothing");
     }
 
     @Test
