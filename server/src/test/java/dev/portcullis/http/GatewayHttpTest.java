@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -162,6 +163,10 @@ class GatewayHttpTest {
     void unknown_routes_get_the_json_error_shape() {
         assertError(http.get("/nope"), 404, "NOT_FOUND");
         assertError(http.get("/api/mcp/nope/nothing", token("ADMIN")), 404, "NOT_FOUND");
+        // LibreChat's other routes its client may call on the same base URL: Portcullis' shape, never Javalin's page
+        for (String path : List.of("/api/plugins", "/api/config", "/api/agents/tools", "/api/nope/deeper", "/favicon.ico")) {
+            assertError(http.get(path, token("USER")), 404, "NOT_FOUND");
+        }
     }
 
     @Test
