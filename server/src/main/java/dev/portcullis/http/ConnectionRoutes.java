@@ -146,7 +146,11 @@ final class ConnectionRoutes {
 
     /**
      * LibreChat's {@code POST /api/user/plugins} for MCP servers: {@code pluginKey: "mcp_<server>"},
-     * {@code action: install} with {@code auth: {VAR: value}} sets values, {@code uninstall} clears them.
+     * {@code action: install} with {@code auth: {VAR: value}} sets values. {@code uninstall}, as
+     * LibreChat does it: with {@code auth: {}} (what its front end sends) every value of the caller's
+     * at the server is deleted and their OAuth grant revoked and deleted, with any attempt under way;
+     * with {@code auth} naming variables, only those are deleted; without {@code auth}, nothing changes
+     * here (LibreChat only updates its own plugin list then). Answers 200 with no body, as LibreChat.
      */
     void userPlugins(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
@@ -159,13 +163,34 @@ final class ConnectionRoutes {
         McpServerConfig config = tools.server(caller, pluginKey.substring(4));
         switch (action) {
             case "install" -> store(caller, config, values(body.path("auth"), config));
-            case "uninstall" -> {
-                variables.clear(ToolService.owner(caller, config.name()));
-                tools.disconnect(caller, config.name());
-            }
+            case "uninstall" -> uninstall(caller, config, body.path("auth"));
             default -> throw new GatewayException(ErrorCode.BAD_REQUEST, "'action' must be install or uninstall");
         }
         ctx.status(200);
+    }
+
+    private void uninstall(Caller caller, McpServerConfig config, JsonNode auth) {
+        if (auth.isMissingNode() || auth.isNull()) {
+            return;
+        }
+        if (!auth.isObject()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "'auth' must be an object: {} to remove everything, or the variables to remove");
+        }
+        if (auth.isEmpty()) {
+            variables.clear(ToolService.owner(caller, config.name()));
+            oauth.forget(caller, config);
+            return;
+        }
+        Map<String, String> removed = new LinkedHashMap<>();
+        for (String name : auth.propertyNames()) {
+            if (!config.customUserVars().containsKey(name)) {
+                throw new GatewayException(ErrorCode.BAD_REQUEST, "'" + name + "' is not a variable of '" + config.name()
+                        + "'; it declares: " + String.join(", ", config.customUserVars().keySet()));
+            }
+            removed.put(name, "");
+        }
+        variables.set(ToolService.owner(caller, config.name()), removed);
+        tools.disconnect(caller, config.name());
     }
 
     private void store(Caller caller, McpServerConfig config, Map<String, String> values) {

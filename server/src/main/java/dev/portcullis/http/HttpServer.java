@@ -80,7 +80,7 @@ public final class HttpServer implements AutoCloseable {
         Authentication authentication = new Authentication(d.tokens());
         Permissions permissions = new Permissions(d.roles());
         RequestJson bodies = new RequestJson(d.json());
-        McpServerRoutes servers = new McpServerRoutes(d.registry().servers(), d.registry().admin(), permissions, bodies);
+        McpServerRoutes servers = new McpServerRoutes(d.registry().servers(), d.registry().admin(), permissions, bodies, d.json());
         PermissionRoutes sharing = new PermissionRoutes(d.registry().servers(), d.registry().sharing(), permissions, bodies);
         ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json(), bodies);
         OAuthRoutes oauthRoutes = new OAuthRoutes(new OAuthRoutes.Services(d.oauth().flows(), d.oauth().tokens(),

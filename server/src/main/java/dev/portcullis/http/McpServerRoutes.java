@@ -28,8 +28,11 @@ final class McpServerRoutes {
     private final UserServerAdmin admin;
     private final Permissions permissions;
     private final RequestJson bodies;
+    private final tools.jackson.databind.ObjectMapper json;
 
-    McpServerRoutes(ServerRegistry registry, UserServerAdmin admin, Permissions permissions, RequestJson bodies) {
+    McpServerRoutes(ServerRegistry registry, UserServerAdmin admin, Permissions permissions, RequestJson bodies,
+                    tools.jackson.databind.ObjectMapper json) {
+        this.json = json;
         this.registry = registry;
         this.admin = admin;
         this.permissions = permissions;
@@ -58,7 +61,7 @@ final class McpServerRoutes {
                     + "start again without it");
         }
         Map<String, Object> servers = new LinkedHashMap<>();
-        page.servers().forEach(s -> servers.put(s.name(), ServerView.of(s)));
+        page.servers().forEach(s -> servers.put(s.name(), ServerView.of(s, json)));
         page.nextCursor().ifPresent(cursor -> {
             ctx.header("X-Next-Cursor", cursor);
             StringBuilder next = new StringBuilder(ctx.path()).append("?limit=").append(limit).append("&after=").append(cursor);
@@ -89,7 +92,7 @@ final class McpServerRoutes {
         RegisteredServer created = admin.create(actor(ctx, caller), config(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("serverName", created.name());
-        body.putAll(ServerView.of(created));
+        body.putAll(ServerView.of(created, json));
         ctx.status(201).json(body);
     }
 
@@ -98,7 +101,7 @@ final class McpServerRoutes {
         String name = ctx.pathParam("serverName");
         RegisteredServer server = registry.find(caller, name).orElseThrow(() ->
                 new GatewayException(ErrorCode.NOT_FOUND, "MCP server '" + name + "' not found"));
-        ctx.json(ServerView.of(server));
+        ctx.json(ServerView.of(server, json));
     }
 
     void update(Context ctx) {
@@ -106,14 +109,15 @@ final class McpServerRoutes {
         RegisteredServer updated = admin.update(actor(ctx, caller), ctx.pathParam("serverName"), config(ctx));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("serverName", updated.name());
-        body.putAll(ServerView.of(updated));
+        body.putAll(ServerView.of(updated, json));
         ctx.json(body);
     }
 
     void delete(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE, McpPermission.CREATE);
         admin.delete(actor(ctx, caller), ctx.pathParam("serverName"));
-        ctx.json(Map.of("message", "MCP server deleted successfully"));
+        // LibreChat answers {message}; its client's type says {success}: both, so either reading works.
+        ctx.json(Map.of("success", true, "message", "MCP server deleted successfully"));
     }
 
     static Actor actor(Context ctx, Caller caller) {

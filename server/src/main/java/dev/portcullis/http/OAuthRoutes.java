@@ -37,6 +37,8 @@ import java.util.Optional;
 final class OAuthRoutes {
     /** The binding cookie lives as long as an attempt may stay pending. */
     private static final Duration BINDING_LIFETIME = OAuthFlows.PENDING_STALE;
+    /** How long the callback waits for the user's first connection before redirecting anyway. */
+    private static final Duration CONNECT_AFTER_CALLBACK = Duration.ofSeconds(10);
 
     /** What the OAuth routes work with. */
     record Services(OAuthFlows flows, OAuthTokens tokens, TokenVault vault, OAuthFlowSettings settings) {
@@ -74,6 +76,11 @@ final class OAuthRoutes {
     void initiate(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
+        String userId = ctx.queryParam("userId");
+        if (userId != null && !userId.equals(caller.userId())) {
+            // LibreChat's check: a link made for one user does not start another's authorization.
+            throw new GatewayException(ErrorCode.FORBIDDEN, "User mismatch: userId is not the signed-in user");
+        }
         String expectedFlow = owner(caller, config.name()).flowId();
         String flowId = ctx.queryParam("flowId");
         if (flowId != null && !flowId.equals(expectedFlow)) {
@@ -123,6 +130,8 @@ final class OAuthRoutes {
             case OAuthFlows.Outcome.Completed c -> {
                 // Only a completed attempt clears the cookie: a forged callback must not break the real one.
                 ctx.removeCookie(cookieName(serverName), cookiePath(serverName));
+                // Connected before the browser returns, as LibreChat does: status then reads connected.
+                tools.connectAfterAuthorization(c.owner().tenantId(), c.owner().userId(), serverName, CONNECT_AFTER_CALLBACK);
                 ctx.redirect(result("success", "serverName", serverName), HttpStatus.FOUND);
             }
             case OAuthFlows.Outcome.AlreadyCompleted a -> {
@@ -146,7 +155,9 @@ final class OAuthRoutes {
         body.put("status", r.status().name());
         body.put("completed", r.status() == FlowStatus.COMPLETED);
         body.put("failed", r.status() == FlowStatus.FAILED);
-        body.put("error", r.status() == FlowStatus.FAILED ? r.error() : null);
+        if (r.status() == FlowStatus.FAILED && r.error() != null) {
+            body.put("error", r.error()); // LibreChat's type: a string, or absent — never null
+        }
         ctx.json(body);
     }
 
@@ -183,9 +194,21 @@ final class OAuthRoutes {
     void disconnect(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
-        boolean had = oauth.tokens().disconnect(owner(caller, config.name()), config);
-        tools.disconnect(caller, config.name());
+        boolean had = forget(caller, config);
         ctx.json(Map.of("success", true, "serverName", config.name(), "disconnected", had));
+    }
+
+    /**
+     * Everything of the caller's authorization at the server goes: the grant is revoked where the
+     * server offers revocation and deleted, a pending attempt is cancelled, and their connection is
+     * closed. True when there was a grant.
+     */
+    boolean forget(Caller caller, McpServerConfig config) {
+        GrantOwner owner = owner(caller, config.name());
+        boolean had = oauth.tokens().disconnect(owner, config);
+        oauth.flows().cancel(owner);
+        tools.disconnect(caller, config.name());
+        return had;
     }
 
     /**

@@ -78,7 +78,7 @@ final class ToolRoutes {
     private Map<String, Object> serverEntry(Caller caller, McpServerConfig config) {
         Map<String, Object> entry = base(config, caller);
         try {
-            ToolList list = tools.tools(caller, config.name());
+            ToolList list = tools.toolsForListing(caller, config.name());
             List<Map<String, Object>> items = new ArrayList<>();
             for (McpSchema.Tool t : list.tools()) {
                 Map<String, Object> item = new LinkedHashMap<>();
@@ -101,7 +101,7 @@ final class ToolRoutes {
     private Map<String, Object> base(McpServerConfig config, Caller caller) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("name", config.name());
-        entry.put("icon", config.iconPath().orElse(null));
+        entry.put("icon", config.iconPath().orElse("")); // LibreChat's type: always a string
         Set<String> set = config.customUserVars().isEmpty() ? Set.of()
                 : variables.namesWithValues(ToolService.owner(caller, config.name()));
         entry.put("authenticated", set.containsAll(config.customUserVars().keySet()));

@@ -7,14 +7,17 @@ import java.util.Map;
 /**
  * A server as the API shows it (LibreChat's redacted config): never headers, env, args, keys or
  * client secrets; the URL and OAuth endpoints only to callers who may edit the server, because a
- * URL can carry a tenant name or a token in its query.
+ * URL can carry a tenant name or a token in its query. Fields LibreChat has keep LibreChat's types
+ * ({@code capabilities} as JSON text, {@code tools} as comma-separated names, times as epoch
+ * milliseconds); what Portcullis adds sits under names LibreChat does not use ({@code inspection},
+ * {@code serverInfo}, {@code author}, {@code version}, {@code permissionBits}).
  */
 public final class ServerView {
     private ServerView() {
     }
 
     /** The view for one caller: what they may edit decides whether URLs are shown. */
-    public static Map<String, Object> of(RegisteredServer server) {
+    public static Map<String, Object> of(RegisteredServer server, tools.jackson.databind.ObjectMapper json) {
         boolean canEdit = dev.portcullis.access.PermissionBits.has(server.permissionBits(), dev.portcullis.access.PermissionBits.EDIT);
         Map<String, Object> view = of(server.config(), canEdit);
         server.stored().ifPresent(s -> {
@@ -24,17 +27,23 @@ public final class ServerView {
             view.put("dbId", s.id());
             view.put("author", s.authorId());
             view.put("version", s.version());
-            view.put("createdAt", s.createdAt().toString());
-            view.put("updatedAt", s.updatedAt().toString());
-            view.put("inspected", s.inspection().connected());
+            view.put("createdAt", s.createdAt().toEpochMilli());
+            view.put("updatedAt", s.updatedAt().toEpochMilli());
             s.inspection().serverName().ifPresent(n -> {
                 Map<String, Object> info = new LinkedHashMap<>();
                 info.put("name", n);
                 s.inspection().serverVersion().ifPresent(v -> info.put("version", v));
                 view.put("serverInfo", info);
             });
-            view.put("capabilities", s.inspection().capabilities());
-            view.put("tools", s.inspection().tools());
+            if (s.inspection().connected()) {
+                view.put("capabilities", json.writeValueAsString(s.inspection().capabilities()));
+                view.put("tools", String.join(", ", s.inspection().tools()));
+            }
+            Map<String, Object> inspection = new LinkedHashMap<>();
+            inspection.put("connected", s.inspection().connected());
+            inspection.put("capabilities", s.inspection().capabilities());
+            inspection.put("tools", s.inspection().tools());
+            view.put("inspection", inspection);
             view.put("permissionBits", server.permissionBits());
         });
         return view;

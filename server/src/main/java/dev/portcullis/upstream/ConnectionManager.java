@@ -88,7 +88,9 @@ public final class ConnectionManager implements AutoCloseable {
                 return session;
             } catch (RuntimeException e) {
                 sessions.remove(key, attempt);
-                if (e instanceof UpstreamException u) {
+                // A refusal for want of authorization says nothing about the server's health: it is the
+                // caller's to fix, and backing off would only delay them once they have authorized.
+                if (e instanceof UpstreamException u && !(e instanceof UpstreamException.AuthorizationRequired)) {
                     breakerFor(server).failed(u);
                 }
                 attempt.completeExceptionally(e);

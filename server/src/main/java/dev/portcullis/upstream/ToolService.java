@@ -10,6 +10,7 @@ import dev.portcullis.store.UserVariables;
 import dev.portcullis.store.shared.PerMinuteLimit;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -97,7 +98,47 @@ public final class ToolService {
 
     public ToolList tools(Caller caller, String serverName) {
         McpServerConfig config = server(caller, serverName);
+        remember(caller);
         return authorized(caller, config, () -> withSession(resolve(caller, config), UpstreamSession::tools));
+    }
+
+    /**
+     * The tools for a listing of servers: like {@link #tools}, but a listing never starts an
+     * authorization and never knocks on a server the caller has not authorized at — it is a look,
+     * not a use. Such a server answers {@code 403 OAUTH_REQUIRED} without a flow; the caller starts
+     * one by using the server (a call, a reinitialize, {@code oauth/initiate}).
+     */
+    public ToolList toolsForListing(Caller caller, String serverName) {
+        McpServerConfig config = server(caller, serverName);
+        remember(caller);
+        if (requiresOAuth(config) && isUserScoped(config) && !authorization.holdsGrant(caller, config)) {
+            throw notAuthorizedYet(config);
+        }
+        try {
+            return withSession(resolve(caller, config), UpstreamSession::tools);
+        } catch (UpstreamException.AuthorizationRequired e) {
+            noteFoundToNeedOAuth(config);
+            throw notAuthorizedYet(config);
+        }
+    }
+
+    private static GatewayException notAuthorizedYet(McpServerConfig config) {
+        return new GatewayException(ErrorCode.OAUTH_REQUIRED, "Authorize the gateway at '" + config.name()
+                + "' to see its tools: use it once, or open /api/mcp/" + config.name() + "/oauth/initiate",
+                Map.of("oauthRequired", true), null);
+    }
+
+    /**
+     * The callers seen lately, by tenant and user: what a connection opened on a user's behalf when
+     * they are not the one asking (right after their authorization completes) resolves placeholders
+     * with. Per replica, bounded, forgotten after an hour.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<List<String>, Caller> recentCallers =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+                    .expireAfterWrite(java.time.Duration.ofHours(1)).build();
+
+    private void remember(Caller caller) {
+        recentCallers.put(List.of(caller.tenantId().orElse(""), caller.userId()), caller);
     }
 
     /**
@@ -109,15 +150,20 @@ public final class ToolService {
         try {
             return work.get();
         } catch (UpstreamException.AuthorizationRequired e) {
-            if (!isUserScoped(config) && config.url().isPresent() && config.requiresOAuth().orElse(true)) {
-                foundToNeedOAuth.add(config.name());
-                appResolutions.remove(config.name());
-                connections.disconnect(new ConnectionKey(ConnectionScope.APP, config.name()));
-            }
+            noteFoundToNeedOAuth(config);
             if (!isUserScoped(config)) {
                 throw e;
             }
             throw authorization.authorizationRequired(caller, config, e.wwwAuthenticate());
+        }
+    }
+
+    /** A server not configured for OAuth answered 401: from now on its connections are per user. */
+    private void noteFoundToNeedOAuth(McpServerConfig config) {
+        if (!isUserScoped(config) && config.url().isPresent() && config.requiresOAuth().orElse(true)) {
+            foundToNeedOAuth.add(config.name());
+            appResolutions.remove(config.name());
+            connections.disconnect(new ConnectionKey(ConnectionScope.APP, config.name()));
         }
     }
 
@@ -143,6 +189,7 @@ public final class ToolService {
     public McpSchema.CallToolResult call(Caller caller, String serverName, String toolName, Map<String, Object> arguments,
                                          Optional<ProgressListener> progress) {
         McpServerConfig config = server(caller, serverName);
+        remember(caller);
         // Decided by configuration alone, before anything connects: a denied tool is never sent upstream.
         if (!config.toolPolicy().permits(toolName)) {
             throw new GatewayException(ErrorCode.TOOL_NOT_ALLOWED, "The operator's tool policy for '" + serverName
@@ -206,6 +253,33 @@ public final class ToolService {
     /** A user just authorized: their next use connects afresh, with the new token and no open breaker. */
     public void authorizationCompleted(String tenantId, String userId, String serverName) {
         connections.disconnect(new ConnectionKey(new ConnectionScope.User(tenantId, userId), serverName));
+    }
+
+    /**
+     * Right after a user's authorization completes, connects them (as LibreChat does before its
+     * callback redirects), so the connection status reads connected without a reinitialize. Waits at
+     * most {@code within}; a failure is only logged — the grant is stored either way, and the next use
+     * connects. Needs the caller as a recent request of theirs showed them (placeholders may use their
+     * claims); when this replica has not seen them, the next use connects instead.
+     */
+    public void connectAfterAuthorization(String tenantId, String userId, String serverName, java.time.Duration within) {
+        Caller caller = recentCallers.getIfPresent(List.of(tenantId, userId));
+        if (caller == null) {
+            return;
+        }
+        Thread connecting = Thread.ofVirtual().name("mcp-connect-after-oauth").start(() -> {
+            try {
+                toolsForListing(caller, serverName); // connects; never starts another authorization
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ToolService.class)
+                        .info("connecting '{}' after authorization failed: {}", serverName, e.getMessage());
+            }
+        });
+        try {
+            connecting.join(within);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -18,6 +18,9 @@ public interface UpstreamAuthorization {
     /** Starts (or returns the pending) authorization of the caller at the server. */
     OAuthRequiredException authorizationRequired(Caller caller, McpServerConfig config, Optional<String> wwwAuthenticate);
 
+    /** Whether the caller holds a grant at the server that could be used now (refreshed if need be). */
+    boolean holdsGrant(Caller caller, McpServerConfig config);
+
     /** Waits for the caller's pending authorization to end; true when it completed. */
     boolean awaitAuthorization(Caller caller, McpServerConfig config, Duration timeout) throws InterruptedException;
 
@@ -31,6 +34,11 @@ public interface UpstreamAuthorization {
         @Override
         public OAuthRequiredException authorizationRequired(Caller caller, McpServerConfig config, Optional<String> challenge) {
             throw new UpstreamException.AuthorizationRequired(401, challenge);
+        }
+
+        @Override
+        public boolean holdsGrant(Caller caller, McpServerConfig config) {
+            return false;
         }
 
         @Override

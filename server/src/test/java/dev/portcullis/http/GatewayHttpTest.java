@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.client.ContentResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -165,6 +166,10 @@ class GatewayHttpTest {
         assertError(http.get("/api/mcp/nope/nothing", token("ADMIN")), 404, "NOT_FOUND");
         assertThat(json(http.get("/api/mcp/nope/nothing", token("ADMIN"))).get("message").asString())
                 .isEqualTo("No route for GET /api/mcp/nope/nothing");
+        // LibreChat's other routes its client may call on the same base URL: Portcullis' shape, never Javalin's page
+        for (String path : List.of("/api/plugins", "/api/config", "/api/agents/tools", "/api/nope/deeper", "/favicon.ico")) {
+            assertError(http.get(path, token("USER")), 404, "NOT_FOUND");
+        }
     }
 
     @Test

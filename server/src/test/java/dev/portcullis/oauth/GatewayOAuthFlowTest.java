@@ -139,6 +139,10 @@ class GatewayOAuthFlowTest {
         JsonNode status = json(Http.send(as("alice", "/api/mcp/connection/status/demo")));
         assertThat(status.get("requiresOAuth").asBoolean()).as("found when it answered 401").isTrue();
         assertThat(status.get("authorizationState").asString()).isEqualTo("authorized");
+        assertThat(status.get("connectionStatus").asString()).as("connected by the callback, as LibreChat does")
+                .isEqualTo("connected");
+        assertThat(json(Http.send(as("alice", "/api/mcp/oauth/status/alice:demo"))).has("error"))
+                .as("LibreChat's type: a string or nothing, never null").isFalse();
 
         ContentResponse after = greet("alice");
         assertThat(after.getStatus()).as(after.getContentAsString()).isEqualTo(200);
@@ -160,6 +164,44 @@ class GatewayOAuthFlowTest {
         ContentResponse disconnected = Http.send(as("alice", "/api/mcp/demo/oauth").method("DELETE"));
         assertThat(json(disconnected).get("disconnected").asBoolean()).isTrue();
         assertThat(greet("alice").getStatus()).as("authorization is needed again").isEqualTo(403);
+    }
+
+    /** A listing is a look, not a use: it neither starts an authorization nor marks the server failed. */
+    @Test
+    void listing_tools_starts_no_authorization() {
+        JsonNode listed = json(Http.send(as("erin", "/api/mcp/tools")));
+        assertThat(listed.at("/servers/demo/tools").size()).isZero();
+        assertThat(listed.at("/servers/demo/icon").isString()).as("LibreChat's type: a string").isTrue();
+        JsonNode status = json(Http.send(as("erin", "/api/mcp/connection/status/demo")));
+        assertThat(status.get("authorizationState").asString()).isEqualTo("needs_authorization");
+        assertThat(status.get("connectionStatus").asString()).isNotEqualTo("error");
+        assertThat(Http.send(as("erin", "/api/mcp/oauth/status/erin:demo")).getStatus()).as("no flow").isEqualTo(404);
+    }
+
+    @Test
+    void initiate_refuses_a_link_made_for_another_user() {
+        ContentResponse r = Http.send(as("frank", "/api/mcp/demo/oauth/initiate?userId=alice"));
+        assertThat(r.getStatus()).isEqualTo(403);
+        assertThat(json(r).get("error").asString()).isEqualTo("FORBIDDEN");
+        ContentResponse mine = Http.send(as("frank", "/api/mcp/demo/oauth/initiate?userId=frank"));
+        assertThat(mine.getStatus()).isEqualTo(302);
+    }
+
+    /** LibreChat's uninstall (its front end sends auth: {}) revokes and deletes the grant and ends attempts. */
+    @Test
+    void uninstalling_through_user_plugins_forgets_the_authorization() throws Exception {
+        Started started = reinitialize("gina");
+        callback(providerRedirect(started.authorizationUrl()), started.binding());
+        assertThat(greet("gina").getStatus()).isEqualTo(200);
+
+        ContentResponse uninstalled = Http.send(as("gina", "/api/user/plugins").method("POST")
+                .body(new StringRequestContent("application/json", "{\"pluginKey\":\"mcp_demo\",\"action\":\"uninstall\",\"auth\":{}}")));
+
+        assertThat(uninstalled.getStatus()).isEqualTo(200);
+        assertThat(uninstalled.getContentAsString()).as("LibreChat answers with no body").isEmpty();
+        assertThat(json(Http.send(as("gina", "/api/mcp/connection/status/demo"))).get("authorizationState").asString())
+                .isEqualTo("needs_authorization");
+        assertThat(greet("gina").getStatus()).as("authorization is needed again").isEqualTo(403);
     }
 
     /** Status, headers and body match, but for the request id: nothing tells a foreign flow from none. */
@@ -201,6 +243,18 @@ class GatewayOAuthFlowTest {
         assertThat(r.getHeaders().get("Location")).endsWith("/oauth/error?error=invalid_state");
         ContentResponse none = callback("/api/mcp/demo/oauth/callback?code=x", Optional.empty());
         assertThat(none.getHeaders().get("Location")).endsWith("/oauth/error?error=missing_state");
+    }
+
+    /** LibreChat's result codes for a redirect that names no attempt: the provider's error, or missing_code. */
+    @Test
+    void a_redirect_without_an_attempt_reports_librechats_codes() {
+        ContentResponse denied = callback("/api/mcp/demo/oauth/callback?error=access_denied", Optional.empty());
+        assertThat(denied.getHeaders().get("Location")).endsWith("/oauth/error?error=access_denied");
+        ContentResponse odd = callback("/api/mcp/demo/oauth/callback?error=%3Cscript%3E", Optional.empty());
+        assertThat(odd.getHeaders().get("Location")).as("only well-formed codes are echoed")
+                .endsWith("/oauth/error?error=authorization_denied");
+        ContentResponse empty = callback("/api/mcp/demo/oauth/callback?state=whatever", Optional.empty());
+        assertThat(empty.getHeaders().get("Location")).endsWith("/oauth/error?error=missing_code");
     }
 
     @Test

@@ -168,10 +168,14 @@ class UserServersTest {
         JsonNode body = ApiClient.json(r);
         assertThat(body.get("serverName").asString()).isEqualTo("alice-tools");
         assertThat(body.get("source").asString()).isEqualTo("user");
-        assertThat(body.get("inspected").asBoolean()).isTrue();
+        assertThat(body.at("/inspection/connected").asBoolean()).isTrue();
         assertThat(body.get("requiresOAuth").asBoolean()).isFalse();
-        assertThat(body.get("tools").toString()).contains("\"echo\"", "\"get-sum\"");
-        assertThat(body.get("capabilities").has("tools")).isTrue();
+        assertThat(body.at("/inspection/tools").toString()).contains("\"echo\"", "\"get-sum\"");
+        assertThat(body.at("/inspection/capabilities").has("tools")).isTrue();
+        // LibreChat's types: capabilities as JSON text, tools as comma-separated names, times as epoch ms
+        assertThat(ApiClient.JSON.readTree(body.get("capabilities").asString()).has("tools")).isTrue();
+        assertThat(body.get("tools").asString()).contains("echo").contains(", ");
+        assertThat(body.get("updatedAt").isNumber()).isTrue();
         assertThat(body.get("serverInfo").get("name").asString()).as("server-everything's own name").isNotBlank();
         assertThat(body.get("url").asString()).isEqualTo(everythingUrl());
         assertThat(body.get("permissionBits").asInt()).isEqualTo(15);
@@ -284,7 +288,8 @@ class UserServersTest {
         JsonNode body = created(CAROL, "{\"type\": \"streamable-http\", \"url\": \"%s\", \"title\": \"Demo Carol\"}"
                 .formatted(demo.mcpUrl()));
         assertThat(body.get("requiresOAuth").asBoolean()).isTrue();
-        assertThat(body.get("inspected").asBoolean()).isFalse();
+        assertThat(body.at("/inspection/connected").asBoolean()).isFalse();
+        assertThat(body.has("capabilities")).as("nothing inspected, nothing to show").isFalse();
         ContentResponse call = api.send(CAROL, "POST", "/api/mcp/demo-carol/tools/greet/call", "{\"arguments\": {\"name\": \"x\"}}");
         assertError(call, 403, "OAUTH_REQUIRED");
     }
@@ -324,7 +329,7 @@ class UserServersTest {
         String row = text("SELECT sealed_config FROM user_servers WHERE id = ?", id);
         assertThat(row).doesNotContain("s3cr3t").doesNotContain("client-1").doesNotContain("127.0.0.1");
         // The sealed secrets still work: the admin key went out as a header, and the server answered.
-        assertThat(ApiClient.json(api.send(ALICE, "GET", "/api/mcp/servers/secretive")).get("inspected").asBoolean()).isTrue();
+        assertThat(ApiClient.json(api.send(ALICE, "GET", "/api/mcp/servers/secretive")).at("/inspection/connected").asBoolean()).isTrue();
     }
 
     @Test

@@ -216,6 +216,17 @@ public final class OAuthFlows {
     public Outcome complete(String serverName, java.util.function.Function<GrantOwner, Optional<McpServerConfig>> configs,
                             Map<String, String> params, Optional<String> binding, boolean allowUnbound) {
         String state = params.get("state");
+        String error = params.get("error");
+        boolean hasError = error != null && !error.isEmpty();
+        // LibreChat's result codes where nothing is at stake: a provider's error with no attempt named,
+        // and a redirect with neither a code nor an error. No attempt is looked up or touched for them.
+        if ((state == null || state.isEmpty()) && hasError) {
+            return new Outcome.Failed(serverName, errorCode(error));
+        }
+        String givenCode = params.get("code");
+        if ((givenCode == null || givenCode.isEmpty()) && !hasError) {
+            return new Outcome.Failed(serverName, "missing_code");
+        }
         if (state == null || state.isEmpty()) {
             return new Outcome.Failed(serverName, "missing_state");
         }

@@ -46,6 +46,11 @@ public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
     }
 
     @Override
+    public boolean holdsGrant(Caller caller, McpServerConfig config) {
+        return tokens.usableGrant(owner(caller, config.name()), config).isPresent();
+    }
+
+    @Override
     public boolean awaitAuthorization(Caller caller, McpServerConfig config, Duration timeout) throws InterruptedException {
         return flows.await(owner(caller, config.name()), timeout);
     }
