@@ -129,8 +129,8 @@ final class PermissionRoutes {
             switch (g.principal()) {
                 case Principal.User u -> {
                     Optional<Person> known = Optional.ofNullable(people.get(pid));
-                    // LibreChat's `name || username`; the id when the directory knows neither.
-                    p.put("name", known.flatMap(k -> k.name().or(k::username)).orElse(pid));
+                    // LibreChat's `name || username`, then the address, then the id: a name is always shown.
+                    p.put("name", known.flatMap(k -> k.name().or(k::username).or(k::email)).orElse(pid));
                     known.flatMap(Person::email).ifPresent(e -> p.put("email", e));
                     p.put("source", "local");
                     p.put("idOnTheSource", pid);
