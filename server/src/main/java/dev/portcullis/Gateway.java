@@ -36,6 +36,8 @@ import dev.portcullis.http.HttpServer;
 import dev.portcullis.http.ReadinessCheck;
 import dev.portcullis.http.SchedulerWatchdog;
 import dev.portcullis.identity.RolePermissions;
+import dev.portcullis.identity.StoredRoleOverrides;
+import dev.portcullis.people.PeopleDirectory;
 import dev.portcullis.identity.TokenVerifiers;
 import dev.portcullis.access.ServerGrants;
 import dev.portcullis.registry.ChangeLimiter;
@@ -174,15 +176,19 @@ public final class Gateway implements AutoCloseable {
                 shared.pubSub());
         closeInReverse.add(lifecycle);
         AuditLog audit = new AuditLog(database.jdbi());
+        PeopleDirectory people = new PeopleDirectory(database.jdbi(), shared.keyValues(), config.auth().directory(), clock);
+        StoredRoleOverrides roleOverrides = new StoredRoleOverrides(database.jdbi(), shared.pubSub(), audit, json, clock);
+        closeInReverse.add(roleOverrides);
         HttpServer.Registry registryServices = new HttpServer.Registry(registry,
                 new UserServerAdmin(registry, new UserServerAdmin.Parts(egress, new ServerInspection(resolver, connections), lifecycle,
                         audit, new ChangeLimiter(shared.keyValues(), config.upstream().serverChangesPerMinute(), clock)), json, clock),
-                new ServerSharing(registry, audit, json, clock));
+                new ServerSharing(registry, audit, json, clock, people));
         flows.onCompleted(owner -> tools.authorizationCompleted(owner.tenantId(), owner.userId(), owner.serverName()));
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
-                new RolePermissions(config.mcpPermissions()), registryServices, tools, connections, variables,
-                new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth()), metrics,
-                List.copyOf(readiness), json));
+                new RolePermissions(config.mcpPermissions(), config.peoplePicker(), roleOverrides), registryServices, tools,
+                connections, variables, new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth()), metrics,
+                List.copyOf(readiness), json,
+                new HttpServer.People(people, roleOverrides, config.auth().mapping().roles().keySet())));
         closeInReverse.add(http);
         tools.warmUp();
     }

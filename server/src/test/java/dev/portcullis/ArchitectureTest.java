@@ -16,7 +16,8 @@ class ArchitectureTest {
     @Test
     void nothing_below_http_knows_the_gateway_api() {
         noClasses().that().resideInAnyPackage("dev.portcullis.config..", "dev.portcullis.identity..",
-                        "dev.portcullis.registry..", "dev.portcullis.access..", "dev.portcullis.store..", "dev.portcullis.error..",
+                        "dev.portcullis.registry..", "dev.portcullis.access..", "dev.portcullis.people..", "dev.portcullis.store..",
+                        "dev.portcullis.error..",
                         "dev.portcullis.egress..",
                         "dev.portcullis.upstream..", "dev.portcullis.oauth..", "dev.portcullis.crypto..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.http..", "dev.portcullis.cli..", "io.javalin..")
@@ -27,7 +28,16 @@ class ArchitectureTest {
     void storage_and_configuration_sit_at_the_bottom() {
         noClasses().that().resideInAnyPackage("dev.portcullis.config..", "dev.portcullis.store..", "dev.portcullis.crypto..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.identity..", "dev.portcullis.registry..",
-                        "dev.portcullis.access..", "dev.portcullis.upstream..", "dev.portcullis.oauth..")
+                        "dev.portcullis.access..", "dev.portcullis.people..", "dev.portcullis.upstream..", "dev.portcullis.oauth..")
+                .check(CLASSES);
+    }
+
+    /** Who is calling is decided below what they may see: identity knows neither the directory nor the registry. */
+    @Test
+    void identity_sits_below_people_and_the_registry() {
+        noClasses().that().resideInAPackage("dev.portcullis.identity..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.portcullis.people..", "dev.portcullis.registry..",
+                        "dev.portcullis.access..")
                 .check(CLASSES);
     }
 

@@ -5,6 +5,7 @@ import dev.portcullis.config.ConfigProblem;
 import dev.portcullis.config.PortcullisConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -59,10 +60,27 @@ final class ConfigCommand extends CommandGroup {
             out.println("  encryption:  " + (c.encryption().key().isPresent()
                     ? "key set" + (c.encryption().previousKeys().isEmpty() ? "" : ", " + c.encryption().previousKeys().size() + " previous")
                     : "no key set"));
+            people(c).ifPresent(line -> out.println("  people:      " + line));
             out.println("  mcpServers:  " + c.mcpServers().size() + (c.mcpServers().isEmpty() ? "" : " (" + String.join(", ", c.mcpServers().keySet()) + ")"));
             if (!c.ignoredSections().isEmpty()) {
                 out.println("  ignored:     " + String.join(", ", c.ignoredSections()));
             }
+        }
+
+        /** The roles and groups auth gives, and the directory when it is off: what an operator checks a mapping by. */
+        private static java.util.Optional<String> people(PortcullisConfig c) {
+            List<String> parts = new java.util.ArrayList<>();
+            var mapping = c.auth().mapping();
+            if (!mapping.roles().isEmpty()) {
+                parts.add("roles " + String.join(", ", mapping.roles().keySet()));
+            }
+            if (!mapping.groups().isEmpty()) {
+                parts.add("groups " + String.join(", ", mapping.groups().keySet()));
+            }
+            if (!c.auth().directory().enabled()) {
+                parts.add("directory off");
+            }
+            return parts.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("; ", parts));
         }
     }
 

@@ -7,10 +7,18 @@ import java.util.Optional;
 /**
  * How callers prove who they are: a platform JWT signed with a shared HS256 secret (LibreChat's
  * {@code JWT_SECRET}) or verifiable with a JWKS. With neither set the gateway runs in development
- * mode with a secret generated into the data directory.
+ * mode with a secret generated into the data directory. {@code mapping} gives roles and groups to
+ * users whose tokens do not carry them; {@code directory} says whether the people seen are remembered.
  */
 public record AuthSettings(Optional<Secret> secret, Optional<URI> jwksUrl, Optional<String> issuer,
-                           Optional<String> audience, ClaimNames claims, Duration clockSkew) {
+                           Optional<String> audience, ClaimNames claims, Duration clockSkew, PrincipalMapping mapping,
+                           DirectorySettings directory) {
+
+    /** Without a mapping, with the directory's defaults. */
+    public AuthSettings(Optional<Secret> secret, Optional<URI> jwksUrl, Optional<String> issuer, Optional<String> audience,
+                        ClaimNames claims, Duration clockSkew) {
+        this(secret, jwksUrl, issuer, audience, claims, clockSkew, PrincipalMapping.NONE, DirectorySettings.DEFAULTS);
+    }
 
     /** Which claims carry what; the defaults match LibreChat's tokens. */
     public record ClaimNames(String userId, String role, String email, String tenant, String groups) {

@@ -29,7 +29,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * Loads Portcullis' YAML: its own sections ({@code server}, {@code storage}, {@code redis},
  * {@code auth}, {@code encryption}, ...) and the LibreChat sections it shares ({@code mcpServers},
  * {@code mcpSettings}, {@code endpoints.allowedAddresses}, {@code actions},
- * {@code interface.mcpServers}). LibreChat's other sections are accepted and listed as ignored, so
+ * {@code interface.mcpServers}, {@code interface.peoplePicker}). LibreChat's other sections are accepted and listed as ignored, so
  * an operator can point the gateway at the file they already have; a section that is neither is
  * an error with the likely intended name, because a misspelled section ({@code mcpServer}) would
  * otherwise be silently dropped — LibreChat itself strips unknown keys without a word.
@@ -133,6 +133,8 @@ public final class ConfigLoader {
                 .orElse(EgressLists.none());
         McpPermissionDefaults permissions = top.get("interface").map(n -> permissions(n, ignored))
                 .orElse(McpPermissionDefaults.LIBRECHAT);
+        PeoplePickerDefaults peoplePicker = top.get("interface").flatMap(n -> n.get("peoplePicker"))
+                .map(PeopleSettingsReader::peoplePicker).orElse(PeoplePickerDefaults.LIBRECHAT);
 
         for (Map.Entry<String, ConfigNode> e : top.entries().entrySet()) {
             String key = e.getKey();
@@ -147,7 +149,7 @@ public final class ConfigLoader {
         }
         return new PortcullisConfig(source, server, storage, redis, auth, encryption, upstream, oauth,
                 java.util.Collections.unmodifiableMap(servers),
-                new EgressSettings(mcpLists, endpointLists, actionLists), permissions, List.copyOf(ignored),
+                new EgressSettings(mcpLists, endpointLists, actionLists), permissions, peoplePicker, List.copyOf(ignored),
                 report.problems().stream().filter(p -> !p.isError()).toList());
     }
 
@@ -267,7 +269,10 @@ public final class ConfigLoader {
             return names;
         }).orElse(defaults);
         Duration skew = n.number("clockSkewSeconds", 0, 600).map(Duration::ofSeconds).orElse(Duration.ofSeconds(60));
-        AuthSettings settings = new AuthSettings(secret, jwks, n.string("issuer"), n.string("audience"), claims, skew);
+        PrincipalMapping mapping = PeopleSettingsReader.mapping(n);
+        DirectorySettings directory = n.get("directory").map(PeopleSettingsReader::directory).orElse(DirectorySettings.DEFAULTS);
+        AuthSettings settings = new AuthSettings(secret, jwks, n.string("issuer"), n.string("audience"), claims, skew,
+                mapping, directory);
         n.rejectUnknownKeys();
         return settings;
     }
@@ -367,7 +372,7 @@ public final class ConfigLoader {
                 n.bool("use", d.use()), n.bool("create", d.create()), n.bool("share", d.share()),
                 n.bool("public", d.sharePublic()))).orElse(d);
         for (String key : section.entries().keySet()) {
-            if (!key.equals("mcpServers")) {
+            if (!key.equals("mcpServers") && !key.equals("peoplePicker")) {
                 ignored.add(section.path() + "." + key);
             }
         }

@@ -9,12 +9,14 @@ import java.util.Optional;
  * The whole validated configuration. Built only by {@link ConfigLoader}; holding one means the
  * file had no errors.
  *
+ * @param peoplePicker    {@code interface.peoplePicker}: what roles other than ADMIN may search for when sharing
  * @param ignoredSections LibreChat sections (and sub-sections) that were accepted but are not used
  * @param warnings        problems that do not stop the gateway
  */
 public record PortcullisConfig(Path source, ServerSettings server, StorageSettings storage,
                                Optional<RedisSettings> redis, AuthSettings auth, EncryptionSettings encryption,
                                UpstreamSettings upstream, OAuthFlowSettings oauth, Map<String, McpServerConfig> mcpServers, EgressSettings egress,
-                               McpPermissionDefaults mcpPermissions, List<String> ignoredSections,
+                               McpPermissionDefaults mcpPermissions, PeoplePickerDefaults peoplePicker,
+                               List<String> ignoredSections,
                                List<ConfigProblem> warnings) {
 }

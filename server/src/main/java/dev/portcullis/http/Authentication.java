@@ -4,6 +4,7 @@ import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.identity.TokenVerifier;
+import dev.portcullis.people.PeopleDirectory;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
 
@@ -19,9 +20,11 @@ final class Authentication {
     private static final Pattern PUBLIC = Pattern.compile("/api/mcp/[^/]+/oauth/(callback|client-metadata\\.json)");
 
     private final TokenVerifier verifier;
+    private final PeopleDirectory directory;
 
-    Authentication(TokenVerifier verifier) {
+    Authentication(TokenVerifier verifier, PeopleDirectory directory) {
         this.verifier = verifier;
+        this.directory = directory;
     }
 
     void require(Context ctx) {
@@ -37,7 +40,9 @@ final class Authentication {
             throw new GatewayException(ErrorCode.AUTH_TOKEN_MALFORMED,
                     "The Authorization header must be 'Bearer <token>'");
         }
-        ctx.attribute(ATTRIBUTE, verifier.verify(header.substring(7).strip()));
+        Caller caller = verifier.verify(header.substring(7).strip());
+        ctx.attribute(ATTRIBUTE, caller);
+        directory.seen(caller); // throttled, and never fails the request
     }
 
     /** The verified caller of an authenticated route. */

@@ -3,7 +3,11 @@ package dev.portcullis.http;
 import dev.portcullis.config.ServerSettings;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.RoleDocuments;
 import dev.portcullis.identity.RolePermissions;
+import dev.portcullis.identity.StoredRoleOverrides;
+import dev.portcullis.people.PeopleDirectory;
+import dev.portcullis.people.PrincipalSearch;
 import dev.portcullis.identity.TokenVerifier;
 import dev.portcullis.registry.ServerRegistry;
 import dev.portcullis.registry.ServerSharing;
@@ -27,6 +31,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -53,7 +58,14 @@ public final class HttpServer implements AutoCloseable {
     public record Dependencies(ServerSettings settings, TokenVerifier tokens, RolePermissions roles,
                                Registry registry, ToolService tools, ConnectionManager connections,
                                UserVariables variables, OAuthServices oauth, PrometheusMeterRegistry metrics,
-                               List<ReadinessCheck> readiness, ObjectMapper json) {
+                               List<ReadinessCheck> readiness, ObjectMapper json, People people) {
+    }
+
+    /**
+     * Who is who: the people directory, role permissions an admin stored, and the roles the
+     * configuration names ({@code auth.roles}).
+     */
+    public record People(PeopleDirectory directory, StoredRoleOverrides overrides, Set<String> configuredRoles) {
     }
 
     /** A route the server answers: an HTTP method and a path template such as {@code /api/mcp/{server}/...}. */
@@ -77,11 +89,16 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public static HttpServer start(Dependencies d) {
-        Authentication authentication = new Authentication(d.tokens());
+        Authentication authentication = new Authentication(d.tokens(), d.people().directory());
         Permissions permissions = new Permissions(d.roles());
         RequestJson bodies = new RequestJson(d.json());
         McpServerRoutes servers = new McpServerRoutes(d.registry().servers(), d.registry().admin(), permissions, bodies, d.json());
-        PermissionRoutes sharing = new PermissionRoutes(d.registry().servers(), d.registry().sharing(), permissions, bodies);
+        PermissionRoutes sharing = new PermissionRoutes(d.registry().servers(), d.registry().sharing(), permissions, bodies,
+                d.people().directory());
+        KnownRoles knownRoles = new KnownRoles(d.people().configuredRoles(), d.roles(), d.people().directory());
+        PeoplePickerRoutes peoplePicker = new PeoplePickerRoutes(d.roles(), new PrincipalSearch(d.people().directory()),
+                knownRoles);
+        RoleRoutes roleRoutes = new RoleRoutes(new RoleDocuments(d.roles()), d.people().overrides(), knownRoles, bodies);
         ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json(), bodies);
         OAuthRoutes oauthRoutes = new OAuthRoutes(new OAuthRoutes.Services(d.oauth().flows(), d.oauth().tokens(),
                 d.oauth().vault(), d.oauth().settings()), d.tools(), d.registry().servers(), permissions, d.settings());
@@ -126,6 +143,10 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/api/permissions/mcpServer/{id}/effective", sharing::effective);
             config.routes.get("/api/permissions/mcpServer/{id}", sharing::get);
             config.routes.put("/api/permissions/mcpServer/{id}", sharing::put);
+            config.routes.get("/api/permissions/search-principals", peoplePicker::search);
+            config.routes.get("/api/roles/{roleName}", roleRoutes::get);
+            config.routes.put("/api/roles/{roleName}/mcp-servers", roleRoutes::putMcpServers);
+            config.routes.put("/api/roles/{roleName}/people-picker", roleRoutes::putPeoplePicker);
             config.routes.get("/api/mcp/tools", toolRoutes::list);
             config.routes.post("/api/mcp/{server}/tools/{tool}/call", toolRoutes::call);
             config.routes.post("/api/mcp/{server}/reinitialize", connectionRoutes::reinitialize);

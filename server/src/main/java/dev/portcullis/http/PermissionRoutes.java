@@ -11,12 +11,16 @@ import dev.portcullis.identity.McpPermission;
 import dev.portcullis.registry.RegisteredServer;
 import dev.portcullis.registry.ServerRegistry;
 import dev.portcullis.registry.ServerSharing;
+import dev.portcullis.people.PeopleDirectory;
+import dev.portcullis.people.Person;
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,12 +37,15 @@ final class PermissionRoutes {
     private final ServerSharing sharing;
     private final Permissions permissions;
     private final RequestJson bodies;
+    private final PeopleDirectory directory;
 
-    PermissionRoutes(ServerRegistry registry, ServerSharing sharing, Permissions permissions, RequestJson bodies) {
+    PermissionRoutes(ServerRegistry registry, ServerSharing sharing, Permissions permissions, RequestJson bodies,
+                     PeopleDirectory directory) {
         this.registry = registry;
         this.sharing = sharing;
         this.permissions = permissions;
         this.bodies = bodies;
+        this.directory = directory;
     }
 
     void roles(Context ctx) {
@@ -68,7 +75,7 @@ final class PermissionRoutes {
     void get(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.SHARE);
         String id = ctx.pathParam("id");
-        ctx.json(describe(id, sharing.grants(McpServerRoutes.actor(ctx, caller), id)));
+        ctx.json(describe(caller, id, sharing.grants(McpServerRoutes.actor(ctx, caller), id)));
     }
 
     void put(Context ctx) {
@@ -79,43 +86,72 @@ final class PermissionRoutes {
             permissions.require(ctx, McpPermission.SHARE_PUBLIC);
         }
         List<Grant> grants = sharing.change(McpServerRoutes.actor(ctx, caller), id, change);
-        Map<String, Object> described = describe(id, grants);
+        // LibreChat answers with what this request granted, and with `public` only when the request named it.
+        Set<Principal> granted = new HashSet<>();
+        change.updated().forEach(a -> granted.add(a.principal()));
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("principals", described.get("principals"));
-        results.put("public", described.get("public"));
-        if (described.containsKey("publicAccessRoleId")) {
-            results.put("publicAccessRoleId", described.get("publicAccessRoleId"));
+        results.put("principals", principals(caller, grants.stream().filter(g -> granted.contains(g.principal())).toList()));
+        change.makePublic().ifPresent(isPublic -> results.put("public", isPublic));
+        if (change.makePublic().orElse(false)) {
+            grants.stream().filter(g -> g.principal() instanceof Principal.Public).findFirst()
+                    .ifPresent(g -> results.put("publicAccessRoleId", g.role().id()));
         }
         ctx.json(Map.of("message", "Permissions updated successfully", "results", results));
     }
 
-    private static Map<String, Object> describe(String id, List<Grant> grants) {
+    private Map<String, Object> describe(Caller caller, String id, List<Grant> grants) {
+        Optional<Grant> publicGrant = grants.stream().filter(g -> g.principal() instanceof Principal.Public).findFirst();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("resourceType", RESOURCE_TYPE);
+        body.put("resourceId", id);
+        body.put("principals", principals(caller, grants));
+        body.put("public", publicGrant.isPresent());
+        publicGrant.ifPresent(g -> body.put("publicAccessRoleId", g.role().id()));
+        return body;
+    }
+
+    /**
+     * The grants other than the public one in LibreChat's principal shape, with the name and email
+     * the people directory knows (of the caller's tenant, the server's); an unknown user is named by id.
+     */
+    private List<Map<String, Object>> principals(Caller caller, List<Grant> grants) {
+        Map<String, Person> people = directory.users(caller.tenantId().orElse(""), grants.stream()
+                .filter(g -> g.principal() instanceof Principal.User).map(g -> g.principal().id()).toList());
         List<Map<String, Object>> principals = new ArrayList<>();
-        Optional<Grant> publicGrant = Optional.empty();
         for (Grant g : grants) {
             if (g.principal() instanceof Principal.Public) {
-                publicGrant = Optional.of(g);
                 continue;
             }
+            String pid = g.principal().id();
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("type", g.principal().type());
-            p.put("id", g.principal().id());
-            p.put("name", g.principal().id());
-            if (g.principal() instanceof Principal.Role) {
-                p.put("description", "System role: " + g.principal().id());
+            p.put("id", pid);
+            switch (g.principal()) {
+                case Principal.User u -> {
+                    Optional<Person> known = Optional.ofNullable(people.get(pid));
+                    // LibreChat's `name || username`, then the address, then the id: a name is always shown.
+                    p.put("name", known.flatMap(k -> k.name().or(k::username).or(k::email)).orElse(pid));
+                    known.flatMap(Person::email).ifPresent(e -> p.put("email", e));
+                    p.put("source", "local");
+                    p.put("idOnTheSource", pid);
+                }
+                case Principal.Group group -> {
+                    p.put("name", pid);
+                    p.put("source", "local");
+                    p.put("idOnTheSource", pid);
+                }
+                case Principal.Role role -> {
+                    p.put("name", pid);
+                    p.put("description", "System role: " + pid);
+                }
+                case Principal.Public ignored -> { }
             }
             p.put("accessRoleId", g.role().id());
             p.put("grantedBy", g.grantedBy());
             p.put("grantedAt", g.grantedAt().toString());
             principals.add(p);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("resourceType", RESOURCE_TYPE);
-        body.put("resourceId", id);
-        body.put("principals", principals);
-        body.put("public", publicGrant.isPresent());
-        publicGrant.ifPresent(g -> body.put("publicAccessRoleId", g.role().id()));
-        return body;
+        return principals;
     }
 
     /** LibreChat's body: {@code {updated: [{type, id, accessRoleId}], removed: [{type, id}], public, publicAccessRoleId}}. */

@@ -20,7 +20,7 @@ final class Permissions {
         for (McpPermission p : needed) {
             if (!roles.allows(caller, p)) {
                 throw new GatewayException(ErrorCode.FORBIDDEN, "Forbidden: Insufficient permissions",
-                        java.util.Map.of("permission", "MCP_SERVERS." + p.name()), null);
+                        java.util.Map.of("permission", p.type() + "." + p.name()), null);
             }
         }
         return caller;

@@ -29,9 +29,14 @@ public final class TokenMinter {
 
     /** What goes into a token. */
     public record Claims(String userId, String role, Optional<String> email, Optional<String> tenantId, List<String> groups,
-                         Duration ttl) {
+                         Caller.Profile profile, Duration ttl) {
         public Claims {
             groups = List.copyOf(groups);
+        }
+
+        public Claims(String userId, String role, Optional<String> email, Optional<String> tenantId, List<String> groups,
+                      Duration ttl) {
+            this(userId, role, email, tenantId, groups, Caller.Profile.NONE, ttl);
         }
 
         public Claims(String userId, String role, Optional<String> email, Optional<String> tenantId, Duration ttl) {
@@ -49,6 +54,9 @@ public final class TokenMinter {
                 .expirationTime(Date.from(now.plus(claims.ttl())));
         claims.email().ifPresent(e -> set.claim(names.email(), e));
         claims.tenantId().ifPresent(t -> set.claim(names.tenant(), t));
+        claims.profile().username().ifPresent(u -> set.claim(TokenVerifier.USERNAME, u));
+        claims.profile().name().ifPresent(n -> set.claim(TokenVerifier.NAME, n));
+        claims.profile().provider().ifPresent(p -> set.claim(TokenVerifier.PROVIDER, p));
         if (!claims.groups().isEmpty()) {
             set.claim(names.groups(), claims.groups());
         }

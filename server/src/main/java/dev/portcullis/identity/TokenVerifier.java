@@ -33,7 +33,8 @@ import java.util.Set;
  * never expires cannot be contained, and so is one that expires more than {@link #MAX_LIFETIME}
  * from now, or was issued ({@code iat}) in the future beyond the clock skew. Claims the gateway
  * reads must have the type it expects: a tenant given as a number or an object is refused, not
- * mistaken for the default tenant.
+ * mistaken for the default tenant. The operator's {@code auth.roles} and {@code auth.groups} are
+ * applied to the verified claims here, so every caller the routes see is already mapped.
  */
 public final class TokenVerifier {
     private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(
@@ -42,6 +43,10 @@ public final class TokenVerifier {
             JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.Ed25519, JWSAlgorithm.EdDSA);
 
     private static final int CACHED_TOKENS = 10_000;
+    /** What LibreChat's tokens (and OpenID tokens: {@code name}) say about the person; shown, never trusted for access. */
+    static final String USERNAME = "username";
+    static final String NAME = "name";
+    static final String PROVIDER = "provider";
 
     /**
      * The longest a token may still be valid. LibreChat's tokens live 15 minutes (refresh tokens,
@@ -53,6 +58,7 @@ public final class TokenVerifier {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final AuthSettings.ClaimNames claims;
     private final Duration clockSkew;
+    private final PrincipalMapper mapper;
     /**
      * Tokens already verified, so a platform that sends the same token on every call pays the
      * signature check once. Only successes are kept, each no longer than its own expiry, and the
@@ -67,6 +73,7 @@ public final class TokenVerifier {
     private TokenVerifier(JWSVerificationKeySelector<SecurityContext> keys, AuthSettings settings) {
         this.claims = settings.claims();
         this.clockSkew = settings.clockSkew();
+        this.mapper = new PrincipalMapper(settings.mapping());
         processor.setJWSKeySelector(keys);
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
         settings.issuer().ifPresent(exact::issuer);
@@ -147,7 +154,8 @@ public final class TokenVerifier {
             throw new GatewayException(ErrorCode.AUTH_TOKEN_INVALID, "The token's '" + claims.tenant()
                     + "' claim is blank; leave it out for the default tenant, or name the tenant");
         }
-        return new Caller(userId, role, stringClaim(set, claims.email()), tenant, groups(set));
+        Caller.Profile profile = new Caller.Profile(stringClaim(set, USERNAME), stringClaim(set, NAME), stringClaim(set, PROVIDER));
+        return mapper.apply(new Caller(userId, role, stringClaim(set, claims.email()), tenant, groups(set), profile));
     }
 
     /** Absent (or null) reads as empty; present, it must be a string: a number or object is a malformed claim. */

@@ -6,6 +6,7 @@ import dev.portcullis.access.PermissionBits;
 import dev.portcullis.access.Principal;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
+import dev.portcullis.people.PeopleDirectory;
 import dev.portcullis.store.AuditLog;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,12 +25,14 @@ public final class ServerSharing {
     private final AuditLog audit;
     private final ObjectMapper json;
     private final Clock clock;
+    private final PeopleDirectory directory;
 
-    public ServerSharing(ServerRegistry registry, AuditLog audit, ObjectMapper json, Clock clock) {
+    public ServerSharing(ServerRegistry registry, AuditLog audit, ObjectMapper json, Clock clock, PeopleDirectory directory) {
         this.registry = registry;
         this.audit = audit;
         this.json = json;
         this.clock = clock;
+        this.directory = directory;
     }
 
     /** One principal and the role to give them. */
@@ -91,6 +94,8 @@ public final class ServerSharing {
             }
             for (Assignment a : change.updated()) {
                 registry.grants().grant(h, server.id(), a.principal(), a.role(), actor.caller().userId());
+                // Someone shared with is someone the people picker should find next time, even before they sign in.
+                directory.granted(h, server.tenantId(), a.principal().type(), a.principal().id());
                 events.add(new Shared("server.share", a.principal(), a.role().id()));
             }
             if (change.makePublic().orElse(false)) {

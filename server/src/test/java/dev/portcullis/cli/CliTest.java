@@ -98,7 +98,22 @@ class CliTest {
         Run r = run("config", "check", file.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains(": OK").contains("mcpServers:  2 (a, b)").contains("ignored:     version")
-                .contains("development mode");
+                .contains("development mode").doesNotContain("people:");
+    }
+
+    @Test
+    void config_check_names_the_roles_and_groups_auth_gives() throws Exception {
+        Path file = write("people.yaml", """
+                auth:
+                  admins: {ids: [u1]}
+                  roles: {REVIEWER: {emails: [r@example.com]}}
+                  groups: {research: {ids: [u2]}}
+                  directory: {enabled: false}
+                """);
+        Run r = run("config", "check", file.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("people:      roles ADMIN, REVIEWER; groups research; directory off")
+                .as("ids and addresses are values, never printed").doesNotContain("u1").doesNotContain("r@example.com");
     }
 
     @Test

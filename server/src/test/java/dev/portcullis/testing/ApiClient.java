@@ -1,6 +1,7 @@
 package dev.portcullis.testing;
 
 import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.identity.Caller;
 import dev.portcullis.identity.TokenMinter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -26,8 +27,16 @@ public final class ApiClient {
         this.config = config;
     }
 
-    /** Who calls: a user id, a role, the groups their token names and their tenant, if any. */
-    public record As(String userId, String role, List<String> groups, Optional<String> tenant) {
+    /**
+     * Who calls: a user id, a role, the groups their token names and their tenant, if any; and what
+     * a LibreChat token says about them (email, username, provider; name as an OpenID token would).
+     */
+    public record As(String userId, String role, List<String> groups, Optional<String> tenant, Optional<String> email,
+                     Caller.Profile profile) {
+        public As(String userId, String role, List<String> groups, Optional<String> tenant) {
+            this(userId, role, groups, tenant, Optional.empty(), Caller.Profile.NONE);
+        }
+
         public static As user(String id, String... groups) {
             return new As(id, "USER", List.of(groups), Optional.empty());
         }
@@ -37,13 +46,24 @@ public final class ApiClient {
         }
 
         public As inTenant(String tenantId) {
-            return new As(userId, role, groups, Optional.of(tenantId));
+            return new As(userId, role, groups, Optional.of(tenantId), email, profile);
+        }
+
+        /** As LibreChat's token names a user: email, username and provider {@code local}, plus a display name. */
+        public As named(String email, String username, String name) {
+            return new As(userId, role, groups, tenant, Optional.of(email),
+                    new Caller.Profile(Optional.of(username), Optional.of(name), Optional.of("local")));
+        }
+
+        /** With another role claim. */
+        public As withRole(String newRole) {
+            return new As(userId, newRole, groups, tenant, email, profile);
         }
     }
 
     public String token(As as) {
         return new TokenMinter(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth(), Clock.systemUTC())
-                .mint(new TokenMinter.Claims(as.userId(), as.role(), Optional.empty(), as.tenant(), as.groups(),
+                .mint(new TokenMinter.Claims(as.userId(), as.role(), as.email(), as.tenant(), as.groups(), as.profile(),
                         Duration.ofMinutes(10)));
     }
 

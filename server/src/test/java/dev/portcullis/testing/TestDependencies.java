@@ -49,6 +49,11 @@ public final class TestDependencies {
         ServerRegistry servers = new ServerRegistry(new OperatorServers(Map.of()),
                 new UserServerStore(database.jdbi(), sealer, json, Clock.systemUTC()), new ServerGrants(database.jdbi(), Clock.systemUTC()));
         AuditLog audit = new AuditLog(database.jdbi());
+        var shared = dev.portcullis.store.shared.SharedState.memory(Clock.systemUTC());
+        var people = new dev.portcullis.people.PeopleDirectory(database.jdbi(), shared.keyValues(), config.auth().directory(),
+                Clock.systemUTC());
+        var overrides = new dev.portcullis.identity.StoredRoleOverrides(database.jdbi(), shared.pubSub(), audit, json,
+                Clock.systemUTC());
         ServerLifecycle nothingToClose = new ServerLifecycle() {
             @Override
             public void closeConnections(String tenantId, String serverName) {
@@ -69,16 +74,16 @@ public final class TestDependencies {
                 .keyValues(), 30, Clock.systemUTC());
         HttpServer.Registry registry = new HttpServer.Registry(servers, new UserServerAdmin(servers, new UserServerAdmin.Parts(
                 config.egress().policy(dev.portcullis.egress.HostResolver.system()), noInspection, nothingToClose, audit, limiter),
-                json, Clock.systemUTC()), new ServerSharing(servers, audit, json, Clock.systemUTC()));
+                json, Clock.systemUTC()), new ServerSharing(servers, audit, json, Clock.systemUTC(), people));
         return new HttpServer.Dependencies(config.server(),
                 TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
-                new RolePermissions(McpPermissionDefaults.LIBRECHAT), registry,
+                new RolePermissions(McpPermissionDefaults.LIBRECHAT, config.peoplePicker(), overrides), registry,
                 new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
                         new DefaultJsonSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE,
                         new dev.portcullis.store.shared.PerMinuteLimit(dev.portcullis.store.shared.SharedState
                                 .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC()), new ToolService.CallLimits(16, 64)),
                 connections, variables, oauth(config, database, json), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                readiness, json);
+                readiness, json, new HttpServer.People(people, overrides, config.auth().mapping().roles().keySet()));
     }
 
     private static HttpServer.OAuthServices oauth(PortcullisConfig config, Database database, JsonMapper json) {
