@@ -21,10 +21,14 @@ const EVERYTHING = path.join(PEERS, 'node_modules/@modelcontextprotocol/server-e
 const SDK_DEMO = path.join(PEERS, 'node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/simpleStreamableHttp.js');
 
 const running = new Set();
+const scratchDirs = new Set();
 
 process.on('exit', () => {
   for (const child of running) {
     killGroup(child, 'SIGKILL');
+  }
+  for (const dir of scratchDirs) {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -282,6 +286,9 @@ export function libreChatToken(secret, { id, username, provider, email }, ttlSec
 /** A Mongo-ObjectId-shaped id (24 hex digits), as LibreChat's user ids are. */
 export const objectId = () => randomBytes(12).toString('hex');
 
+/** A scratch directory, removed when the process exits. */
 export function scratchDir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-librechat-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-librechat-'));
+  scratchDirs.add(dir);
+  return dir;
 }
