@@ -77,9 +77,9 @@ final class OAuthRoutes {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         String userId = ctx.queryParam("userId");
-        if (userId != null && !userId.equals(caller.userId())) {
-            // LibreChat's check: a link made for one user does not start another's authorization.
-            throw new GatewayException(ErrorCode.FORBIDDEN, "User mismatch: userId is not the signed-in user");
+        if (userId == null || !userId.equals(caller.userId())) {
+            // LibreChat's check: the link names the user it was made for, and starts only their authorization.
+            throw new GatewayException(ErrorCode.FORBIDDEN, "User mismatch: add ?userId= with the signed-in user's id");
         }
         String expectedFlow = owner(caller, config.name()).flowId();
         String flowId = ctx.queryParam("flowId");

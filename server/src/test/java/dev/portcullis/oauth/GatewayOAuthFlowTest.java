@@ -183,6 +183,7 @@ class GatewayOAuthFlowTest {
         ContentResponse r = Http.send(as("frank", "/api/mcp/demo/oauth/initiate?userId=alice"));
         assertThat(r.getStatus()).isEqualTo(403);
         assertThat(json(r).get("error").asString()).isEqualTo("FORBIDDEN");
+        assertThat(Http.send(as("frank", "/api/mcp/demo/oauth/initiate")).getStatus()).as("LibreChat requires it").isEqualTo(403);
         ContentResponse mine = Http.send(as("frank", "/api/mcp/demo/oauth/initiate?userId=frank"));
         assertThat(mine.getStatus()).isEqualTo(302);
     }
