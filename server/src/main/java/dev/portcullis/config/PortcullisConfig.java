@@ -9,7 +9,8 @@ import java.util.Optional;
  * The whole validated configuration. Built only by {@link ConfigLoader}; holding one means the
  * file had no errors.
  *
- * @param ignoredSections LibreChat sections (and sub-sections) that were accepted but are not used
+ * @param ignoredSections the paths of LibreChat settings that were accepted but are not used (the load's
+ *                        {@code IGNORED} notes say why)
  * @param warnings        problems that do not stop the gateway
  */
 public record PortcullisConfig(Path source, ServerSettings server, StorageSettings storage,
