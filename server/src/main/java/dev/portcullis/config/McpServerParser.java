@@ -38,16 +38,7 @@ final class McpServerParser {
     private static final Set<String> STDIO_ONLY = Set.of("command", "args", "env", "cwd", "stderr");
     private static final Set<String> HTTP_ONLY = Set.of("headers", "requestHeaders", "proxy", "obo");
 
-    /** What names user servers may have, until user input follows {@link ServerNames} too. */
-    private static final Pattern USER_SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    static final String SERVER_NAME_RULE = "server names use letters, digits, '.', '_' and '-' (at most 64, starting with a"
-            + " letter or digit) and " + ToolKey.SERVER_NAME_RULE;
-
     private McpServerParser() {
-    }
-
-    static boolean isServerName(String name) {
-        return USER_SERVER_NAME.matcher(name).matches() && ToolKey.admitsServerName(name);
     }
 
     /**
