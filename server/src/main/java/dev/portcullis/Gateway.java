@@ -92,7 +92,8 @@ public final class Gateway implements AutoCloseable {
 
     private void wire(PortcullisConfig config) {
         if (!config.ignoredSections().isEmpty()) {
-            log.info("ignoring configuration sections Portcullis does not use: {}", String.join(", ", config.ignoredSections()));
+            log.info("ignoring configuration settings Portcullis does not use (portcullis config check gives the reasons): {}",
+                    String.join(", ", config.ignoredSections()));
         }
         config.warnings().forEach(w -> log.warn("{}", w.describe()));
         if (config.encryption().key().isEmpty()) {

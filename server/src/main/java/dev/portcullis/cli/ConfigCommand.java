@@ -41,12 +41,18 @@ final class ConfigCommand extends CommandGroup {
             ConfigLoader.Result result = new ConfigLoader(env).load(path);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            result.problems().stream().map(ConfigProblem::describe).forEach(err::println);
+            result.problems().stream().filter(p -> !p.isIgnored()).map(ConfigProblem::describe).forEach(err::println);
             if (result.config().isEmpty()) {
                 err.println(path + ": " + result.errors().size() + " error(s)");
                 return ExitCodes.FAILURE;
             }
             summary(result.config().get(), out);
+            List<ConfigProblem> ignored = result.problems().stream().filter(ConfigProblem::isIgnored).toList();
+            if (!ignored.isEmpty()) {
+                // Every setting the file has that Portcullis does not use, each with the reason.
+                out.println("  ignored:     " + ignored.size() + " setting(s) Portcullis does not use:");
+                ignored.forEach(p -> out.println("    " + p.describe()));
+            }
             return ExitCodes.OK;
         }
 
@@ -62,9 +68,6 @@ final class ConfigCommand extends CommandGroup {
                     : "no key set"));
             people(c).ifPresent(line -> out.println("  people:      " + line));
             out.println("  mcpServers:  " + c.mcpServers().size() + (c.mcpServers().isEmpty() ? "" : " (" + String.join(", ", c.mcpServers().keySet()) + ")"));
-            if (!c.ignoredSections().isEmpty()) {
-                out.println("  ignored:     " + String.join(", ", c.ignoredSections()));
-            }
         }
 
         /** The roles and groups auth gives, and the directory when it is off: what an operator checks a mapping by. */

@@ -39,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("portcullis: not starting: fix the errors above (portcullis config check lists them)");
             return ExitCodes.FAILURE;
         }
-        result.problems().stream().filter(p -> !p.isError()).map(ConfigProblem::describe)
+        result.problems().stream().filter(ConfigProblem::isWarning).map(ConfigProblem::describe)
                 .forEach(spec.commandLine().getErr()::println);
         PortcullisConfig settings = result.config().get();
         Gateway gateway = Gateway.start(settings);

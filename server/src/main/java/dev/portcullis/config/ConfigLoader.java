@@ -36,13 +36,22 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class ConfigLoader {
     /**
-     * The top-level keys of LibreChat's {@code configSchema} (packages/data-provider/src/config.ts,
-     * LibreChat v0.8.2, config version 1.3.1). Those Portcullis reads are among them.
+     * The top-level keys of LibreChat's {@code configSchema} (packages/data-provider/src/config.ts
+     * of librechat-data-provider 0.8.524, and {@code scheduledTasks} of earlier versions). Those
+     * Portcullis reads are among them.
      */
-    static final Set<String> LIBRECHAT_SECTIONS = Set.of("version", "cache", "ocr", "webSearch", "memory",
-            "scheduledTasks", "secureImageLinks", "imageOutputType", "includedTools", "filteredTools", "mcpServers",
-            "mcpSettings", "interface", "turnstile", "fileStrategy", "fileStrategies", "actions", "registration",
-            "balance", "transactions", "speech", "rateLimits", "fileConfig", "modelSpecs", "endpoints");
+    static final Set<String> LIBRECHAT_SECTIONS = Set.of("version", "permissions", "cache", "ocr", "webSearch",
+            "langfuse", "memory", "summarization", "skillSync", "scheduledTasks", "secureImageLinks", "imageOutputType",
+            "includedTools", "filteredTools", "mcpServers", "mcpSettings", "interface", "turnstile", "fileStrategy",
+            "fileStrategies", "cloudfront", "actions", "registration", "balance", "transactions", "speech", "rateLimits",
+            "fileConfig", "modelSpecs", "filters", "messageFilter", "endpoints", "openapi");
+    static final String LIBRECHAT_ONLY = "LibreChat's own setting; Portcullis does not read it";
+    private static final String CATALOG_RECOVERY = "Portcullis keeps no tool catalog to recover: it lists a server's"
+            + " tools when they are asked for, within the bounds of upstream.maxToolPages, maxTools and toolListTimeout";
+    private static final String UI_ONLY = "LibreChat's web client setting (how it polls and shows MCP servers);"
+            + " Portcullis does not read it";
+    private static final String CONFIGURE_OBO = "Portcullis does not support on-behalf-of token exchange: it never sees"
+            + " the user's identity provider token";
     private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
     private final Map<String, String> environment;
@@ -121,17 +130,17 @@ public final class ConfigLoader {
         UpstreamSettings upstream = top.get("upstream").map(ConfigLoader::upstream).orElse(UpstreamSettings.DEFAULTS);
         OAuthFlowSettings oauth = top.get("oauth").map(ConfigLoader::oauth).orElse(OAuthFlowSettings.DEFAULTS);
         Map<String, McpServerConfig> servers = new LinkedHashMap<>();
-        top.get("mcpServers").ifPresent(section -> section.entries().forEach((serverName, node) ->
-                McpServerParser.parse(serverName, node).ifPresent(c -> servers.put(serverName, c))));
+        // Read after Portcullis' own sections, whose secret settings decide which variables servers may not resolve.
+        top.get("mcpServers").map(ConfigNode::withMcpServerEnvironment).ifPresent(section -> section.entries()
+                .forEach((serverName, node) -> McpServerParser.parse(serverName, node).ifPresent(c -> servers.put(serverName, c))));
 
-        List<String> ignored = new ArrayList<>();
-        EgressLists mcpLists = top.get("mcpSettings").map(n -> allowLists(n, EgressContext.MCP, ignored))
+        EgressLists mcpLists = top.get("mcpSettings").map(n -> allowLists(n, EgressContext.MCP))
                 .orElse(EgressLists.none());
-        EgressLists endpointLists = top.get("endpoints").map(n -> allowLists(n, EgressContext.ENDPOINT, ignored))
+        EgressLists endpointLists = top.get("endpoints").map(n -> allowLists(n, EgressContext.ENDPOINT))
                 .orElse(EgressLists.none());
-        EgressLists actionLists = top.get("actions").map(n -> allowLists(n, EgressContext.ACTION, ignored))
+        EgressLists actionLists = top.get("actions").map(n -> allowLists(n, EgressContext.ACTION))
                 .orElse(EgressLists.none());
-        McpPermissionDefaults permissions = top.get("interface").map(n -> permissions(n, ignored))
+        McpPermissionDefaults permissions = top.get("interface").map(ConfigLoader::permissions)
                 .orElse(McpPermissionDefaults.LIBRECHAT);
         PeoplePickerDefaults peoplePicker = top.get("interface").flatMap(n -> n.get("peoplePicker"))
                 .map(PeopleSettingsReader::peoplePicker).orElse(PeoplePickerDefaults.LIBRECHAT);
@@ -142,15 +151,17 @@ public final class ConfigLoader {
                 continue; // Portcullis' own, or a LibreChat section it reads
             }
             if (LIBRECHAT_SECTIONS.contains(key)) {
-                ignored.add(key);
+                e.getValue().ignored(LIBRECHAT_ONLY);
             } else {
                 e.getValue().keyError(unknownSection(key, top.keysRead()));
             }
         }
+        List<ConfigProblem> notes = report.problems();
         return new PortcullisConfig(source, server, storage, redis, auth, encryption, upstream, oauth,
                 java.util.Collections.unmodifiableMap(servers),
-                new EgressSettings(mcpLists, endpointLists, actionLists), permissions, peoplePicker, List.copyOf(ignored),
-                report.problems().stream().filter(p -> !p.isError()).toList());
+                new EgressSettings(mcpLists, endpointLists, actionLists), permissions, peoplePicker,
+                notes.stream().filter(ConfigProblem::isIgnored).map(ConfigProblem::path).toList(),
+                notes.stream().filter(ConfigProblem::isWarning).toList());
     }
 
     private static String unknownSection(String key, Set<String> read) {
@@ -225,6 +236,7 @@ public final class ConfigLoader {
     }
 
     private static Optional<RedisSettings> redis(ConfigNode n) {
+        n.get("url").ifPresent(ConfigNode::withholdReferences); // it may carry the password
         Optional<String> url = n.string("url");
         if (url.isEmpty()) {
             n.error("redis needs 'url', such as redis://127.0.0.1:6379 (or remove the section)");
@@ -311,6 +323,8 @@ public final class ConfigLoader {
             return new EncryptionSettings(Optional.empty(), List.of());
         }
         ConfigNode n = section.get();
+        n.get("key").ifPresent(ConfigNode::withholdReferences);
+        n.get("previousKeys").ifPresent(list -> list.items().forEach(ConfigNode::withholdReferences));
         Optional<Secret> key = n.get("key").flatMap(node -> node.text().filter(t -> !t.isEmpty())
                 .flatMap(text -> key(node, text)));
         List<Secret> previous = new ArrayList<>();
@@ -338,7 +352,7 @@ public final class ConfigLoader {
      * domain list); other keys are LibreChat's own. Every entry is checked by the egress rules and
      * a bad one reported at its own line.
      */
-    private static EgressLists allowLists(ConfigNode section, EgressContext context, List<String> ignored) {
+    private static EgressLists allowLists(ConfigNode section, EgressContext context) {
         boolean domainsToo = context != EgressContext.ENDPOINT;
         List<ConfigNode> domainNodes = domainsToo ? items(section, EgressConfigProblem.ALLOWED_DOMAINS) : List.of();
         List<ConfigNode> addressNodes = items(section, EgressConfigProblem.ALLOWED_ADDRESSES);
@@ -346,7 +360,8 @@ public final class ConfigLoader {
             boolean used = key.equals(EgressConfigProblem.ALLOWED_ADDRESSES)
                     || (domainsToo && key.equals(EgressConfigProblem.ALLOWED_DOMAINS));
             if (!used) {
-                ignored.add(section.path() + "." + key);
+                section.entries().get(key).ignored(key.equals("catalogRecovery") && context == EgressContext.MCP
+                        ? CATALOG_RECOVERY : LIBRECHAT_ONLY);
             }
         }
         EgressLists lists = new EgressLists(texts(domainNodes), texts(addressNodes));
@@ -366,16 +381,43 @@ public final class ConfigLoader {
         return nodes.stream().map(n -> n.text().orElse("")).toList();
     }
 
-    private static McpPermissionDefaults permissions(ConfigNode section, List<String> ignored) {
+    /**
+     * {@code interface.mcpServers}: the role permissions Portcullis enforces; LibreChat's web client
+     * settings beside them are checked as LibreChat checks them and noted as ignored.
+     */
+    private static McpPermissionDefaults permissions(ConfigNode section) {
         McpPermissionDefaults d = McpPermissionDefaults.LIBRECHAT;
-        McpPermissionDefaults result = section.get("mcpServers").map(n -> new McpPermissionDefaults(
-                n.bool("use", d.use()), n.bool("create", d.create()), n.bool("share", d.share()),
-                n.bool("public", d.sharePublic()))).orElse(d);
-        for (String key : section.entries().keySet()) {
-            if (!key.equals("mcpServers") && !key.equals("peoplePicker")) {
-                ignored.add(section.path() + "." + key);
+        McpPermissionDefaults result = section.get("mcpServers").map(n -> {
+            McpPermissionDefaults read = new McpPermissionDefaults(n.bool("use", d.use()), n.bool("create", d.create()),
+                    n.bool("share", d.share()), n.bool("public", d.sharePublic()));
+            for (String interval : List.of("toolsRefreshInterval", "statusRefreshInterval")) {
+                n.get(interval).ifPresent(child -> {
+                    n.number(interval, 0, Integer.MAX_VALUE);
+                    child.ignored(UI_ONLY);
+                });
             }
-        }
+            n.get("placeholder").ifPresent(child -> {
+                child.text();
+                child.ignored(UI_ONLY);
+            });
+            n.get("trustCheckbox").ifPresent(child -> {
+                if (!child.isMapping()) {
+                    child.error("expected {label, subLabel}");
+                }
+                child.ignored(UI_ONLY);
+            });
+            n.get("configureObo").ifPresent(child -> {
+                n.bool("configureObo");
+                child.ignored(CONFIGURE_OBO);
+            });
+            n.warnUnknownKeys("unknown interface.mcpServers option; ignored");
+            return read;
+        }).orElse(d);
+        section.entries().forEach((key, child) -> {
+            if (!key.equals("mcpServers") && !key.equals("peoplePicker")) {
+                child.ignored(LIBRECHAT_ONLY);
+            }
+        });
         return result;
     }
 }

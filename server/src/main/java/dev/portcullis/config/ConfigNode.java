@@ -30,16 +30,24 @@ final class ConfigNode {
     private Map<String, ConfigNode> entries;
     /** The line of this node's key in its mapping, where a wrong key is; 0 for a root or list item. */
     private final int keyLine;
+    /** The rules {@code ${VAR}} follows here and below: LibreChat's inside {@code mcpServers}. */
+    private final EnvSubstitution.Scope scope;
 
     ConfigNode(Node node, String path, ConfigReport report) {
-        this(node, path, report, 0);
+        this(node, path, report, 0, EnvSubstitution.Scope.GATEWAY);
     }
 
-    private ConfigNode(Node node, String path, ConfigReport report, int keyLine) {
+    private ConfigNode(Node node, String path, ConfigReport report, int keyLine, EnvSubstitution.Scope scope) {
         this.node = node;
         this.path = path;
         this.report = report;
         this.keyLine = keyLine;
+        this.scope = scope;
+    }
+
+    /** This node, read with LibreChat's {@code ${VAR}} rules for {@code mcpServers} here and below. */
+    ConfigNode withMcpServerEnvironment() {
+        return new ConfigNode(node, path, report, keyLine, EnvSubstitution.Scope.MCP_SERVERS);
     }
 
     String path() {
@@ -79,8 +87,24 @@ final class ConfigNode {
         report.error(keyLine > 0 ? keyLine : line(), path, message);
     }
 
-    private void keyWarning(String message) {
+    void keyWarning(String message) {
         report.warning(keyLine > 0 ? keyLine : line(), path, message);
+    }
+
+    /** Notes, at the key's line, that this setting is accepted and not used, and why. */
+    void ignored(String reason) {
+        report.ignored(keyLine > 0 ? keyLine : line(), path, reason);
+    }
+
+    /**
+     * Marks the variables this value refers to as the gateway's secrets, which
+     * {@code mcpServers} may not resolve. Call it before the servers are read. A secret of a
+     * server itself (an API key) is that server's to send, so nothing inside mcpServers is withheld.
+     */
+    void withholdReferences() {
+        if (scope == EnvSubstitution.Scope.GATEWAY && node instanceof ScalarNode scalar) {
+            report.withhold(EnvSubstitution.references(scalar.getValue()));
+        }
     }
 
     /** The entries of a mapping in file order; anything else is reported and reads as empty. */
@@ -107,7 +131,7 @@ final class ConfigNode {
                 report.error(lineOf(keyNode), childPath, "duplicate key; each key may appear once");
                 continue;
             }
-            entries.put(key, new ConfigNode(tuple.getValueNode(), childPath, report, lineOf(keyNode)));
+            entries.put(key, new ConfigNode(tuple.getValueNode(), childPath, report, lineOf(keyNode), scope));
         }
         return entries;
     }
@@ -131,7 +155,7 @@ final class ConfigNode {
         List<ConfigNode> items = new ArrayList<>();
         List<Node> values = sequence.getValue();
         for (int i = 0; i < values.size(); i++) {
-            items.add(new ConfigNode(values.get(i), path + "[" + i + "]", report));
+            items.add(new ConfigNode(values.get(i), path + "[" + i + "]", report, 0, scope));
         }
         return items;
     }
@@ -142,7 +166,7 @@ final class ConfigNode {
             error("expected a single value, not a " + (isMapping() ? "mapping" : "list"));
             return Optional.empty();
         }
-        return Optional.of(report.substitute(scalar.getValue(), line(), path));
+        return Optional.of(report.substitute(scalar.getValue(), line(), path, scope));
     }
 
     // ---- typed readers of mapping entries ------------------------------------------------
@@ -155,7 +179,9 @@ final class ConfigNode {
         return string(key).orElse(fallback);
     }
 
+    /** A secret setting; the variables it reads become the gateway's secrets (see {@link #withholdReferences}). */
     Optional<Secret> secret(String key) {
+        get(key).ifPresent(ConfigNode::withholdReferences);
         return string(key).filter(s -> !s.isEmpty()).map(Secret::of);
     }
 

@@ -13,6 +13,8 @@ import java.util.Optional;
  *
  * @param type empty when a URL was given without {@code type}: the transport is then probed
  *             (Streamable HTTP first, legacy SSE on 400/404/405), as the MCP specification advises
+ * @param headers    {@code headers} with LibreChat's {@code requestHeaders} merged over them (they win on a
+ *                   duplicate name): without a chat request to resolve them against, both are sent on every request
  * @param toolPolicy {@code tools}: which of the server's tools users may see and call; operator servers only
  */
 public record McpServerConfig(
@@ -174,7 +176,13 @@ public record McpServerConfig(
         public enum AuthorizationType { BASIC, BEARER, CUSTOM }
     }
 
-    /** The {@code oauth} block: operator knobs that override or complete discovery. */
+    /**
+     * The {@code oauth} block: operator knobs that override or complete discovery.
+     *
+     * @param sendResource             LibreChat's {@code send_resource_parameter}: send RFC 8707 {@code resource}
+     * @param forwardAudienceOnRefresh send {@code audience} on the refresh grant too (Auth0 needs it; strict
+     *                                 token endpoints such as Cognito's refuse it)
+     */
     public record OAuthSettings(
             Optional<String> authorizationUrl,
             Optional<String> tokenUrl,
@@ -190,7 +198,8 @@ public record McpServerConfig(
             boolean skipCodeChallengeCheck,
             Optional<String> revocationEndpoint,
             List<String> revocationEndpointAuthMethodsSupported,
-            boolean sendResource) {
+            boolean sendResource,
+            boolean forwardAudienceOnRefresh) {
 
         /** LibreChat's names: {@code default_post} is client_secret_post, {@code basic_auth_header} client_secret_basic. */
         public enum TokenExchangeMethod { DEFAULT_POST, BASIC_AUTH_HEADER }

@@ -8,32 +8,37 @@ import dev.portcullis.config.McpServerConfig.Transport;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Reads one {@code mcpServers} entry with LibreChat's schema and reports every problem in it. */
+/**
+ * Reads one {@code mcpServers} entry with LibreChat's schema and reports every problem in it.
+ * What LibreChat's schema accepts is accepted; a setting Portcullis does not use is noted as
+ * ignored with the reason, or warned about when ignoring it changes what happens (a proxy, an
+ * on-behalf-of exchange). Keys of another transport are dropped with a warning, as LibreChat
+ * drops them.
+ */
 final class McpServerParser {
-    /** Server names appear in URL paths and in tool keys {@code <tool>_mcp_<server>}. */
-    private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Pattern TITLE = Pattern.compile("[a-zA-Z0-9 ]+");
+    /** LibreChat's {@code MCP_SERVER_TITLE_PATTERN}: a letter or digit, then letters, digits, marks, apostrophes, spaces and hyphens. */
+    static final Pattern TITLE = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}\\p{M}'\u2019 -]*");
+    /** LibreChat's {@code MCP_SERVER_TITLE_ERROR}. */
+    static final String TITLE_RULE = "Title must start with a letter or number and can include spaces, hyphens, and apostrophes";
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final String NOT_SUPPORTED = "not supported by Portcullis; ignored";
+    /** An unresolved {@code ${VAR}} left in a URL: stands in for a host or path segment when the URL is checked. */
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{[^}]*}");
     /** The variable a user-sourced {@code apiKey} is kept in, LibreChat's name. */
     static final String USER_API_KEY = "MCP_API_KEY";
     private static final long MAX_TIMEOUT_MS = Duration.ofHours(24).toMillis();
-
-    static final String SERVER_NAME_RULE = "server names use letters, digits, '.', '_' and '-' (at most 64, starting with a"
-            + " letter or digit) and " + ToolKey.SERVER_NAME_RULE;
+    private static final Set<String> STDIO_ONLY = Set.of("command", "args", "env", "cwd", "stderr");
+    private static final Set<String> HTTP_ONLY = Set.of("headers", "requestHeaders", "proxy", "obo");
 
     private McpServerParser() {
-    }
-
-    static boolean isServerName(String name) {
-        return SERVER_NAME.matcher(name).matches() && ToolKey.admitsServerName(name);
     }
 
     /**
@@ -49,8 +54,8 @@ final class McpServerParser {
 
     static Optional<McpServerConfig> parse(String name, ConfigNode node, Source source) {
         int errorsBefore = errorCount(node);
-        if (!isServerName(name) && source == Source.OPERATOR_FILE) {
-            node.error(SERVER_NAME_RULE);
+        if (source == Source.OPERATOR_FILE) {
+            ServerNames.problem(name).ifPresent(node::error);
         }
         if (!node.isMapping()) {
             node.error("expected the server's settings (command or url, and options)");
@@ -59,11 +64,15 @@ final class McpServerParser {
         Optional<String> typeName = node.string("type");
         Optional<String> url = node.string("url");
         Optional<String> command = node.string("command");
-        List<String> args = node.strings("args");
-        Map<String, Secret> env = node.stringMap("env", Secret::of);
-        Optional<String> cwd = node.string("cwd");
-        Map<String, Secret> headers = node.stringMap("headers", Secret::of);
         Optional<Transport> type = transport(node, typeName, url, command);
+        boolean stdio = type.orElse(null) == Transport.STDIO;
+        dropOtherTransportKeys(node, type);
+
+        List<String> args = stdio ? node.strings("args") : List.of();
+        Map<String, Secret> env = stdio ? node.stringMap("env", Secret::of) : Map.of();
+        Optional<String> cwd = stdio ? node.string("cwd") : Optional.empty();
+        Map<String, Secret> headers = stdio ? Map.of() : node.stringMap("headers", Secret::of);
+        Map<String, Secret> requestHeaders = stdio ? Map.of() : node.stringMap("requestHeaders", Secret::of);
 
         Optional<Duration> timeout = node.number("timeout", 0, MAX_TIMEOUT_MS).map(Duration::ofMillis);
         Duration initTimeout = node.number("initTimeout", 0, MAX_TIMEOUT_MS).map(Duration::ofMillis)
@@ -73,8 +82,7 @@ final class McpServerParser {
         boolean startup = node.bool("startup", true);
         boolean chatMenu = node.bool("chatMenu", true);
         Optional<String> title = node.string("title");
-        title.filter(t -> !TITLE.matcher(t).matches()).ifPresent(t -> node.get("title").orElseThrow()
-                .error("titles use letters, digits and spaces only"));
+        title.filter(t -> !TITLE.matcher(t).matches()).ifPresent(t -> node.get("title").orElseThrow().error(TITLE_RULE));
         Optional<String> description = node.string("description");
         Optional<String> iconPath = node.string("iconPath");
         ServerInstructions instructions = node.get("serverInstructions").map(McpServerParser::instructions)
@@ -86,26 +94,52 @@ final class McpServerParser {
             // LibreChat's meaning: each user enters their own key, kept like any other per-user variable.
             userVars.putIfAbsent(USER_API_KEY, new CustomUserVar("API Key", Optional.of("Your API key for this server"), true));
         }
-        Optional<OAuthSettings> oauth = node.get("oauth").flatMap(McpServerParser::oauth);
+        Optional<OAuthSettings> oauth = node.get("oauth").flatMap(o -> oauth(o, source));
         Map<String, Secret> oauthHeaders = node.stringMap("oauth_headers", Secret::of);
         refuseUnsendable(node, "headers", headers);
+        refuseUnsendable(node, "requestHeaders", requestHeaders);
         refuseUnsendable(node, "oauth_headers", oauthHeaders);
         McpServerConfig.AccessLimit access = node.get("access").map(McpServerParser::access)
                 .orElse(McpServerConfig.AccessLimit.EVERYONE);
         ToolPolicy toolPolicy = node.get("tools").map(McpServerParser::toolPolicy).orElse(ToolPolicy.ALL);
 
-        transportFields(node, type, url, command, env, headers, source);
-        for (String unsupported : List.of("proxy", "obo", "stderr")) {
-            node.get(unsupported).ifPresent(child -> child.warning(NOT_SUPPORTED));
-        }
+        requireEndpoint(node, type, url, command, source);
+        env.keySet().stream().filter(k -> !VARIABLE.matcher(k).matches()).forEach(k ->
+                node.get("env").orElseThrow().error("environment variable names use letters, digits and '_': '" + k + "'"));
+        LibreChatOnlyOptions.read(node, type, source);
         node.warnUnknownKeys("unknown MCP server option; ignored");
 
+        Map<String, Secret> sent = mergeHeaders(headers, requestHeaders);
+        if (source == Source.OPERATOR_FILE) {
+            List<String> texts = new ArrayList<>();
+            url.ifPresent(texts::add);
+            command.ifPresent(texts::add);
+            texts.addAll(args);
+            env.values().forEach(v -> texts.add(v.reveal()));
+            sent.values().forEach(v -> texts.add(v.reveal()));
+            PlaceholderCheck.warn(node, texts, userVars.keySet());
+        }
         if (errorCount(node) > errorsBefore) {
             return Optional.empty();
         }
-        return Optional.of(new McpServerConfig(name, type, url, command, args, env, cwd, headers, timeout,
-                initTimeout, sseReadTimeout, startup, chatMenu, title, description, iconPath, instructions,
-                userVars, requiresOAuth, apiKey, oauth, oauthHeaders, access, toolPolicy, McpServerConfig.Origin.OPERATOR));
+        return Optional.of(new McpServerConfig(name, type, stdio ? Optional.empty() : url, stdio ? command : Optional.empty(),
+                args, env, cwd, sent, timeout, initTimeout, sseReadTimeout, startup, chatMenu, title, description, iconPath,
+                instructions, userVars, requiresOAuth, apiKey, oauth, oauthHeaders, access, toolPolicy,
+                McpServerConfig.Origin.OPERATOR));
+    }
+
+    /**
+     * {@code requestHeaders} over {@code headers}: LibreChat resolves them per chat request and lets
+     * them win on a duplicate name. Portcullis has no chat request, so they are sent on every
+     * request like {@code headers}; names compare without case, as HTTP's do.
+     */
+    private static Map<String, Secret> mergeHeaders(Map<String, Secret> headers, Map<String, Secret> requestHeaders) {
+        Map<String, Secret> merged = new LinkedHashMap<>(headers);
+        requestHeaders.forEach((name, value) -> {
+            merged.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+            merged.put(name, value);
+        });
+        return merged;
     }
 
     /** Header values, after {@code ${VAR}} substitution: an environment variable can bring a line break too. */
@@ -122,7 +156,11 @@ final class McpServerParser {
         return (int) node.report().problems().stream().filter(ConfigProblem::isError).count();
     }
 
-    /** LibreChat's inference: a command is stdio, a ws(s) URL is WebSocket; a bare URL is probed. */
+    /**
+     * LibreChat's reading: {@code type} decides; without it a command is stdio and a ws(s) URL is
+     * WebSocket. A bare http(s) URL is probed (Streamable HTTP first, then legacy SSE) where
+     * LibreChat would assume SSE.
+     */
     private static Optional<Transport> transport(ConfigNode node, Optional<String> typeName, Optional<String> url,
                                                  Optional<String> command) {
         if (typeName.isPresent()) {
@@ -142,39 +180,57 @@ final class McpServerParser {
         return Optional.empty();
     }
 
-    private static void transportFields(ConfigNode node, Optional<Transport> type, Optional<String> url,
-                                        Optional<String> command, Map<String, Secret> env,
-                                        Map<String, Secret> headers, Source source) {
-        if (url.isEmpty() && command.isEmpty()) {
-            if (source == Source.OPERATOR_FILE) {
-                node.error("give either 'command' (a stdio server) or 'url' (a remote server)");
+    /**
+     * A key of another transport ({@code headers} on a stdio server, {@code args} on a remote one)
+     * is dropped, as LibreChat's schema drops it; it is most likely a mistake, so it is a warning.
+     */
+    private static void dropOtherTransportKeys(ConfigNode node, Optional<Transport> type) {
+        if (type.isEmpty() && typeNamedButUnknown(node)) {
+            return; // the type is the error; which keys belong is unknown
+        }
+        Transport transport = type.orElse(null);
+        Set<String> foreign = new java.util.LinkedHashSet<>();
+        if (transport == Transport.STDIO) {
+            foreign.add("url");
+            foreign.addAll(HTTP_ONLY);
+        } else {
+            foreign.addAll(STDIO_ONLY);
+            if (transport == Transport.WEBSOCKET) {
+                foreign.addAll(List.of("proxy", "obo"));
             }
-            return;
         }
-        if (url.isPresent() && command.isPresent()) {
-            node.error("give either 'command' or 'url', not both");
-            return;
+        for (String key : foreign) {
+            node.get(key).ifPresent(child -> child.keyWarning("ignored: '" + key + "' is only for " + belongsTo(key)
+                    + ", and this is " + (transport == Transport.STDIO ? "a stdio" : "a remote") + " server (LibreChat drops it too)"));
         }
+    }
+
+    private static String belongsTo(String key) {
+        if (STDIO_ONLY.contains(key)) {
+            return "stdio servers";
+        }
+        return key.equals("proxy") || key.equals("obo") ? "sse and streamable-http servers" : "remote servers";
+    }
+
+    private static void requireEndpoint(ConfigNode node, Optional<Transport> type, Optional<String> url,
+                                        Optional<String> command, Source source) {
         if (type.isEmpty() && typeNamedButUnknown(node)) {
             return;
         }
-        boolean stdio = type.orElse(null) == Transport.STDIO;
-        if (stdio && command.isEmpty()) {
-            node.error("type stdio needs 'command' (and optionally 'args', 'env', 'cwd')");
-        }
-        if (!stdio && command.isPresent()) {
-            node.error("'command' is only for type stdio");
-        }
-        if (!stdio) {
-            for (String key : List.of("args", "env", "cwd")) {
-                node.get(key).ifPresent(child -> child.error("only stdio servers take '" + key + "'"));
+        if (type.orElse(null) == Transport.STDIO) {
+            if (command.isEmpty()) {
+                node.error("type stdio needs 'command' (and optionally 'args', 'env', 'cwd')");
             }
-            url.ifPresent(u -> checkUrl(node.get("url").orElseThrow(), u, type.orElse(null)));
-        } else if (!headers.isEmpty()) {
-            node.get("headers").orElseThrow().error("stdio servers take 'env', not 'headers'");
+            return;
         }
-        env.keySet().stream().filter(k -> !VARIABLE.matcher(k).matches()).forEach(k ->
-                node.get("env").orElseThrow().error("environment variable names use letters, digits and '_': '" + k + "'"));
+        if (url.isEmpty()) {
+            if (source == Source.OPERATOR_FILE) {
+                node.error(type.isPresent() ? "type " + type.get().configName() + " needs 'url'"
+                        : "give either 'command' (a stdio server) or 'url' (a remote server)");
+            }
+            return;
+        }
+        checkUrl(node.get("url").orElseThrow(), url.get(), type.orElse(null));
     }
 
     private static boolean typeNamedButUnknown(ConfigNode node) {
@@ -194,11 +250,11 @@ final class McpServerParser {
             at.error(ws ? "a ws:// URL needs type: websocket" : "expected an absolute http:// or https:// URL");
             return;
         }
-        if (url.contains("{{")) {
-            return; // resolved per user; checked again, with the egress guard, when it is used
-        }
+        // {{VAR}} is filled in per user and checked again, with the egress guard, when it is used;
+        // a ${VAR} left as written was warned about where it stands.
+        String shape = ENV_REFERENCE.matcher(UserPlaceholders.standIn(url)).replaceAll("x");
         try {
-            URI uri = new URI(url);
+            URI uri = new URI(shape);
             if (uri.getHost() == null) {
                 at.error("the URL has no host");
             }
@@ -280,6 +336,20 @@ final class McpServerParser {
         return vars;
     }
 
+    /**
+     * LibreChat's {@code send_resource_parameter}, or {@code send_resource}, the name Portcullis
+     * read first; both default to sending RFC 8707 {@code resource}.
+     */
+    private static boolean sendResource(ConfigNode node) {
+        Optional<Boolean> librechat = node.bool("send_resource_parameter");
+        Optional<Boolean> portcullis = node.bool("send_resource");
+        if (librechat.isPresent() && portcullis.isPresent() && !librechat.equals(portcullis)) {
+            node.get("send_resource").orElseThrow().error("send_resource and send_resource_parameter disagree; keep one"
+                    + " (send_resource_parameter is LibreChat's name)");
+        }
+        return librechat.or(() -> portcullis).orElse(true);
+    }
+
     private static Optional<ApiKey> apiKey(ConfigNode node, Source from) {
         Optional<ApiKey.Source> source = node.string("source").flatMap(s -> switch (s) {
             case "admin" -> Optional.of(ApiKey.Source.ADMIN);
@@ -316,7 +386,7 @@ final class McpServerParser {
         return source.map(s -> new ApiKey(s, authType, customHeader, key));
     }
 
-    private static Optional<OAuthSettings> oauth(ConfigNode node) {
+    private static Optional<OAuthSettings> oauth(ConfigNode node, Source source) {
         if (!node.isMapping()) {
             node.error("expected the OAuth settings as a mapping");
             return Optional.empty();
@@ -326,7 +396,7 @@ final class McpServerParser {
         Optional<String> clientId = node.string("client_id");
         Optional<Secret> clientSecret = node.secret("client_secret");
         Optional<String> revocation = node.string("revocation_endpoint");
-        for (String key : List.of("authorization_url", "token_url", "revocation_endpoint")) {
+        for (String key : List.of("authorization_url", "token_url", "revocation_endpoint", "redirect_uri")) {
             node.get(key).ifPresent(child -> child.text().ifPresent(u -> {
                 String lower = u.toLowerCase(Locale.ROOT);
                 if (!lower.startsWith("https://") && !lower.startsWith("http://")) {
@@ -352,15 +422,19 @@ final class McpServerParser {
         if (clientSecret.isPresent() && (authorizationUrl.isEmpty() || tokenUrl.isEmpty())) {
             node.error("a client_secret needs authorization_url and token_url set too, so the secret only goes to endpoints you chose");
         }
-        node.get("redirect_uri").ifPresent(child -> child.warning(
-                "ignored: the redirect URI is always {publicUrl}/api/mcp/<server>/oauth/callback"));
+        if (source == Source.OPERATOR_FILE) {
+            node.get("redirect_uri").ifPresent(child -> child.keyWarning("ignored: the redirect URI is always"
+                    + " {publicUrl}/api/mcp/<server>/oauth/callback, built from server.publicUrl (LibreChat ignores it too)"));
+        }
+        node.get("audience").flatMap(ConfigNode::text).filter(String::isEmpty)
+                .ifPresent(a -> node.get("audience").orElseThrow().error("an audience must not be empty; leave it out instead"));
         OAuthSettings settings = new OAuthSettings(authorizationUrl, tokenUrl, clientId, clientSecret,
                 node.string("scope"), node.string("audience"), method,
                 node.strings("grant_types_supported"), node.strings("token_endpoint_auth_methods_supported"),
                 node.strings("response_types_supported"), node.strings("code_challenge_methods_supported"),
                 node.bool("skip_code_challenge_check", false), revocation,
-                node.strings("revocation_endpoint_auth_methods_supported"), node.bool("send_resource", true));
-        node.get("forward_audience_on_refresh").ifPresent(child -> child.warning(NOT_SUPPORTED));
+                node.strings("revocation_endpoint_auth_methods_supported"), sendResource(node),
+                node.bool("forward_audience_on_refresh", true));
         node.warnUnknownKeys("unknown OAuth option; ignored");
         return Optional.of(settings);
     }

@@ -10,7 +10,8 @@ import java.util.Optional;
  * file had no errors.
  *
  * @param peoplePicker    {@code interface.peoplePicker}: what roles other than ADMIN may search for when sharing
- * @param ignoredSections LibreChat sections (and sub-sections) that were accepted but are not used
+ * @param ignoredSections the paths of LibreChat settings that were accepted but are not used (the load's
+ *                        {@code IGNORED} notes say why)
  * @param warnings        problems that do not stop the gateway
  */
 public record PortcullisConfig(Path source, ServerSettings server, StorageSettings storage,

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,9 +36,10 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * A server a user submits through the API (LibreChat's {@code MCPServerUserInput}): the JSON text
  * of its {@code config} object. It is read by the operator's parser, for the meaning both share,
  * and held to the stricter rules a server defined by a user needs: remote transports only, no
- * access to the gateway's environment, no placeholders for other users' data, no settings the
- * gateway manages, and no unknown keys. Every problem is found in one pass; no message repeats a
- * value of the input, only field and variable names, because any value could be a secret.
+ * access to the gateway's environment, no placeholders for other users' data, the settings the
+ * gateway manages dropped (as LibreChat's schema drops them), and no unknown keys. Every problem
+ * is found in one pass; no message repeats a value of the input, only field and variable names,
+ * because any value could be a secret.
  */
 public final class UserServerInput {
     static final int MAX_JSON_BYTES = 64 * 1024;
@@ -52,10 +54,18 @@ public final class UserServerInput {
 
     private static final String ROOT = "config";
     private static final List<String> FIELDS = List.of("type", "url", "title", "description", "iconPath", "headers",
-            "apiKey", "oauth", "customUserVars");
+            "requestHeaders", "apiKey", "oauth", "customUserVars");
     private static final Set<String> STDIO_FIELDS = Set.of("command", "args", "env", "cwd");
-    private static final Set<String> GATEWAY_FIELDS = Set.of("startup", "timeout", "initTimeout", "sseReadTimeout",
-            "chatMenu", "serverInstructions", "requiresOAuth", "oauth_headers", "access");
+    /**
+     * The settings LibreChat's {@code MCPServerUserInputSchema} omits as the server's to manage:
+     * accepted and dropped, as LibreChat drops them, so a client that sends a whole configuration
+     * back is not refused for them. User servers connect on first use, show in the chat menu and
+     * use the default timeouts. ({@code customUserVars}, which LibreChat also drops, is kept:
+     * Portcullis lets a user server declare the values each user supplies.)
+     */
+    public static final Set<String> SERVER_MANAGED_FIELDS = Set.of("startup", "timeout", "sseReadTimeout",
+            "initTimeout", "oauthRefreshWaitTimeout", "oauthRefreshCoordination", "oauthPersistenceWaitTimeout",
+            "chatMenu", "serverInstructions", "requiresOAuth", "oauth_headers");
     private static final Set<String> UNSUPPORTED_FIELDS = Set.of("proxy", "obo");
     private static final Set<String> TYPES = Set.of("streamable-http", "http", "sse", "websocket");
     private static final List<String> API_KEY_FIELDS = List.of("source", "authorization_type", "custom_header", "key");
@@ -64,13 +74,17 @@ public final class UserServerInput {
             "client_secret", "scope", "token_exchange_method", "grant_types_supported",
             "token_endpoint_auth_methods_supported", "response_types_supported", "code_challenge_methods_supported",
             "skip_code_challenge_check", "revocation_endpoint", "revocation_endpoint_auth_methods_supported",
-            "send_resource");
+            "send_resource", "redirect_uri");
     private static final Set<String> OAUTH_LISTS = Set.of("grant_types_supported",
             "token_endpoint_auth_methods_supported", "response_types_supported", "code_challenge_methods_supported",
             "revocation_endpoint_auth_methods_supported");
     private static final Set<String> OAUTH_BOOLEANS = Set.of("skip_code_challenge_check", "send_resource");
-    private static final List<String> OAUTH_ENDPOINTS = List.of("authorization_url", "token_url", "revocation_endpoint");
-    private static final Set<String> OAUTH_USER_REFUSED = Set.of("audience", "forward_audience_on_refresh");
+    /** Held to LibreChat's user endpoint rule; {@code redirect_uri} is accepted and, as in LibreChat, not used. */
+    private static final List<String> OAUTH_ENDPOINTS = List.of("authorization_url", "token_url", "revocation_endpoint",
+            "redirect_uri");
+    /** The operator's knobs, refused for users as LibreChat refuses them. */
+    private static final Set<String> OAUTH_USER_REFUSED = Set.of("audience", "forward_audience_on_refresh",
+            "send_resource_parameter");
     /** Headers the transport itself sets; a configured value would confuse or break the connection. */
     private static final Set<String> TRANSPORT_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "upgrade", "mcp-session-id", "mcp-protocol-version", "last-event-id", "cookie");
@@ -78,7 +92,6 @@ public final class UserServerInput {
     /** RFC 9110 token: what a header name may be. */
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern TITLE = Pattern.compile("[a-zA-Z0-9 ]+");
     /** The placeholder grammar the resolver substitutes. */
     private static final Pattern JSON_LITERAL =
             Pattern.compile("true|false|null|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?");
@@ -90,7 +103,8 @@ public final class UserServerInput {
     static final String ENVIRONMENT = "'${...}' is not allowed in user configuration: it would read the gateway's environment";
     static final String DYNAMIC = "'{{LIBRECHAT_...}}' is not allowed here: user and request placeholders are only for operator servers";
     static final String STDIO = "stdio servers can only be configured by the operator; give 'url' for a remote server instead";
-    static final String GATEWAY_MANAGED = "managed by the gateway; not accepted from users; remove it";
+    static final String OPERATOR_ACCESS = "who may use a server is the operator's to limit, for the servers in the"
+            + " gateway's configuration; share a user server instead (api.md); remove it";
     /**
      * {@code tools} is refused rather than honoured: the policy exists so the operator can fence
      * what their own servers reach from the gateway host, which a user's remote server, behind the
@@ -104,6 +118,8 @@ public final class UserServerInput {
     static final String HEADER_NAME = "not a valid header name: use letters, digits and !#$%&'*+-.^_`|~ only";
     static final String TRANSPORT_HEADER = "set by the gateway's transport itself; remove this header";
     private static final String DUPLICATE = "duplicate key; each key may appear once";
+    /** One key or list index of a dotted field. */
+    private static final Pattern SEGMENT = Pattern.compile("([^.\\[]+)|\\[(\\d+)]");
 
     private UserServerInput() {
     }
@@ -121,10 +137,43 @@ public final class UserServerInput {
     }
 
     /**
-     * One problem: the field it is in ({@code config.url}, {@code config.headers.X-Key}) and what
-     * to do about it. The message never contains a value of the input.
+     * One problem, told the way zod tells LibreChat's UI an issue: {@code path}, the keys (and list
+     * indices) from {@code config} down to the value ({@code ["headers", "X-Key"]}; empty for
+     * {@code config} itself), a {@link Code}, and what to do about it. {@code field} is the same
+     * place as one dotted string ({@code config.headers.X-Key}), which earlier clients read. The
+     * message never contains a value of the input.
      */
-    public record FieldProblem(String field, String message) {
+    public record FieldProblem(String field, List<Object> path, Code code, String message) {
+        public FieldProblem {
+            path = List.copyOf(path);
+        }
+    }
+
+    /** zod's issue codes, for the kinds of problem this class reports. */
+    public enum Code {
+        /** A value of the wrong JSON type, or a required one missing. */
+        INVALID_TYPE("invalid_type"),
+        /** A string of the wrong shape: a title, a URL. */
+        INVALID_STRING("invalid_string"),
+        /** A string not among the accepted values. */
+        INVALID_ENUM_VALUE("invalid_enum_value"),
+        /** A key that is not a setting. */
+        UNRECOGNIZED_KEYS("unrecognized_keys"),
+        /** Too long, too many, nested too deeply. */
+        TOO_BIG("too_big"),
+        /** Every other rule. */
+        CUSTOM("custom");
+
+        private final String zodName;
+
+        Code(String zodName) {
+            this.zodName = zodName;
+        }
+
+        /** The name zod gives the code. */
+        public String zodName() {
+            return zodName;
+        }
     }
 
     /**
@@ -136,10 +185,10 @@ public final class UserServerInput {
     public static Result parse(String serverName, String configJson) {
         Objects.requireNonNull(serverName, "serverName");
         if (configJson == null) {
-            return invalid(NOT_AN_OBJECT);
+            return invalid(Code.INVALID_TYPE, NOT_AN_OBJECT);
         }
         if (utf8Length(configJson) > MAX_JSON_BYTES) {
-            return invalid("too large: the configuration may be at most 64 KiB");
+            return invalid(Code.TOO_BIG, "too large: the configuration may be at most 64 KiB");
         }
         LoadSettings settings = LoadSettings.builder().setLabel(ROOT).setAllowDuplicateKeys(true)
                 .setMaxAliasesForCollections(10).build();
@@ -155,19 +204,19 @@ public final class UserServerInput {
                     }
                 }
                 if (depth > MAX_DEPTH) {
-                    return invalid("nested too deeply; a server's settings are at most three levels deep");
+                    return invalid(Code.TOO_BIG, "nested too deeply; a server's settings are at most three levels deep");
                 }
             }
             root = new Compose(settings).composeString(configJson).orElse(null);
         } catch (MarkedYamlEngineException e) {
             // The position only: the engine's own message may quote the input.
-            return invalid(e.getProblemMark().map(m -> "not valid JSON (line " + (m.getLine() + 1) + ", column "
+            return invalid(Code.CUSTOM, e.getProblemMark().map(m -> "not valid JSON (line " + (m.getLine() + 1) + ", column "
                     + (m.getColumn() + 1) + ")").orElse("not valid JSON"));
         } catch (YamlEngineException e) {
-            return invalid("not valid JSON");
+            return invalid(Code.CUSTOM, "not valid JSON");
         }
         if (!(root instanceof MappingNode mapping)) {
-            return invalid(NOT_AN_OBJECT);
+            return invalid(Code.INVALID_TYPE, NOT_AN_OBJECT);
         }
         return new Validation().run(serverName, mapping);
     }
@@ -198,8 +247,8 @@ public final class UserServerInput {
         return out.substring(0, cut >= MAX_SLUG_CHARS / 2 ? cut : MAX_SLUG_CHARS);
     }
 
-    private static Result invalid(String message) {
-        return new Result.Invalid(List.of(new FieldProblem(ROOT, message)));
+    private static Result invalid(Code code, String message) {
+        return new Result.Invalid(List.of(new FieldProblem(ROOT, List.of(), code, message)));
     }
 
     /** The size in UTF-8 without encoding: a surrogate pair is four bytes, two for each half. */
@@ -222,20 +271,23 @@ public final class UserServerInput {
         private final Set<String> superseded = new HashSet<>();
         private final List<Placeholder> placeholders = new ArrayList<>();
         private final Set<String> declared = new HashSet<>();
+        /** Every field the walk visited, with its keys from {@code config}. */
+        private final Map<String, List<Object>> locations = new HashMap<>();
 
-        Result run(String serverName, MappingNode root) {
-            walk(root, ROOT);
+        Result run(String serverName, MappingNode submitted) {
+            MappingNode root = withoutServerManaged(submitted);
+            walk(root, ROOT, List.of());
             Map<String, Node> fields = entries(root);
             List<NodeTuple> forParser = topLevel(root);
             Optional<String> type = fields.containsKey("type") ? string(fields.get("type")) : Optional.empty();
-            if (!McpServerParser.isServerName(serverName)) {
-                problem("name", McpServerParser.SERVER_NAME_RULE);
-            }
+            // A name is not part of the config (the caller derives it), so it has no path inside it.
+            ServerNames.problem(serverName).ifPresent(p -> problems.add(new FieldProblem("name", List.of(), Code.CUSTOM, p)));
             checkUrl(type, fields.get("url"));
             checkTitle(fields.get("title"));
             checkDescription(fields.get("description"));
             checkIconPath(fields.get("iconPath"));
-            checkHeaders(fields.get("headers"));
+            checkHeaders(fields.get("headers"), "headers");
+            checkHeaders(fields.get("requestHeaders"), "requestHeaders");
             checkUserVars(fields.get("customUserVars"));
             checkApiKey(fields.get("apiKey"));
             checkOAuth(fields.get("oauth"));
@@ -248,7 +300,7 @@ public final class UserServerInput {
             report.problems().forEach(this::fromParser);
 
             if (problems.isEmpty() && parsed.isEmpty()) {
-                problems.add(new FieldProblem(ROOT, "not a valid server configuration"));
+                problem(ROOT, "not a valid server configuration");
             }
             if (!problems.isEmpty()) {
                 return new Result.Invalid(List.copyOf(problems));
@@ -262,13 +314,40 @@ public final class UserServerInput {
         }
 
         private void problem(String field, String message) {
-            problems.add(new FieldProblem(field, message));
+            problem(field, Code.CUSTOM, message);
+        }
+
+        private void problem(String field, Code code, String message) {
+            problems.add(new FieldProblem(field, pathOf(field), code, message));
         }
 
         /** A problem that replaces whatever the parser says at or below this field. */
         private void replace(String field, String message) {
-            problem(field, message);
+            replace(field, Code.CUSTOM, message);
+        }
+
+        private void replace(String field, Code code, String message) {
+            problem(field, code, message);
             superseded.add(field);
+        }
+
+        /**
+         * The keys from {@code config} down to a field. A field the walk saw has its keys recorded
+         * (a header name may contain '.'); one it did not (a required key missing) is split at '.'.
+         */
+        private List<Object> pathOf(String field) {
+            List<Object> seen = locations.get(field);
+            if (seen != null) {
+                return seen;
+            }
+            List<Object> path = new ArrayList<>();
+            if (field.startsWith(ROOT + ".")) {
+                Matcher m = SEGMENT.matcher(field.substring(ROOT.length() + 1));
+                while (m.find()) {
+                    path.add(m.group(1) != null ? m.group(1) : Integer.parseInt(m.group(2)));
+                }
+            }
+            return path;
         }
 
         /**
@@ -276,6 +355,9 @@ public final class UserServerInput {
          * warnings (an ignored key, say) are errors for a user, who gets no file to fix later.
          */
         private void fromParser(ConfigProblem p) {
+            if (p.isIgnored()) {
+                return; // accepted and not used: nothing for the user to fix
+            }
             String path = p.path();
             String message = p.message();
             boolean replaced = superseded.stream().anyMatch(s -> path.equals(s) || path.startsWith(s + ".")
@@ -289,7 +371,8 @@ public final class UserServerInput {
 
         // ---- the whole tree: JSON only, string sizes, '${', dynamic placeholders --------------
 
-        private void walk(Node node, String path) {
+        private void walk(Node node, String path, List<Object> keys) {
+            locations.putIfAbsent(path, keys);
             if (node.getAnchor().isPresent()) {
                 problem(path, NOT_JSON);
                 return;
@@ -311,7 +394,7 @@ public final class UserServerInput {
                             problem(child, DUPLICATE);
                         }
                         text(k.getValue(), child);
-                        walk(t.getValueNode(), child);
+                        walk(t.getValueNode(), child, append(keys, k.getValue()));
                     }
                 }
                 case SequenceNode s -> {
@@ -319,7 +402,7 @@ public final class UserServerInput {
                         problem(path, NOT_JSON);
                     }
                     for (int i = 0; i < s.getValue().size(); i++) {
-                        walk(s.getValue().get(i), path + "[" + i + "]");
+                        walk(s.getValue().get(i), path + "[" + i + "]", append(keys, i));
                     }
                 }
                 case ScalarNode s -> {
@@ -339,10 +422,16 @@ public final class UserServerInput {
             }
         }
 
+        private static List<Object> append(List<Object> keys, Object key) {
+            List<Object> longer = new ArrayList<>(keys);
+            longer.add(key);
+            return List.copyOf(longer);
+        }
+
         /** Rules for every string, key or value, wherever it is. */
         private void text(String text, String path) {
             if (utf8Length(text) > MAX_STRING_BYTES) {
-                problem(path, TOO_LONG);
+                problem(path, Code.TOO_BIG, TOO_LONG);
             }
             if (text.contains("${")) {
                 problem(path, ENVIRONMENT);
@@ -353,6 +442,13 @@ public final class UserServerInput {
         }
 
         // ---- top level ----------------------------------------------------------------------
+
+        /** The input without the settings LibreChat's schema drops as the server's: never looked at, never used. */
+        private static MappingNode withoutServerManaged(MappingNode root) {
+            List<NodeTuple> kept = root.getValue().stream().filter(t -> !(t.getKeyNode() instanceof ScalarNode k
+                    && SERVER_MANAGED_FIELDS.contains(k.getValue()))).toList();
+            return new MappingNode(root.getTag(), kept, root.getFlowStyle());
+        }
 
         /** Checks the top-level keys; returns the entries the parser may see. */
         private List<NodeTuple> topLevel(MappingNode root) {
@@ -365,14 +461,14 @@ public final class UserServerInput {
                 String field = ROOT + "." + key;
                 if (STDIO_FIELDS.contains(key)) {
                     replace(field, STDIO);
-                } else if (GATEWAY_FIELDS.contains(key)) {
-                    replace(field, GATEWAY_MANAGED);
+                } else if (key.equals("access")) {
+                    replace(field, OPERATOR_ACCESS);
                 } else if (key.equals("tools")) {
                     replace(field, OPERATOR_TOOL_POLICY);
                 } else if (UNSUPPORTED_FIELDS.contains(key)) {
                     replace(field, UNSUPPORTED);
                 } else if (!FIELDS.contains(key)) {
-                    replace(field, UNKNOWN + ConfigNode.suggestion(key, FIELDS));
+                    replace(field, Code.UNRECOGNIZED_KEYS, UNKNOWN + ConfigNode.suggestion(key, FIELDS));
                 } else if (!key.equals("type") || acceptableType(t.getValueNode(), field)) {
                     keep.add(t);
                 }
@@ -388,7 +484,7 @@ public final class UserServerInput {
             if (type.isPresent() && TYPES.contains(type.get())) {
                 return true;
             }
-            replace(field, type.map(t -> t.equalsIgnoreCase("stdio") ? STDIO
+            replace(field, type.isPresent() ? Code.INVALID_ENUM_VALUE : Code.INVALID_TYPE, type.map(t -> t.equalsIgnoreCase("stdio") ? STDIO
                     : "unknown transport; use streamable-http (or http), sse or websocket, or leave it out to have it detected")
                     .orElse("expected a string: streamable-http, http, sse or websocket"));
             return false;
@@ -398,7 +494,7 @@ public final class UserServerInput {
             String field = ROOT + ".url";
             superseded.add(field);
             if (value == null || isNull(value)) {
-                problem(field, "required: the server's URL, http:// or https:// (ws:// or wss:// with type websocket)");
+                problem(field, Code.INVALID_TYPE, "required: the server's URL, http:// or https:// (ws:// or wss:// with type websocket)");
                 return;
             }
             Optional<String> url = expectString(value, field);
@@ -410,11 +506,12 @@ public final class UserServerInput {
             boolean http = lower.startsWith("http://") || lower.startsWith("https://");
             if (type.orElse("").equals("websocket")) {
                 if (!ws) {
-                    problem(field, "a websocket server needs a ws:// or wss:// URL");
+                    problem(field, Code.INVALID_STRING, "a websocket server needs a ws:// or wss:// URL");
                     return;
                 }
             } else if (!http) {
-                problem(field, ws ? "a ws:// or wss:// URL needs type: websocket" : "expected an absolute http:// or https:// URL");
+                problem(field, Code.INVALID_STRING, ws ? "a ws:// or wss:// URL needs type: websocket"
+                        : "expected an absolute http:// or https:// URL");
                 return;
             }
             checkHost(field, url.get());
@@ -443,10 +540,10 @@ public final class UserServerInput {
             try {
                 URI uri = new URI(UserPlaceholders.standIn(url));
                 if (uri.getHost() == null) {
-                    problem(field, "the URL has no host");
+                    problem(field, Code.INVALID_STRING, "the URL has no host");
                 }
             } catch (URISyntaxException e) {
-                problem(field, "not a valid URL: " + e.getReason());
+                problem(field, Code.INVALID_STRING, "not a valid URL: " + e.getReason());
             }
         }
 
@@ -455,10 +552,10 @@ public final class UserServerInput {
             superseded.add(field); // the parser's charset rule is repeated here, with the length
             optionalString(value, field).ifPresent(title -> {
                 if (title.codePointCount(0, title.length()) > MAX_TITLE_CHARS) {
-                    problem(field, "too long: at most " + MAX_TITLE_CHARS + " characters");
+                    problem(field, Code.TOO_BIG, "too long: at most " + MAX_TITLE_CHARS + " characters");
                 }
-                if (!TITLE.matcher(title).matches()) {
-                    problem(field, "titles use letters, digits and spaces only");
+                if (!McpServerParser.TITLE.matcher(title).matches()) {
+                    problem(field, Code.INVALID_STRING, McpServerParser.TITLE_RULE);
                 }
             });
         }
@@ -466,7 +563,7 @@ public final class UserServerInput {
         private void checkDescription(Node value) {
             String field = ROOT + ".description";
             optionalString(value, field).filter(d -> d.codePointCount(0, d.length()) > MAX_DESCRIPTION_CHARS)
-                    .ifPresent(d -> problem(field, "too long: at most " + MAX_DESCRIPTION_CHARS + " characters"));
+                    .ifPresent(d -> problem(field, Code.TOO_BIG, "too long: at most " + MAX_DESCRIPTION_CHARS + " characters"));
         }
 
         private void checkIconPath(Node value) {
@@ -478,25 +575,26 @@ public final class UserServerInput {
                 } else if (!lower.startsWith("data:image/")
                         && !(icon.startsWith("/") && !icon.startsWith("//") && !icon.startsWith("/\\"))) {
                     // '//host' and '/\host' are another site, not a path of this one.
-                    problem(field, "use an https:// or http:// URL, a data:image/ URI or a path starting with '/'");
+                    problem(field, Code.INVALID_STRING, "use an https:// or http:// URL, a data:image/ URI or a path starting with '/'");
                 }
             });
         }
 
-        private void checkHeaders(Node value) {
-            String field = ROOT + ".headers";
+        /** {@code headers} and {@code requestHeaders}, which are sent the same way (see {@link McpServerConfig#headers()}). */
+        private void checkHeaders(Node value, String key) {
+            String field = ROOT + "." + key;
             Optional<MappingNode> headers = optionalObject(value, field);
             if (headers.isEmpty()) {
                 return;
             }
             if (headers.get().getValue().size() > MAX_HEADERS) {
-                problem(field, "too many headers: at most " + MAX_HEADERS);
+                problem(field, Code.TOO_BIG, "too many headers: at most " + MAX_HEADERS);
             }
             entries(headers.get()).forEach((name, header) -> {
                 String at = field + "." + name;
                 headerName(at, name);
                 if (!isString(header)) {
-                    replace(at, "header values must be strings");
+                    replace(at, Code.INVALID_TYPE, "header values must be strings");
                 } else if (!HeaderValues.isSendable(string(header).orElseThrow())) {
                     replace(at, "header values " + HeaderValues.PROBLEM);
                 }
@@ -518,7 +616,7 @@ public final class UserServerInput {
                 return;
             }
             if (vars.get().getValue().size() > MAX_USER_VARS) {
-                problem(field, "too many custom user variables: at most " + MAX_USER_VARS);
+                problem(field, Code.TOO_BIG, "too many custom user variables: at most " + MAX_USER_VARS);
             }
             entries(vars.get()).forEach((name, spec) -> {
                 String at = field + "." + name;
@@ -531,7 +629,7 @@ public final class UserServerInput {
                     declared.add(name);
                 }
                 if (!(spec instanceof MappingNode specObject)) {
-                    problem(at, "expected an object: {title (required), description, sensitive}");
+                    problem(at, Code.INVALID_TYPE, "expected an object: {title (required), description, sensitive}");
                     return;
                 }
                 Map<String, Node> keys = entries(specObject);
@@ -540,11 +638,11 @@ public final class UserServerInput {
                     switch (key) {
                         case "title", "description" -> optionalString(v, keyField);
                         case "sensitive" -> optionalBoolean(v, keyField);
-                        default -> problem(keyField, UNKNOWN + ConfigNode.suggestion(key, USER_VAR_FIELDS));
+                        default -> problem(keyField, Code.UNRECOGNIZED_KEYS, UNKNOWN + ConfigNode.suggestion(key, USER_VAR_FIELDS));
                     }
                 });
                 if (!keys.containsKey("title") || isNull(keys.get("title"))) {
-                    problem(at, "each custom user variable needs a 'title' to show the user");
+                    problem(at, Code.INVALID_TYPE, "each custom user variable needs a 'title' to show the user");
                 }
             });
         }
@@ -561,12 +659,12 @@ public final class UserServerInput {
                 if (API_KEY_FIELDS.contains(key)) {
                     optionalString(v, keyField);
                 } else {
-                    replace(keyField, UNKNOWN + ConfigNode.suggestion(key, API_KEY_FIELDS));
+                    replace(keyField, Code.UNRECOGNIZED_KEYS, UNKNOWN + ConfigNode.suggestion(key, API_KEY_FIELDS));
                 }
             });
             Optional<String> source = Optional.ofNullable(keys.get("source")).flatMap(UserServerInput::string);
             if (source.isPresent() && !source.get().equals("admin") && !source.get().equals("user")) {
-                replace(field + ".source", "use 'admin' (the key is given here) or 'user' (each user enters their own)");
+                replace(field + ".source", Code.INVALID_ENUM_VALUE, "use 'admin' (the key is given here) or 'user' (each user enters their own)");
             }
             if (source.filter("user"::equals).isPresent()) {
                 declared.add(McpServerParser.USER_API_KEY);
@@ -589,10 +687,8 @@ public final class UserServerInput {
                 String keyField = field + "." + key;
                 if (OAUTH_USER_REFUSED.contains(key)) {
                     replace(keyField, "not accepted for user servers; remove it");
-                } else if (key.equals("redirect_uri")) {
-                    replace(keyField, "the redirect URI is always {publicUrl}/api/mcp/<server>/oauth/callback; remove it");
                 } else if (!OAUTH_FIELDS.contains(key)) {
-                    replace(keyField, UNKNOWN + ConfigNode.suggestion(key, OAUTH_FIELDS));
+                    replace(keyField, Code.UNRECOGNIZED_KEYS, UNKNOWN + ConfigNode.suggestion(key, OAUTH_FIELDS));
                 } else if (OAUTH_LISTS.contains(key)) {
                     optionalStrings(v, keyField);
                 } else if (OAUTH_BOOLEANS.contains(key)) {
@@ -609,7 +705,7 @@ public final class UserServerInput {
             superseded.add(field);
             String lower = url.toLowerCase(Locale.ROOT);
             if (!lower.startsWith("https://") && !lower.startsWith("http://")) {
-                problem(field, "expected an absolute http:// or https:// URL");
+                problem(field, Code.INVALID_STRING, "expected an absolute http:// or https:// URL");
                 return;
             }
             if (url.contains("{{")) {
@@ -655,7 +751,7 @@ public final class UserServerInput {
             if (isString(value)) {
                 return string(value);
             }
-            replace(field, "expected a string");
+            replace(field, Code.INVALID_TYPE, "expected a string");
             return Optional.empty();
         }
 
@@ -666,7 +762,7 @@ public final class UserServerInput {
         private void optionalBoolean(Node value, String field) {
             if (value != null && !isNull(value) && !(value instanceof ScalarNode s && s.getScalarStyle() == ScalarStyle.PLAIN
                     && (s.getValue().equals("true") || s.getValue().equals("false")))) {
-                replace(field, "expected true or false");
+                replace(field, Code.INVALID_TYPE, "expected true or false");
             }
         }
 
@@ -675,7 +771,7 @@ public final class UserServerInput {
                 return;
             }
             if (!(value instanceof SequenceNode list) || !list.getValue().stream().allMatch(UserServerInput::isString)) {
-                replace(field, "expected a list of strings");
+                replace(field, Code.INVALID_TYPE, "expected a list of strings");
             }
         }
 
@@ -686,7 +782,7 @@ public final class UserServerInput {
             if (value instanceof MappingNode m) {
                 return Optional.of(m);
             }
-            replace(field, "expected an object");
+            replace(field, Code.INVALID_TYPE, "expected an object");
             return Optional.empty();
         }
     }

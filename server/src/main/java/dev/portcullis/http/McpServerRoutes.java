@@ -128,8 +128,7 @@ final class McpServerRoutes {
         JsonNode body = bodies.tree(ctx);
         JsonNode config = body.get("config");
         if (config == null || !config.isObject()) {
-            throw new GatewayException(ErrorCode.INVALID_SERVER_CONFIG, "Send the server as {\"config\": {...}}",
-                    Map.of("errors", java.util.List.of(Map.of("field", "config", "message", "expected an object"))), null);
+            throw UserServerAdmin.notAnObject();
         }
         return config;
     }

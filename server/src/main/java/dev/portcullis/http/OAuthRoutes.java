@@ -2,6 +2,7 @@ package dev.portcullis.http;
 
 import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.config.OAuthFlowSettings;
+import dev.portcullis.config.ServerNames;
 import dev.portcullis.config.ServerSettings;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
@@ -49,7 +50,6 @@ final class OAuthRoutes {
     private final Permissions permissions;
     private final ServerSettings server;
     private final ServerRegistry registry;
-    private static final java.util.regex.Pattern WELL_FORMED_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     OAuthRoutes(Services oauth, ToolService tools, ServerRegistry registry, Permissions permissions, ServerSettings server) {
         this.oauth = oauth;
@@ -219,7 +219,7 @@ final class OAuthRoutes {
         String name = ctx.pathParam("server");
         // Public route: answered for any well-formed name, so it says nothing about which servers
         // exist in which tenant. The document only names this gateway's own callback for that name.
-        if (!WELL_FORMED_NAME.matcher(name).matches()) {
+        if (!ServerNames.isValid(name)) {
             throw new GatewayException(ErrorCode.NOT_FOUND, "Not found");
         }
         ctx.header("Cache-Control", "public, max-age=3600").contentType("application/json")
@@ -249,11 +249,15 @@ final class OAuthRoutes {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 
+    /**
+     * A cookie name is an RFC 6265 token (no spaces, parentheses, non-ASCII), and the path must be
+     * the callback's path as the browser sends it: both use the name as the redirect URI writes it.
+     */
     private static String cookieName(String serverName) {
-        return "portcullis_oauth_" + serverName;
+        return "portcullis_oauth_" + ServerNames.encoded(serverName);
     }
 
     private String cookiePath(String serverName) {
-        return server.publicUrl().getPath() + "/api/mcp/" + serverName + "/oauth";
+        return server.publicUrl().getPath() + "/api/mcp/" + ServerNames.encoded(serverName) + "/oauth";
     }
 }

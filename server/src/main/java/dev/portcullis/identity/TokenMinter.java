@@ -29,14 +29,15 @@ public final class TokenMinter {
 
     /** What goes into a token. */
     public record Claims(String userId, String role, Optional<String> email, Optional<String> tenantId, List<String> groups,
-                         Caller.Profile profile, Duration ttl) {
+                         java.util.Map<String, String> profile, Duration ttl) {
         public Claims {
             groups = List.copyOf(groups);
+            profile = java.util.Map.copyOf(profile);
         }
 
         public Claims(String userId, String role, Optional<String> email, Optional<String> tenantId, List<String> groups,
                       Duration ttl) {
-            this(userId, role, email, tenantId, groups, Caller.Profile.NONE, ttl);
+            this(userId, role, email, tenantId, groups, java.util.Map.of(), ttl);
         }
 
         public Claims(String userId, String role, Optional<String> email, Optional<String> tenantId, Duration ttl) {
@@ -54,9 +55,7 @@ public final class TokenMinter {
                 .expirationTime(Date.from(now.plus(claims.ttl())));
         claims.email().ifPresent(e -> set.claim(names.email(), e));
         claims.tenantId().ifPresent(t -> set.claim(names.tenant(), t));
-        claims.profile().username().ifPresent(u -> set.claim(TokenVerifier.USERNAME, u));
-        claims.profile().name().ifPresent(n -> set.claim(TokenVerifier.NAME, n));
-        claims.profile().provider().ifPresent(p -> set.claim(TokenVerifier.PROVIDER, p));
+        claims.profile().forEach(set::claim); // username, provider, name, ...: LibreChat's user fields
         if (!claims.groups().isEmpty()) {
             set.claim(names.groups(), claims.groups());
         }

@@ -13,6 +13,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 import dev.portcullis.config.AuthSettings;
+import dev.portcullis.config.UserPlaceholders;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -21,7 +22,9 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,10 +46,13 @@ public final class TokenVerifier {
             JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.Ed25519, JWSAlgorithm.EdDSA);
 
     private static final int CACHED_TOKENS = 10_000;
-    /** What LibreChat's tokens (and OpenID tokens: {@code name}) say about the person; shown, never trusted for access. */
-    static final String USERNAME = "username";
-    static final String NAME = "name";
-    static final String PROVIDER = "provider";
+    /**
+     * The user fields of LibreChat's placeholders that are not read through {@code auth.claims}
+     * (id, email, role, tenant): LibreChat's tokens carry {@code username} and {@code provider};
+     * other platforms' may carry more.
+     */
+    private static final List<String> PROFILE_FIELDS = UserPlaceholders.USER_FIELDS.values().stream()
+            .filter(field -> !Set.of("id", "email", "role", "tenantId").contains(field)).toList();
 
     /**
      * The longest a token may still be valid. LibreChat's tokens live 15 minutes (refresh tokens,
@@ -154,8 +160,23 @@ public final class TokenVerifier {
             throw new GatewayException(ErrorCode.AUTH_TOKEN_INVALID, "The token's '" + claims.tenant()
                     + "' claim is blank; leave it out for the default tenant, or name the tenant");
         }
-        Caller.Profile profile = new Caller.Profile(stringClaim(set, USERNAME), stringClaim(set, NAME), stringClaim(set, PROVIDER));
-        return mapper.apply(new Caller(userId, role, stringClaim(set, claims.email()), tenant, groups(set), profile));
+        return mapper.apply(new Caller(userId, role, stringClaim(set, claims.email()), tenant, groups(set), profile(set)));
+    }
+
+    /**
+     * LibreChat's user fields from claims of the same name, for {@code {{LIBRECHAT_USER_*}}}.
+     * A string is taken as it is, a boolean or number as its JSON text; any other type is left out
+     * rather than refusing the token, because no access decision reads these fields.
+     */
+    private static Map<String, String> profile(JWTClaimsSet set) {
+        Map<String, String> profile = new LinkedHashMap<>();
+        for (String field : PROFILE_FIELDS) {
+            Object value = set.getClaim(field);
+            if (value instanceof String || value instanceof Boolean || value instanceof Number) {
+                profile.put(field, value.toString());
+            }
+        }
+        return profile;
     }
 
     /** Absent (or null) reads as empty; present, it must be a string: a number or object is a malformed claim. */

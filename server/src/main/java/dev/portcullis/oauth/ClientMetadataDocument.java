@@ -1,8 +1,7 @@
 package dev.portcullis.oauth;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.portcullis.config.ServerNames;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,7 +46,8 @@ public record ClientMetadataDocument(String url, String redirectUri, String json
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /** Names may hold spaces, parentheses, any letter: written as one encoded path segment. */
     private static String segment(String serverName) {
-        return URLEncoder.encode(serverName, StandardCharsets.UTF_8).replace("+", "%20");
+        return ServerNames.encoded(serverName);
     }
 }

@@ -217,8 +217,8 @@ public final class PeopleDirectory {
                         UPDATE directory_users SET username = :username, name = :name, email = :email, provider = :provider,
                         role = :role WHERE tenant_id = :tenant AND user_id = :user""")
                 .bind("tenant", tenant).bind("user", caller.userId())
-                .bind("username", fit(caller.profile().username(), 256)).bind("name", fit(caller.profile().name(), 256))
-                .bind("email", fit(caller.email(), 320)).bind("provider", fit(caller.profile().provider(), 64))
+                .bind("username", fit(caller.username(), 256)).bind("name", fit(caller.name(), 256))
+                .bind("email", fit(caller.email(), 320)).bind("provider", fit(caller.provider(), 64))
                 // A role too long to store would be another role once cut: leave it out instead.
                 .bind("role", caller.role().length() <= 128 ? caller.role() : null)
                 .execute();
@@ -254,8 +254,8 @@ public final class PeopleDirectory {
     }
 
     private static String fingerprint(Caller caller) {
-        List<String> parts = List.of(caller.role(), caller.email().orElse(""), caller.profile().username().orElse(""),
-                caller.profile().name().orElse(""), caller.profile().provider().orElse(""),
+        List<String> parts = List.of(caller.role(), caller.email().orElse(""), caller.username().orElse(""),
+                caller.name().orElse(""), caller.provider().orElse(""),
                 String.join("\u0001", new TreeSet<>(caller.groups())));
         return sha256(String.join("\u0000", parts));
     }

@@ -35,7 +35,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class UserServerAdmin {
     /** Fields whose change needs a fresh inspection. */
-    private static final List<String> CONNECTION_FIELDS = List.of("type", "url", "headers", "apiKey", "oauth", "customUserVars");
+    private static final List<String> CONNECTION_FIELDS = List.of("type", "url", "headers", "requestHeaders", "apiKey",
+            "oauth", "customUserVars");
+    /** Headers travel with every request to the server's URL: moving it needs them again, like a key. */
+    private static final List<String> HEADER_FIELDS = List.of("headers", "requestHeaders");
     private static final int NAME_ATTEMPTS = 20;
     /** First path segments of the API's own routes under {@code /api/mcp/}: a server named so would be unreachable. */
     private static final Set<String> RESERVED = Set.of("servers", "tools", "connection", "oauth");
@@ -191,13 +194,26 @@ public final class UserServerAdmin {
     private McpServerConfig validate(String name, ObjectNode config) {
         return switch (UserServerInput.parse(name, json.writeValueAsString(config))) {
             case UserServerInput.Result.Valid v -> v.config();
-            case UserServerInput.Result.Invalid invalid -> {
-                List<Map<String, String>> errors = invalid.problems().stream()
-                        .map(p -> Map.of("field", p.field(), "message", p.message())).toList();
-                throw new GatewayException(ErrorCode.INVALID_SERVER_CONFIG, "Invalid configuration: "
-                        + errors.size() + " problem(s); see errors", Map.of("errors", errors), null);
-            }
+            case UserServerInput.Result.Invalid invalid -> throw invalidConfig(invalid.problems());
         };
+    }
+
+    /**
+     * {@code 400 INVALID_SERVER_CONFIG} in the shape LibreChat's UI reads: {@code error} the
+     * stable code, {@code message} LibreChat's "Invalid configuration", and {@code errors} as zod
+     * issues ({@code code}, {@code path}, {@code message}), each also with the dotted {@code field}
+     * earlier clients read. No value of the input is in it.
+     */
+    public static GatewayException invalidConfig(List<UserServerInput.FieldProblem> problems) {
+        List<Map<String, Object>> errors = problems.stream().map(p -> {
+            Map<String, Object> issue = new LinkedHashMap<>();
+            issue.put("code", p.code().zodName());
+            issue.put("path", p.path());
+            issue.put("message", p.message());
+            issue.put("field", p.field());
+            return issue;
+        }).toList();
+        return new GatewayException(ErrorCode.INVALID_SERVER_CONFIG, "Invalid configuration", Map.of("errors", errors), null);
     }
 
     /**
@@ -258,12 +274,23 @@ public final class UserServerAdmin {
         }
     }
 
+    /**
+     * The request's {@code config} object without the settings LibreChat's schema drops as the
+     * server's ({@link UserServerInput#SERVER_MANAGED_FIELDS}): they are neither used nor stored.
+     */
     private static ObjectNode requireObject(JsonNode input) {
         if (input == null || !input.isObject()) {
-            throw new GatewayException(ErrorCode.INVALID_SERVER_CONFIG, "Send the server as {\"config\": {...}}",
-                    Map.of("errors", List.of(Map.of("field", "config", "message", "expected an object"))), null);
+            throw notAnObject();
         }
-        return (ObjectNode) input;
+        ObjectNode config = ((ObjectNode) input).deepCopy();
+        UserServerInput.SERVER_MANAGED_FIELDS.forEach(config::remove);
+        return config;
+    }
+
+    /** A request without a {@code config} object: zod's "Required" on the whole config, path []. */
+    public static GatewayException notAnObject() {
+        return invalidConfig(List.of(new UserServerInput.FieldProblem("config", List.of(),
+                UserServerInput.Code.INVALID_TYPE, "expected an object: send the server as {\"config\": {...}}")));
     }
 
     private static ObjectNode merge(ObjectNode previous, ObjectNode patch) {
@@ -300,8 +327,10 @@ public final class UserServerAdmin {
         if (urlChanged && carried(previous, patch, "apiKey", "key")) {
             reenter.add("config.apiKey.key");
         }
-        if (urlChanged && previous.has("headers") && previous.get("headers").size() > 0 && !patch.has("headers")) {
-            reenter.add("config.headers");
+        for (String headers : HEADER_FIELDS) {
+            if (urlChanged && previous.has(headers) && previous.get(headers).size() > 0 && !patch.has(headers)) {
+                reenter.add("config." + headers);
+            }
         }
         if (!reenter.isEmpty()) {
             throw new GatewayException(ErrorCode.MCP_CREDENTIAL_REENTRY_REQUIRED, "The URL changed: send "

@@ -16,10 +16,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -28,13 +28,12 @@ import java.util.regex.Matcher;
 /**
  * Turns a server's configuration into what to connect to for one caller: decides the connection
  * scope and resolves user placeholders — the caller's {@code customUserVars} values as
- * {@code {{NAME}}} and LibreChat's user fields ({@code {{LIBRECHAT_USER_ID}}}, ...) from the token.
- * The operator's {@code ${VAR}}s were resolved at load, before this, so a user value containing
- * {@code ${SECRET}} stays literal; and resolution is one pass, so a user value containing
- * {@code {{OTHER}}} is not expanded either.
+ * {@code {{NAME}}} and LibreChat's user fields ({@code {{LIBRECHAT_USER_ID}}}, ...) from the token
+ * (see {@link UserPlaceholders} for every name). The operator's {@code ${VAR}}s were resolved at
+ * load, before this, so a user value containing {@code ${SECRET}} stays literal; and resolution is
+ * one pass, so a user value containing {@code {{OTHER}}} is not expanded either.
  */
 public final class ServerResolver {
-    private static final String USER_FIELD = "LIBRECHAT_USER_";
     private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
     /** Where a user-sourced {@code apiKey} lives among the user's variables (LibreChat's name). */
     private static final String USER_API_KEY = "MCP_API_KEY";
@@ -57,13 +56,20 @@ public final class ServerResolver {
         if (c.requiresOAuth().orElse(c.oauth().isPresent()) || !c.customUserVars().isEmpty()) {
             return true;
         }
+        // A token placeholder counts too: such a server is never connected for everyone at startup.
+        return placeholders(c).stream().map(UserPlaceholders::kind)
+                .anyMatch(k -> k == UserPlaceholders.Kind.USER_FIELD || k == UserPlaceholders.Kind.UNAVAILABLE);
+    }
+
+    /** The placeholder names in every value that is resolved: URL, command, args, headers, env. */
+    private static List<String> placeholders(McpServerConfig c) {
         List<String> texts = new ArrayList<>();
         c.url().ifPresent(texts::add);
         c.command().ifPresent(texts::add);
         texts.addAll(c.args());
         c.headers().values().forEach(v -> texts.add(v.reveal()));
         c.env().values().forEach(v -> texts.add(v.reveal()));
-        return texts.stream().anyMatch(t -> t.contains("{{" + USER_FIELD));
+        return texts.stream().flatMap(t -> UserPlaceholders.names(t).stream()).toList();
     }
 
     public ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> userValues) {
@@ -72,6 +78,7 @@ public final class ServerResolver {
 
     /** @param userScoped also true for a server found to require OAuth without being configured so */
     public ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> userValues, boolean userScoped) {
+        refuseUnavailable(c);
         ConnectionScope scope = userScoped
                 ? new ConnectionScope.User(caller.tenantId().orElse(""), caller.userId()) : ConnectionScope.APP;
         List<String> missing = c.customUserVars().keySet().stream()
@@ -80,12 +87,12 @@ public final class ServerResolver {
             throw new MissingUserVariablesException(c.name(), missing);
         }
         Map<String, String> values = new LinkedHashMap<>();
+        // No chat request reaches the gateway: LibreChat's request fields are empty, as it leaves absent ones.
+        UserPlaceholders.BODY_FIELDS.forEach(field -> values.put(UserPlaceholders.BODY_PREFIX + field, ""));
         if (scope instanceof ConnectionScope.User) {
             c.customUserVars().keySet().forEach(name -> values.put(name, userValues.get(name)));
-            values.put(USER_FIELD + "ID", caller.userId());
-            values.put(USER_FIELD + "EMAIL", caller.email().orElse(""));
-            values.put(USER_FIELD + "ROLE", caller.role());
-            values.put(USER_FIELD + "TENANTID", caller.tenantId().orElse(""));
+            UserPlaceholders.USER_FIELDS.forEach((suffix, field) ->
+                    values.put(UserPlaceholders.USER_PREFIX + suffix, userField(caller, field)));
         }
         ResolvedServer.Endpoint endpoint = c.type().orElse(null) == McpServerConfig.Transport.STDIO
                 ? stdio(c, values) : remote(c, values);
@@ -96,16 +103,16 @@ public final class ServerResolver {
 
     private ResolvedServer.Stdio stdio(McpServerConfig c, Map<String, String> values) {
         List<String> commandLine = new ArrayList<>();
-        commandLine.add(substitute(c.command().orElseThrow(), values));
-        c.args().forEach(a -> commandLine.add(substitute(a, values)));
+        commandLine.add(substitute(c.command().orElseThrow(), values, false));
+        c.args().forEach(a -> commandLine.add(substitute(a, values, false)));
         Map<String, String> env = new LinkedHashMap<>();
         Optional.ofNullable(gatewayEnvironment.get("PATH")).ifPresent(p -> env.put("PATH", p));
-        c.env().forEach((k, v) -> env.put(k, substitute(v.reveal(), values)));
+        c.env().forEach((k, v) -> env.put(k, substitute(v.reveal(), values, false)));
         return new ResolvedServer.Stdio(new StdioLaunch(c.name(), commandLine, env, c.cwd().map(Path::of), maxMessageBytes));
     }
 
     private static ResolvedServer.Remote remote(McpServerConfig c, Map<String, String> values) {
-        String url = substitute(c.url().orElseThrow(), values);
+        String url = substitute(c.url().orElseThrow(), values, false);
         URI uri;
         try {
             uri = new URI(url);
@@ -113,7 +120,7 @@ public final class ServerResolver {
             throw new UpstreamException.Blocked("INVALID_URL", "the URL of '" + c.name() + "' is not valid after placeholders were resolved");
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        c.headers().forEach((k, v) -> headers.put(k, substitute(v.reveal(), values)));
+        c.headers().forEach((k, v) -> headers.put(k, substitute(v.reveal(), values, true)));
         c.apiKey().ifPresent(k -> {
             Optional<Secret> key = k.source() == McpServerConfig.ApiKey.Source.ADMIN ? k.key()
                     : Optional.ofNullable(values.get(USER_API_KEY)).map(Secret::of);
@@ -143,8 +150,42 @@ public final class ServerResolver {
         };
     }
 
-    /** One pass over the text: replacement values are never scanned again. */
-    static String substitute(String text, Map<String, String> values) {
+    /**
+     * A server whose settings name an identity provider token ({@code {{LIBRECHAT_OPENID_*}}},
+     * {@code {{LIBRECHAT_GRAPH_*}}}) cannot be called: Portcullis never has that token, and
+     * sending the placeholder as written, or an empty bearer, would only fail upstream in a
+     * misleading way. The configuration check warned about it at load.
+     */
+    private static void refuseUnavailable(McpServerConfig c) {
+        placeholders(c).stream().filter(n -> UserPlaceholders.kind(n) == UserPlaceholders.Kind.UNAVAILABLE).findFirst()
+                .ifPresent(name -> {
+                    throw new GatewayException(ErrorCode.PLACEHOLDER_UNAVAILABLE, "MCP server '" + c.name() + "' needs {{"
+                            + name + "}}, a token of the user's identity provider, which Portcullis does not have (it sees"
+                            + " only the platform's token); ask the operator to configure the server without it",
+                            Map.of("placeholder", "{{" + name + "}}", "serverName", c.name()), null);
+                });
+    }
+
+    /** A LibreChat user field from the caller's token; empty when the token does not carry it. */
+    private static String userField(Caller caller, String field) {
+        return switch (field) {
+            case "id" -> caller.userId();
+            case "email" -> caller.email().orElse("");
+            case "role" -> caller.role();
+            case "tenantId" -> caller.tenantId().orElse("");
+            default -> caller.profile().getOrDefault(field, "");
+        };
+    }
+
+    /**
+     * One pass over the text: replacement values are never scanned again. A name without a value
+     * (a placeholder nobody knows, an undeclared variable) stays as written, as in LibreChat.
+     *
+     * @param inHeader LibreChat's header rule: a name, username or email with a character above
+     *                 U+00FF is sent as {@code b64:<base64 of its UTF-8>}, since such characters
+     *                 cannot be sent in a header as they are
+     */
+    static String substitute(String text, Map<String, String> values, boolean inHeader) {
         if (!text.contains("{{")) {
             return text;
         }
@@ -153,8 +194,10 @@ public final class ServerResolver {
         while (m.find()) {
             String name = m.group(1);
             String value = values.get(name);
-            if (value == null && name.toUpperCase(Locale.ROOT).startsWith(USER_FIELD) && !values.isEmpty()) {
-                value = ""; // a user field this platform's tokens do not carry
+            if (value != null && inHeader && name.startsWith(UserPlaceholders.USER_PREFIX)
+                    && UserPlaceholders.ENCODED_IN_HEADERS.contains(name.substring(UserPlaceholders.USER_PREFIX.length()))
+                    && value.chars().anyMatch(ch -> ch > 0xFF)) {
+                value = "b64:" + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
         }

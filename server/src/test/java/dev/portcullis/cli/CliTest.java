@@ -97,8 +97,11 @@ class CliTest {
         Path file = write("good.yaml", "mcpServers:\n  a: {command: x}\n  b: {url: https://mcp.example.com}\nversion: 1.2.8\n");
         Run r = run("config", "check", file.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains(": OK").contains("mcpServers:  2 (a, b)").contains("ignored:     version")
+        assertThat(r.out()).contains(": OK").contains("mcpServers:  2 (a, b)")
+                .contains("ignored:     1 setting(s) Portcullis does not use:")
+                .contains(file + ":4: ignored: version: LibreChat's own setting; Portcullis does not read it")
                 .contains("development mode").doesNotContain("people:");
+        assertThat(r.err()).isEmpty();
     }
 
     @Test
@@ -114,6 +117,19 @@ class CliTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("people:      roles ADMIN, REVIEWER; groups research; directory off")
                 .as("ids and addresses are values, never printed").doesNotContain("u1").doesNotContain("r@example.com");
+    }
+
+    /** LibreChat's own example, mcpServers and mcpSettings uncommented: no error, and every ignored setting says why. */
+    @Test
+    void config_check_passes_librechats_example_and_names_what_it_ignores() throws Exception {
+        Path file = Path.of(getClass().getResource("/config/librechat-example.yaml").toURI());
+        Run r = run("config", "check", file.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(": OK").contains("(everything, coordinated-oauth, private-openid, puppeteer, filesystem, mcp-obsidian)")
+                .contains(file + ":70: ignored: mcpServers.coordinated-oauth.oauthRefreshCoordination: refreshes are always coordinated")
+                .contains("ignored: mcpSettings.apps: LibreChat's own setting");
+        assertThat(r.err()).contains("warning: mcpServers.private-openid: {{LIBRECHAT_OPENID_ACCESS_TOKEN}} cannot be filled in")
+                .doesNotContain("error");
     }
 
     @Test

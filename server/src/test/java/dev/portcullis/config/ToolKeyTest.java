@@ -60,10 +60,10 @@ class ToolKeyTest {
 
     @Test
     void server_names_with_the_delimiter_or_its_tail_are_refused_by_the_configuration() {
-        assertThat(McpServerParser.isServerName("everything")).isTrue();
-        assertThat(McpServerParser.isServerName("my_mcp_server")).isFalse();
-        assertThat(McpServerParser.isServerName("mcp_tools")).isFalse();
-        assertThat(McpServerParser.isServerName("mcp-tools")).isTrue();
-        assertThat(McpServerParser.isServerName("tools_mcp")).isTrue();
+        assertThat(ServerNames.isValid("everything")).isTrue();
+        assertThat(ServerNames.isValid("my_mcp_server")).isFalse();
+        assertThat(ServerNames.isValid("mcp_tools")).isFalse();
+        assertThat(ServerNames.isValid("mcp-tools")).isTrue();
+        assertThat(ServerNames.isValid("tools_mcp")).isTrue();
     }
 }

@@ -29,7 +29,15 @@ class UserServerInputTest {
         return ((Result.Valid) result).config();
     }
 
-    private static List<FieldProblem> problems(String json) {
+    /** A problem as these tests compare it: where and what; codes and paths have tests of their own. */
+    record Seen(String field, String message) {
+    }
+
+    private static List<Seen> problems(String json) {
+        return invalid(json).stream().map(p -> new Seen(p.field(), p.message())).toList();
+    }
+
+    private static List<FieldProblem> invalid(String json) {
         Result result = parse(json);
         assertThat(result).isInstanceOf(Result.Invalid.class);
         return ((Result.Invalid) result).problems();
@@ -125,22 +133,81 @@ class UserServerInputTest {
 
     @Test
     void every_problem_is_reported_in_one_pass() {
-        List<FieldProblem> found = problems("""
-                {"type": "grpc", "url": "ftp://x", "title": "Bad!", "command": "npx", "startup": true,
-                 "headers": {"Host": "x"}, "oauth": {"redirect_uri": "https://x/cb"}, "apiKey": {"source": "nobody"}}
+        List<Seen> found = problems("""
+                {"type": "grpc", "url": "ftp://x", "title": "Bad!", "command": "npx", "access": {},
+                 "headers": {"Host": "x"}, "oauth": {"audience": "api"}, "apiKey": {"source": "nobody"}}
                 """);
 
-        assertThat(found).extracting(FieldProblem::field).contains("config.type", "config.url", "config.title",
-                "config.command", "config.startup", "config.headers.Host", "config.oauth.redirect_uri",
+        assertThat(found).extracting(Seen::field).contains("config.type", "config.url", "config.title",
+                "config.command", "config.access", "config.headers.Host", "config.oauth.audience",
                 "config.apiKey.source");
     }
 
     @Test
+    void request_headers_are_accepted_and_sent_over_headers() {
+        McpServerConfig c = valid(withUrl("""
+                "headers": {"X-Team": "blue", "X-Conversation": "none"},
+                "requestHeaders": {"x-conversation": "{{CONV}}"},
+                "customUserVars": {"CONV": {"title": "Conversation"}}"""));
+
+        assertThat(c.headers()).containsOnlyKeys("X-Team", "x-conversation");
+        assertThat(c.headers().get("x-conversation").reveal()).isEqualTo("{{CONV}}");
+    }
+
+    @Test
+    void request_headers_are_held_to_every_header_rule() {
+        assertThat(problems(withUrl("""
+                "requestHeaders": {"Host": "x", "X-Env": "${JWT_SECRET}", "X-Who": "{{LIBRECHAT_BODY_CONVERSATIONID}}",
+                 "X-Nope": "{{NOPE}}", "Bad Name": "x", "X-Split": "a\\nb"}"""))).extracting(Seen::field, Seen::message)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("config.requestHeaders.Host", UserServerInput.TRANSPORT_HEADER),
+                        org.assertj.core.groups.Tuple.tuple("config.requestHeaders.X-Env", UserServerInput.ENVIRONMENT),
+                        org.assertj.core.groups.Tuple.tuple("config.requestHeaders.X-Who", UserServerInput.DYNAMIC),
+                        org.assertj.core.groups.Tuple.tuple("config.requestHeaders.X-Nope",
+                                "{{NOPE}} is not declared: add NOPE to customUserVars, or remove the placeholder"),
+                        org.assertj.core.groups.Tuple.tuple("config.requestHeaders.Bad Name", UserServerInput.HEADER_NAME),
+                        org.assertj.core.groups.Tuple.tuple("config.requestHeaders.X-Split", "header values " + HeaderValues.PROBLEM));
+    }
+
+    /** What LibreChat's UI and zod name: a path of keys and indices from config, and an issue code. */
+    @Test
+    void every_problem_has_a_zod_path_and_code() {
+        List<FieldProblem> found = invalid(withUrl("""
+                "title": "My_Tool", "headers": {"X.Key": 1}, "apiKey": {"source": "nobody"}, "titel": "x",
+                "oauth": {"grant_types_supported": ["%s"], "scope": 3}, "proxy": "http://p\"""".formatted("g".repeat(9000))));
+
+        assertThat(found).extracting(FieldProblem::path, FieldProblem::code, FieldProblem::field).contains(
+                org.assertj.core.groups.Tuple.tuple(List.of("title"), UserServerInput.Code.INVALID_STRING, "config.title"),
+                org.assertj.core.groups.Tuple.tuple(List.of("headers", "X.Key"), UserServerInput.Code.INVALID_TYPE, "config.headers.X.Key"),
+                org.assertj.core.groups.Tuple.tuple(List.of("apiKey", "source"), UserServerInput.Code.INVALID_ENUM_VALUE,
+                        "config.apiKey.source"),
+                org.assertj.core.groups.Tuple.tuple(List.of("titel"), UserServerInput.Code.UNRECOGNIZED_KEYS, "config.titel"),
+                org.assertj.core.groups.Tuple.tuple(List.of("oauth", "grant_types_supported", 0), UserServerInput.Code.TOO_BIG,
+                        "config.oauth.grant_types_supported[0]"),
+                org.assertj.core.groups.Tuple.tuple(List.of("oauth", "scope"), UserServerInput.Code.INVALID_TYPE, "config.oauth.scope"),
+                org.assertj.core.groups.Tuple.tuple(List.of("proxy"), UserServerInput.Code.CUSTOM, "config.proxy"));
+        assertThat(invalid("[]")).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEmpty();
+            assertThat(p.code()).isEqualTo(UserServerInput.Code.INVALID_TYPE);
+        });
+        assertThat(invalid("{}")).singleElement().satisfies(p -> {
+            assertThat(p.path()).containsExactly("url");
+            assertThat(p.code().zodName()).isEqualTo("invalid_type");
+        });
+    }
+
+    @Test
     void an_invalid_server_name_is_reported_at_name() {
-        List<FieldProblem> found = UserServerInput.parse("bad name!", "{" + URL + "}") instanceof Result.Invalid i
+        List<FieldProblem> found = UserServerInput.parse("a/b", "{" + URL + "}") instanceof Result.Invalid i
                 ? i.problems() : List.of();
 
         assertThat(found).extracting(FieldProblem::field).containsExactly("name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Notion (work)", "bad name!", "café", "日本", "Bob's Tools", "a+b", "x;y"})
+    void server_names_are_any_text_libreChat_can_address(String name) {
+        assertThat(UserServerInput.parse(name, "{" + URL + "}")).isInstanceOf(Result.Valid.class);
     }
 
     @ParameterizedTest
@@ -158,12 +225,12 @@ class UserServerInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"[]", "\"https://mcp.example.com\"", "null", "42", "", "   "})
     void anything_but_an_object_is_one_problem_at_config(String json) {
-        assertThat(problems(json)).containsExactly(new FieldProblem("config", UserServerInput.NOT_AN_OBJECT));
+        assertThat(problems(json)).containsExactly(new Seen("config", UserServerInput.NOT_AN_OBJECT));
     }
 
     @Test
     void text_that_is_not_json_is_one_problem_at_config() {
-        List<FieldProblem> found = problems("{\"url\": \"https://mcp.example.com\", ");
+        List<Seen> found = problems("{\"url\": \"https://mcp.example.com\", ");
 
         assertThat(found).hasSize(1);
         assertThat(found.getFirst().field()).isEqualTo("config");
@@ -180,7 +247,7 @@ class UserServerInputTest {
             "{\"url\": \"https://mcp.example.com/mcp\", \"title\": &a \"T\", \"description\": *a}",
             "{\"url\": \"https://mcp.example.com/mcp\", \"title\": T}"})
     void yaml_that_is_not_json_is_refused(String yaml) {
-        assertThat(problems(yaml)).extracting(FieldProblem::message).contains(UserServerInput.NOT_JSON);
+        assertThat(problems(yaml)).extracting(Seen::message).contains(UserServerInput.NOT_JSON);
     }
 
     @Test
@@ -192,7 +259,7 @@ class UserServerInputTest {
         assertThat(atLimit.length()).isEqualTo(64 * 1024);
         valid(atLimit);
         assertThat(problems(start + " ".repeat(room + 1) + "}"))
-                .containsExactly(new FieldProblem("config", "too large: the configuration may be at most 64 KiB"));
+                .containsExactly(new Seen("config", "too large: the configuration may be at most 64 KiB"));
     }
 
     @Test
@@ -200,9 +267,9 @@ class UserServerInputTest {
         valid(withUrl("\"headers\": {\"X-Big\": \"" + "a".repeat(8 * 1024) + "\"}"));
 
         assertThat(problems(withUrl("\"headers\": {\"X-Big\": \"" + "a".repeat(8 * 1024 + 1) + "\"}")))
-                .containsExactly(new FieldProblem("config.headers.X-Big", UserServerInput.TOO_LONG));
+                .containsExactly(new Seen("config.headers.X-Big", UserServerInput.TOO_LONG));
         assertThat(problems(withUrl("\"oauth\": {\"scope\": \"" + "é".repeat(4 * 1024 + 1) + "\"}")))
-                .containsExactly(new FieldProblem("config.oauth.scope", UserServerInput.TOO_LONG));
+                .containsExactly(new Seen("config.oauth.scope", UserServerInput.TOO_LONG));
     }
 
     @Test
@@ -210,7 +277,7 @@ class UserServerInputTest {
         valid(withUrl("\"headers\": {" + headers(50) + "}"));
 
         assertThat(problems(withUrl("\"headers\": {" + headers(51) + "}")))
-                .containsExactly(new FieldProblem("config.headers", "too many headers: at most 50"));
+                .containsExactly(new Seen("config.headers", "too many headers: at most 50"));
     }
 
     private static String headers(int n) {
@@ -222,7 +289,7 @@ class UserServerInputTest {
         valid(withUrl("\"customUserVars\": {" + userVars(50) + "}"));
 
         assertThat(problems(withUrl("\"customUserVars\": {" + userVars(51) + "}")))
-                .containsExactly(new FieldProblem("config.customUserVars", "too many custom user variables: at most 50"));
+                .containsExactly(new Seen("config.customUserVars", "too many custom user variables: at most 50"));
     }
 
     private static String userVars(int n) {
@@ -233,14 +300,14 @@ class UserServerInputTest {
     void deep_nesting_is_refused_before_anything_walks_it() {
         String deep = "[".repeat(5000) + "]".repeat(5000);
 
-        assertThat(problems(withUrl("\"headers\": {\"X\": " + deep + "}"))).extracting(FieldProblem::message)
+        assertThat(problems(withUrl("\"headers\": {\"X\": " + deep + "}"))).extracting(Seen::message)
                 .singleElement().asString().startsWith("nested too deeply");
     }
 
     @Test
     void a_duplicate_key_is_reported_once() {
         assertThat(problems("{" + URL + ", " + URL + "}"))
-                .containsExactly(new FieldProblem("config.url", "duplicate key; each key may appear once"));
+                .containsExactly(new Seen("config.url", "duplicate key; each key may appear once"));
     }
 
     // ---- 2: the keys a user may give ---------------------------------------------------------
@@ -250,38 +317,53 @@ class UserServerInputTest {
     void stdio_fields_are_for_the_operator(String field) {
         String key = field.substring(1, field.indexOf('"', 1));
 
-        assertThat(problems(withUrl(field))).containsExactly(new FieldProblem("config." + key, UserServerInput.STDIO));
+        assertThat(problems(withUrl(field))).containsExactly(new Seen("config." + key, UserServerInput.STDIO));
     }
 
     @Test
     void a_stdio_server_is_for_the_operator_even_without_a_command() {
         assertThat(problems(withUrl("\"type\": \"stdio\"")))
-                .containsExactly(new FieldProblem("config.type", UserServerInput.STDIO));
-        assertThat(problems("{\"type\": \"stdio\", \"command\": \"npx\"}")).extracting(FieldProblem::field)
+                .containsExactly(new Seen("config.type", UserServerInput.STDIO));
+        assertThat(problems("{\"type\": \"stdio\", \"command\": \"npx\"}")).extracting(Seen::field)
                 .containsExactlyInAnyOrder("config.type", "config.command", "config.url");
     }
 
+    /** LibreChat's MCPServerUserInputSchema omits these as the server's, so a client may send them back: dropped. */
     @ParameterizedTest
     @ValueSource(strings = {"\"startup\": true", "\"timeout\": 1000", "\"initTimeout\": 1000", "\"sseReadTimeout\": 1000",
             "\"chatMenu\": false", "\"serverInstructions\": true", "\"requiresOAuth\": true",
-            "\"oauth_headers\": {\"X\": \"y\"}", "\"access\": {\"users\": [\"me\"]}", "\"timeout\": \"soon\""})
-    void gateway_settings_are_not_accepted_from_users(String field) {
-        String key = field.substring(1, field.indexOf('"', 1));
+            "\"oauth_headers\": {\"X\": \"y\"}", "\"oauthRefreshWaitTimeout\": 1", "\"oauthRefreshCoordination\": true",
+            "\"oauthPersistenceWaitTimeout\": 1", "\"timeout\": \"soon\"", "\"serverInstructions\": \"${JWT_SECRET}\""})
+    void settings_the_gateway_manages_are_accepted_and_dropped(String field) {
+        McpServerConfig c = valid(withUrl(field));
 
-        assertThat(problems(withUrl(field))).containsExactly(new FieldProblem("config." + key, UserServerInput.GATEWAY_MANAGED));
+        assertThat(c.startup()).isFalse();
+        assertThat(c.chatMenu()).isTrue();
+        assertThat(c.timeout()).isEmpty();
+        assertThat(c.initTimeout()).isEqualTo(McpServerConfig.DEFAULT_INIT_TIMEOUT);
+        assertThat(c.sseReadTimeout()).isEqualTo(McpServerConfig.DEFAULT_SSE_READ_TIMEOUT);
+        assertThat(c.serverInstructions()).isEqualTo(McpServerConfig.ServerInstructions.NONE);
+        assertThat(c.requiresOAuth()).isEmpty();
+        assertThat(c.oauthHeaders()).isEmpty();
+    }
+
+    @Test
+    void an_access_limit_is_the_operators() {
+        assertThat(problems(withUrl("\"access\": {\"users\": [\"me\"]}")))
+                .containsExactly(new Seen("config.access", UserServerInput.OPERATOR_ACCESS));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"proxy", "obo"})
     void unsupported_fields_are_refused(String key) {
         assertThat(problems(withUrl(quoted(key) + ": \"x\"")))
-                .containsExactly(new FieldProblem("config." + key, UserServerInput.UNSUPPORTED));
+                .containsExactly(new Seen("config." + key, UserServerInput.UNSUPPORTED));
     }
 
     @Test
     void an_unknown_field_is_refused_with_the_nearest_known_one() {
         assertThat(problems(withUrl("\"titel\": \"T\"")))
-                .containsExactly(new FieldProblem("config.titel", "unknown field; did you mean 'title'?"));
+                .containsExactly(new Seen("config.titel", "unknown field; did you mean 'title'?"));
         assertThat(problems(withUrl("\"stderr\": \"inherit\""))).singleElement()
                 .satisfies(p -> assertThat(p.message()).startsWith("unknown field; known keys: type, url"));
     }
@@ -306,7 +388,7 @@ class UserServerInputTest {
                     assertThat(p.field()).isEqualTo("config.type");
                     assertThat(p.message()).startsWith("unknown transport; use streamable-http").doesNotContain("stdio");
                 });
-        assertThat(problems(withUrl("\"type\": 1"))).extracting(FieldProblem::field).containsExactly("config.type");
+        assertThat(problems(withUrl("\"type\": 1"))).extracting(Seen::field).containsExactly("config.type");
     }
 
     @Test
@@ -315,9 +397,9 @@ class UserServerInputTest {
             assertThat(p.field()).isEqualTo("config.url");
             assertThat(p.message()).startsWith("required").doesNotContain("command");
         });
-        assertThat(problems("{\"url\": null}")).extracting(FieldProblem::field).containsExactly("config.url");
+        assertThat(problems("{\"url\": null}")).extracting(Seen::field).containsExactly("config.url");
         assertThat(problems("{\"url\": {\"a\": \"b\"}}"))
-                .containsExactly(new FieldProblem("config.url", "expected a string"));
+                .containsExactly(new Seen("config.url", "expected a string"));
     }
 
     @ParameterizedTest
@@ -334,7 +416,7 @@ class UserServerInputTest {
         String vars = ", \"customUserVars\": {\"HOST\": {\"title\": \"Host\"}}";
 
         assertThat(problems("{" + typeField + "\"url\": " + quoted(url) + vars + "}"))
-                .containsExactly(new FieldProblem("config.url", message));
+                .containsExactly(new Seen("config.url", message));
     }
 
     @Test
@@ -348,7 +430,7 @@ class UserServerInputTest {
     void a_users_value_may_not_choose_the_host(String url) {
         // Otherwise a value such as "evil.example/#" would send the owner's key and headers elsewhere.
         assertThat(problems("{\"url\": " + quoted(url) + ", \"customUserVars\": {\"V\": {\"title\": \"V\"}}}"))
-                .contains(new FieldProblem("config.url", "placeholders may stand only in the path or query: a {{VAR}} in the"
+                .contains(new Seen("config.url", "placeholders may stand only in the path or query: a {{VAR}} in the"
                         + " scheme, host or port would let each user's value choose where the server's credentials are sent"));
     }
 
@@ -357,7 +439,7 @@ class UserServerInputTest {
     void oauth_endpoints_take_no_placeholders(String endpoint) {
         assertThat(problems(withUrl("\"customUserVars\": {\"V\": {\"title\": \"V\"}}, \"oauth\": {\"" + endpoint
                 + "\": \"https://auth.example.com/{{V}}\"}")))
-                .contains(new FieldProblem("config.oauth." + endpoint, "placeholders are not allowed in OAuth endpoints; give the full URL"));
+                .contains(new Seen("config.oauth." + endpoint, "placeholders are not allowed in OAuth endpoints; give the full URL"));
     }
 
     // ---- 4: no ${...} ------------------------------------------------------------------------
@@ -373,8 +455,8 @@ class UserServerInputTest {
             "\"url\": \"https://mcp.example.com/mcp\", \"apiKey\": {\"source\": \"admin\", \"key\": \"${KEY}\"} | config.apiKey.key",
             "\"url\": \"https://mcp.example.com/mcp\", \"env\": {\"A\": {\"B\": \"${DEEP}\"}} | config.env.A.B"})
     void the_gateways_environment_is_never_read(String fields, String field) {
-        assertThat(problems("{" + fields + "}")).contains(new FieldProblem(field, UserServerInput.ENVIRONMENT))
-                .extracting(FieldProblem::message).noneMatch(m -> m.startsWith("environment variable"));
+        assertThat(problems("{" + fields + "}")).contains(new Seen(field, UserServerInput.ENVIRONMENT))
+                .extracting(Seen::message).noneMatch(m -> m.startsWith("environment variable"));
     }
 
     // ---- 5: no LibreChat user or request placeholders ---------------------------------------
@@ -388,9 +470,9 @@ class UserServerInputTest {
             "\"url\": \"https://mcp.example.com/mcp\", \"apiKey\": {\"source\": \"admin\", \"key\": \"{{LIBRECHAT_GRAPH_ACCESS_TOKEN}}\"} | config.apiKey.key",
             "\"url\": \"https://mcp.example.com/mcp\", \"description\": \"{{LIBRECHAT_USER_NAME\" | config.description"})
     void dynamic_placeholders_are_for_operator_servers_only(String fields, String field) {
-        List<FieldProblem> found = problems("{" + fields + "}");
+        List<Seen> found = problems("{" + fields + "}");
 
-        assertThat(found).containsExactly(new FieldProblem(field, UserServerInput.DYNAMIC));
+        assertThat(found).containsExactly(new Seen(field, UserServerInput.DYNAMIC));
     }
 
     // ---- 6: {{NAME}} only for declared variables --------------------------------------------
@@ -402,7 +484,7 @@ class UserServerInputTest {
             "\"url\": \"https://mcp.example.com/mcp\", \"oauth\": {\"client_id\": \"{{HOST}}\"}     | config.oauth.client_id",
             "\"url\": \"https://mcp.example.com/mcp\", \"apiKey\": {\"source\": \"admin\", \"key\": \"{{HOST}}\"} | config.apiKey.key"})
     void a_placeholder_needs_a_declared_variable(String fields, String field) {
-        assertThat(problems("{" + fields + "}")).containsExactly(new FieldProblem(field,
+        assertThat(problems("{" + fields + "}")).containsExactly(new Seen(field,
                 "{{HOST}} is not declared: add HOST to customUserVars, or remove the placeholder"));
         valid("{" + fields + ", \"customUserVars\": {\"HOST\": {\"title\": \"Host\"}}}");
     }
@@ -413,7 +495,7 @@ class UserServerInputTest {
 
         valid(withUrl(header + ", \"apiKey\": {\"source\": \"user\"}"));
         assertThat(problems(withUrl(header + ", \"apiKey\": {\"source\": \"admin\", \"key\": \"k\"}"))).containsExactly(
-                new FieldProblem("config.headers.X-Key",
+                new Seen("config.headers.X-Key",
                         "{{MCP_API_KEY}} is not declared: add MCP_API_KEY to customUserVars, or remove the placeholder"));
     }
 
@@ -425,13 +507,18 @@ class UserServerInputTest {
     // ---- 7: title, description, iconPath -----------------------------------------------------
 
     @Test
-    void titles_use_letters_digits_and_spaces_and_at_most_100_of_them() {
+    void titles_follow_librechats_pattern_and_have_at_most_100_characters() {
         valid(withUrl("\"title\": " + quoted("T".repeat(100))));
-
-        assertThat(problems(withUrl("\"title\": \"Bad-Title\"")))
-                .containsExactly(new FieldProblem("config.title", "titles use letters, digits and spaces only"));
+        for (String title : List.of("Brave-Search", "Bob's Tools", "Bob\u2019s Tools", "Café Tools", "日本語ツール", "Ünïcödé",
+                "Tool 2", "x")) {
+            assertThat(valid(withUrl("\"title\": " + quoted(title))).title()).contains(title);
+        }
+        for (String title : List.of("My_Tool", "a.b", " Lead", "-lead", "Notion (work)", "", "S<script>")) {
+            assertThat(problems(withUrl("\"title\": " + quoted(title)))).as(title).containsExactly(new Seen("config.title",
+                    "Title must start with a letter or number and can include spaces, hyphens, and apostrophes"));
+        }
         assertThat(problems(withUrl("\"title\": " + quoted("T".repeat(101)))))
-                .containsExactly(new FieldProblem("config.title", "too long: at most 100 characters"));
+                .containsExactly(new Seen("config.title", "too long: at most 100 characters"));
     }
 
     @Test
@@ -439,7 +526,7 @@ class UserServerInputTest {
         valid(withUrl("\"description\": " + quoted("d".repeat(2000))));
 
         assertThat(problems(withUrl("\"description\": " + quoted("d".repeat(2001)))))
-                .containsExactly(new FieldProblem("config.description", "too long: at most 2000 characters"));
+                .containsExactly(new Seen("config.description", "too long: at most 2000 characters"));
     }
 
     @ParameterizedTest
@@ -453,7 +540,7 @@ class UserServerInputTest {
     @ValueSource(strings = {"javascript:alert(1)", " https://cdn.example.com/i.png", "data:text/html,<b>x</b>",
             "ftp://cdn.example.com/i.png", "assets/icon.svg", "//evil.example.com/i.png", "/\\\\evil.example.com/i.png", ""})
     void anything_else_is_not_an_icon(String icon) {
-        assertThat(problems(withUrl("\"iconPath\": " + quoted(icon)))).containsExactly(new FieldProblem("config.iconPath",
+        assertThat(problems(withUrl("\"iconPath\": " + quoted(icon)))).containsExactly(new Seen("config.iconPath",
                 "use an https:// or http:// URL, a data:image/ URI or a path starting with '/'"));
     }
 
@@ -463,7 +550,7 @@ class UserServerInputTest {
         valid(withUrl("\"iconPath\": " + quoted(prefix + "A".repeat(8 * 1024 - prefix.length()))));
 
         assertThat(problems(withUrl("\"iconPath\": " + quoted(prefix + "A".repeat(8 * 1024)))))
-                .containsExactly(new FieldProblem("config.iconPath", UserServerInput.TOO_LONG));
+                .containsExactly(new Seen("config.iconPath", UserServerInput.TOO_LONG));
     }
 
     // ---- 8: oauth --------------------------------------------------------------------------
@@ -471,23 +558,30 @@ class UserServerInputTest {
     @Test
     void oauth_keys_are_limited_to_the_known_ones() {
         assertThat(problems(withUrl("\"oauth\": {\"client_idd\": \"x\"}")))
-                .containsExactly(new FieldProblem("config.oauth.client_idd", "unknown field; did you mean 'client_id'?"));
+                .containsExactly(new Seen("config.oauth.client_idd", "unknown field; did you mean 'client_id'?"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\"audience\": \"api://x\"", "\"forward_audience_on_refresh\": true"})
+    @ValueSource(strings = {"\"audience\": \"api://x\"", "\"forward_audience_on_refresh\": true", "\"send_resource_parameter\": false"})
     void audience_settings_are_not_for_user_servers(String field) {
         String key = field.substring(1, field.indexOf('"', 1));
 
         assertThat(problems(withUrl("\"oauth\": {" + field + "}")))
-                .containsExactly(new FieldProblem("config.oauth." + key, "not accepted for user servers; remove it"));
+                .containsExactly(new Seen("config.oauth." + key, "not accepted for user servers; remove it"));
     }
 
+    /** LibreChat's user schema accepts redirect_uri and, like LibreChat, Portcullis never uses it. */
     @Test
-    void the_redirect_uri_is_the_gateways() {
-        assertThat(problems(withUrl("\"oauth\": {\"redirect_uri\": \"https://evil.example.com/cb\"}")))
-                .containsExactly(new FieldProblem("config.oauth.redirect_uri",
-                        "the redirect URI is always {publicUrl}/api/mcp/<server>/oauth/callback; remove it"));
+    void a_redirect_uri_is_accepted_and_not_used() {
+        McpServerConfig c = valid(withUrl("\"oauth\": {\"redirect_uri\": \"https://elsewhere.example.com/cb\"}"));
+
+        assertThat(c.oauth()).isPresent();
+        assertThat(c.oauth().orElseThrow().toString()).doesNotContain("elsewhere");
+        assertThat(problems(withUrl("\"oauth\": {\"redirect_uri\": \"https://x.example.com/cb?resource=y\"}")))
+                .containsExactly(new Seen("config.oauth.redirect_uri",
+                        "must not carry an 'audience' or 'resource' query parameter; remove it"));
+        assertThat(problems(withUrl("\"oauth\": {\"redirect_uri\": \"cb\"}"))).containsExactly(
+                new Seen("config.oauth.redirect_uri", "expected an absolute http:// or https:// URL"));
     }
 
     @ParameterizedTest
@@ -500,16 +594,16 @@ class UserServerInputTest {
             "revocation_endpoint, https://auth.example.com/r?%61udience=x, must not carry an 'audience' or 'resource' query parameter; remove it"})
     void oauth_endpoints_are_web_urls_without_audience_or_resource(String key, String url, String message) {
         assertThat(problems(withUrl("\"oauth\": {" + quoted(key) + ": " + quoted(url) + "}")))
-                .containsExactly(new FieldProblem("config.oauth." + key, message));
+                .containsExactly(new Seen("config.oauth." + key, message));
         valid(withUrl("\"oauth\": {" + quoted(key) + ": \"https://auth.example.com/x?audiences=1&resourceful=2#resource=3\"}"));
     }
 
     @Test
     void a_client_secret_still_needs_its_client_id_and_pinned_endpoints() {
-        List<FieldProblem> found = problems(withUrl("\"oauth\": {\"client_secret\": \"shh\"}"));
+        List<Seen> found = problems(withUrl("\"oauth\": {\"client_secret\": \"shh\"}"));
 
-        assertThat(found).extracting(FieldProblem::field).containsOnly("config.oauth");
-        assertThat(found).extracting(FieldProblem::message).containsExactlyInAnyOrder("client_secret needs client_id",
+        assertThat(found).extracting(Seen::field).containsOnly("config.oauth");
+        assertThat(found).extracting(Seen::message).containsExactlyInAnyOrder("client_secret needs client_id",
                 "a client_secret needs authorization_url and token_url set too, so the secret only goes to endpoints you chose");
     }
 
@@ -518,11 +612,11 @@ class UserServerInputTest {
         assertThat(problems(withUrl("""
                 "oauth": {"scope": ["a"], "grant_types_supported": "authorization_code", "send_resource": "false",
                           "code_challenge_methods_supported": ["S256", 1]}""")))
-                .containsExactlyInAnyOrder(new FieldProblem("config.oauth.scope", "expected a string"),
-                        new FieldProblem("config.oauth.grant_types_supported", "expected a list of strings"),
-                        new FieldProblem("config.oauth.code_challenge_methods_supported", "expected a list of strings"),
-                        new FieldProblem("config.oauth.send_resource", "expected true or false"));
-        assertThat(problems(withUrl("\"oauth\": [\"a\"]"))).containsExactly(new FieldProblem("config.oauth", "expected an object"));
+                .containsExactlyInAnyOrder(new Seen("config.oauth.scope", "expected a string"),
+                        new Seen("config.oauth.grant_types_supported", "expected a list of strings"),
+                        new Seen("config.oauth.code_challenge_methods_supported", "expected a list of strings"),
+                        new Seen("config.oauth.send_resource", "expected true or false"));
+        assertThat(problems(withUrl("\"oauth\": [\"a\"]"))).containsExactly(new Seen("config.oauth", "expected an object"));
     }
 
     // ---- 9: apiKey -------------------------------------------------------------------------
@@ -537,35 +631,35 @@ class UserServerInputTest {
     @Test
     void an_admin_api_key_needs_its_key_and_is_not_told_to_use_the_environment() {
         assertThat(problems(withUrl("\"apiKey\": {\"source\": \"admin\"}")))
-                .containsExactly(new FieldProblem("config.apiKey", "source admin needs 'key', the key to send"));
+                .containsExactly(new Seen("config.apiKey", "source admin needs 'key', the key to send"));
         assertThat(problems(withUrl("\"apiKey\": {\"source\": \"admin\", \"key\": \"\"}")))
-                .containsExactly(new FieldProblem("config.apiKey", "source admin needs 'key', the key to send"));
+                .containsExactly(new Seen("config.apiKey", "source admin needs 'key', the key to send"));
     }
 
     @Test
     void api_key_source_and_type_have_fixed_values() {
         assertThat(problems(withUrl("\"apiKey\": {\"source\": \"server\", \"authorization_type\": \"digest\"}")))
-                .extracting(FieldProblem::field).containsExactlyInAnyOrder("config.apiKey.source", "config.apiKey.authorization_type");
-        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"server\"}"))).containsExactly(new FieldProblem(
+                .extracting(Seen::field).containsExactlyInAnyOrder("config.apiKey.source", "config.apiKey.authorization_type");
+        assertThat(problems(withUrl("\"apiKey\": {\"source\": \"server\"}"))).containsExactly(new Seen(
                 "config.apiKey.source", "use 'admin' (the key is given here) or 'user' (each user enters their own)"));
         assertThat(problems(withUrl("\"apiKey\": {\"authorization_type\": \"bearer\"}")))
-                .extracting(FieldProblem::field).containsExactly("config.apiKey");
+                .extracting(Seen::field).containsExactly("config.apiKey");
     }
 
     @Test
     void a_custom_api_key_header_is_named_and_a_valid_header_name() {
         assertThat(problems(withUrl("\"apiKey\": {\"source\": \"user\", \"authorization_type\": \"custom\"}")))
-                .extracting(FieldProblem::field).containsExactly("config.apiKey");
+                .extracting(Seen::field).containsExactly("config.apiKey");
         assertThat(problems(withUrl("\"apiKey\": {\"source\": \"user\", \"authorization_type\": \"custom\", \"custom_header\": \"X Key\"}")))
-                .containsExactly(new FieldProblem("config.apiKey.custom_header", UserServerInput.HEADER_NAME));
+                .containsExactly(new Seen("config.apiKey.custom_header", UserServerInput.HEADER_NAME));
         assertThat(problems(withUrl("\"apiKey\": {\"source\": \"user\", \"authorization_type\": \"custom\", \"custom_header\": \"host\"}")))
-                .containsExactly(new FieldProblem("config.apiKey.custom_header", UserServerInput.TRANSPORT_HEADER));
+                .containsExactly(new Seen("config.apiKey.custom_header", UserServerInput.TRANSPORT_HEADER));
     }
 
     @Test
     void api_key_fields_are_limited_to_the_known_ones() {
         assertThat(problems(withUrl("\"apiKey\": {\"source\": \"user\", \"sourc\": \"user\"}")))
-                .containsExactly(new FieldProblem("config.apiKey.sourc", "unknown field; did you mean 'source'?"));
+                .containsExactly(new Seen("config.apiKey.sourc", "unknown field; did you mean 'source'?"));
     }
 
     // ---- 10: headers -----------------------------------------------------------------------
@@ -574,7 +668,7 @@ class UserServerInputTest {
     @ValueSource(strings = {"X Key", "X:Key", "X-Ké", "(x)", ""})
     void header_names_are_http_tokens(String name) {
         assertThat(problems(withUrl("\"headers\": {" + quoted(name) + ": \"v\"}")))
-                .containsExactly(new FieldProblem("config.headers." + name, UserServerInput.HEADER_NAME));
+                .containsExactly(new Seen("config.headers." + name, UserServerInput.HEADER_NAME));
     }
 
     @ParameterizedTest
@@ -582,7 +676,7 @@ class UserServerInputTest {
             "MCP-Protocol-Version", "Last-Event-ID", "Cookie"})
     void headers_the_transport_sets_are_refused(String name) {
         assertThat(problems(withUrl("\"headers\": {" + quoted(name) + ": \"v\"}")))
-                .containsExactly(new FieldProblem("config.headers." + name, UserServerInput.TRANSPORT_HEADER));
+                .containsExactly(new Seen("config.headers." + name, UserServerInput.TRANSPORT_HEADER));
     }
 
     @Test
@@ -592,22 +686,22 @@ class UserServerInputTest {
         assertThat(problems(withUrl("\"headers\": {\"X-A\": \"a\\r\\nInjected: 1\", \"X-B\": \"b\\n\", \"X-F\": \"f\\u0000\","
                 + " \"X-G\": \"g\\u001b[0m\", \"X-C\": 5, \"X-D\": null, \"X-E\": {}}")))
                 .containsExactly(
-                        new FieldProblem("config.headers.X-A", "header values " + HeaderValues.PROBLEM),
-                        new FieldProblem("config.headers.X-B", "header values " + HeaderValues.PROBLEM),
-                        new FieldProblem("config.headers.X-F", "header values " + HeaderValues.PROBLEM),
-                        new FieldProblem("config.headers.X-G", "header values " + HeaderValues.PROBLEM),
-                        new FieldProblem("config.headers.X-C", "header values must be strings"),
-                        new FieldProblem("config.headers.X-D", "header values must be strings"),
-                        new FieldProblem("config.headers.X-E", "header values must be strings"));
+                        new Seen("config.headers.X-A", "header values " + HeaderValues.PROBLEM),
+                        new Seen("config.headers.X-B", "header values " + HeaderValues.PROBLEM),
+                        new Seen("config.headers.X-F", "header values " + HeaderValues.PROBLEM),
+                        new Seen("config.headers.X-G", "header values " + HeaderValues.PROBLEM),
+                        new Seen("config.headers.X-C", "header values must be strings"),
+                        new Seen("config.headers.X-D", "header values must be strings"),
+                        new Seen("config.headers.X-E", "header values must be strings"));
     }
 
     @Test
     void an_api_key_is_sent_in_a_header_so_it_is_held_to_the_same_rule() {
         valid(withUrl("\"apiKey\": {\"source\": \"admin\", \"authorization_type\": \"bearer\", \"key\": \"k\\tk\"}"));
 
-        List<FieldProblem> found = problems(withUrl(
+        List<Seen> found = problems(withUrl(
                 "\"apiKey\": {\"source\": \"admin\", \"authorization_type\": \"bearer\", \"key\": \"sk-1\\r\\nX-Evil: 1\"}"));
-        assertThat(found).containsExactly(new FieldProblem("config.apiKey.key",
+        assertThat(found).containsExactly(new Seen("config.apiKey.key",
                 "the key is sent in a header, so it " + HeaderValues.PROBLEM));
         assertThat(found.toString()).doesNotContain("X-Evil").doesNotContain("sk-1");
     }
@@ -618,7 +712,7 @@ class UserServerInputTest {
     @ValueSource(strings = {"1abc", "a-b", "a b", ""})
     void variable_names_are_identifiers(String name) {
         assertThat(problems(withUrl("\"customUserVars\": {" + quoted(name) + ": {\"title\": \"T\"}}")))
-                .containsExactly(new FieldProblem("config.customUserVars." + name,
+                .containsExactly(new Seen("config.customUserVars." + name,
                         "variable names use letters, digits and '_', starting with a letter or '_'"));
     }
 
@@ -626,20 +720,20 @@ class UserServerInputTest {
     @ValueSource(strings = {"LIBRECHAT_USER_ID", "librechat_x", "LibreChat_"})
     void variable_names_do_not_start_with_librechat(String name) {
         assertThat(problems(withUrl("\"customUserVars\": {" + quoted(name) + ": {\"title\": \"T\"}}")))
-                .containsExactly(new FieldProblem("config.customUserVars." + name,
+                .containsExactly(new Seen("config.customUserVars." + name,
                         "names starting with LIBRECHAT_ are reserved for the gateway's placeholders; choose another"));
     }
 
     @Test
     void a_variable_has_a_title_and_only_the_known_options() {
         assertThat(problems(withUrl("\"customUserVars\": {\"A\": {\"description\": \"d\"}}")))
-                .containsExactly(new FieldProblem("config.customUserVars.A", "each custom user variable needs a 'title' to show the user"));
+                .containsExactly(new Seen("config.customUserVars.A", "each custom user variable needs a 'title' to show the user"));
         assertThat(problems(withUrl("\"customUserVars\": {\"A\": {\"title\": \"T\", \"sensitiv\": true}}")))
-                .containsExactly(new FieldProblem("config.customUserVars.A.sensitiv", "unknown field; did you mean 'sensitive'?"));
+                .containsExactly(new Seen("config.customUserVars.A.sensitiv", "unknown field; did you mean 'sensitive'?"));
         assertThat(problems(withUrl("\"customUserVars\": {\"A\": {\"title\": \"T\", \"sensitive\": \"yes\"}}")))
-                .containsExactly(new FieldProblem("config.customUserVars.A.sensitive", "expected true or false"));
+                .containsExactly(new Seen("config.customUserVars.A.sensitive", "expected true or false"));
         assertThat(problems(withUrl("\"customUserVars\": {\"A\": \"Tenant\"}")))
-                .containsExactly(new FieldProblem("config.customUserVars.A", "expected an object: {title (required), description, sensitive}"));
+                .containsExactly(new Seen("config.customUserVars.A", "expected an object: {title (required), description, sensitive}"));
     }
 
     @Test
@@ -671,16 +765,16 @@ class UserServerInputTest {
                 }
                 """.replace("S", secret);
 
-        List<FieldProblem> found = problems(json);
+        List<Seen> found = problems(json);
 
         assertThat(found).hasSizeGreaterThan(25);
-        assertThat(found).extracting(FieldProblem::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
+        assertThat(found).extracting(Seen::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
         assertThat(problems("{\"url\": \"https://x.example.com\", \"title\": " + secret + "}"))
-                .extracting(FieldProblem::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
+                .extracting(Seen::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
         assertThat(problems("{\"url\": \"" + secret + "\", " + secret + "}"))
-                .extracting(FieldProblem::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
+                .extracting(Seen::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
         assertThat(problems("{\"url\": \"https://x.example.com\", \"title\": @" + secret + "}"))
-                .extracting(FieldProblem::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
+                .extracting(Seen::message).allSatisfy(m -> assertThat(m).doesNotContain(secret));
     }
 
     // ---- slug --------------------------------------------------------------------------------

@@ -54,8 +54,8 @@ class PrincipalMapperTest {
         Caller caller = verifier().verify(librechatToken("6650a1b2c3d4e5f6a7b8c9d0", "ada@example.com"));
         assertThat(caller.isAdmin()).isTrue();
         assertThat(caller.groups()).containsExactly("everyone");
-        assertThat(caller.profile().username()).contains("user-6650a1b2c3d4e5f6a7b8c9d0");
-        assertThat(caller.profile().provider()).contains("local");
+        assertThat(caller.username()).contains("user-6650a1b2c3d4e5f6a7b8c9d0");
+        assertThat(caller.provider()).contains("local");
     }
 
     @Test

@@ -71,6 +71,23 @@ class TokenVerifierTest {
         assertThat(caller.isAdmin()).isFalse();
     }
 
+    /** LibreChat's {{LIBRECHAT_USER_*}} fields: its token carries username and provider; other platforms' may carry more. */
+    @Test
+    void reads_librechats_user_fields_as_text_and_leaves_out_other_types() throws Exception {
+        Caller librechat = verifier.verify(hs256(librechatClaims().build(), SECRET));
+        assertThat(librechat.username()).contains("ada");
+        assertThat(librechat.provider()).contains("local");
+        assertThat(librechat.name()).isEmpty();
+        assertThat(librechat.profile()).containsOnlyKeys("username", "provider");
+
+        Caller rich = verifier.verify(hs256(librechatClaims().claim("name", "Ada Lovelace").claim("googleId", "g-1")
+                .claim("emailVerified", true).claim("termsAcceptedAt", 1700000000L).claim("openidId", java.util.Map.of("x", 1))
+                .claim("somethingElse", "ignored").build(), SECRET));
+        assertThat(rich.name()).contains("Ada Lovelace");
+        assertThat(rich.profile()).containsEntry("googleId", "g-1").containsEntry("emailVerified", "true")
+                .containsEntry("termsAcceptedAt", "1700000000").doesNotContainKeys("openidId", "somethingElse", "id", "email");
+    }
+
     @Test
     void reads_role_tenant_and_groups() throws Exception {
         Caller caller = verifier.verify(hs256(librechatClaims().claim("role", "ADMIN").claim("tenantId", "t1")

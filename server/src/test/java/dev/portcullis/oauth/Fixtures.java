@@ -34,12 +34,12 @@ final class Fixtures {
     static OAuthSettings settings(Optional<String> authorizationUrl, Optional<String> audience, boolean skipPkceCheck) {
         return new OAuthSettings(authorizationUrl, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 audience, Optional.empty(), List.of(), List.of(), List.of(), List.of(), skipPkceCheck, Optional.empty(),
-                List.of(), true);
+                List.of(), true, true);
     }
 
     static OAuthSettings preRegistered(String clientId, Optional<Secret> secret,
                                        Optional<OAuthSettings.TokenExchangeMethod> method) {
         return new OAuthSettings(Optional.empty(), Optional.empty(), Optional.of(clientId), secret, Optional.empty(),
-                Optional.empty(), method, List.of(), List.of(), List.of(), List.of(), false, Optional.empty(), List.of(), true);
+                Optional.empty(), method, List.of(), List.of(), List.of(), List.of(), false, Optional.empty(), List.of(), true, true);
     }
 }

@@ -281,7 +281,12 @@ class GatewayOAuthFlowTest {
         assertThat(json(r).get("redirect_uris").get(0).asString()).isEqualTo("http://localhost:3080/api/mcp/demo/oauth/callback");
         // Any well-formed name gets its document: the route must not tell which servers exist in any tenant.
         assertThat(Http.send(http.request("/api/mcp/nope/oauth/client-metadata.json")).getStatus()).isEqualTo(200);
-        assertThat(Http.send(http.request("/api/mcp/-nope/oauth/client-metadata.json")).getStatus()).isEqualTo(404);
+        assertThat(Http.send(http.request("/api/mcp/a_mcp_b/oauth/client-metadata.json")).getStatus()).isEqualTo(404);
+        // A name with a space and parentheses is a name: its document names the encoded callback.
+        ContentResponse spaced = Http.send(http.request("/api/mcp/Notion%20(work)/oauth/client-metadata.json"));
+        assertThat(spaced.getStatus()).isEqualTo(200);
+        assertThat(json(spaced).get("redirect_uris").get(0).asString())
+                .isEqualTo("http://localhost:3080/api/mcp/Notion%20%28work%29/oauth/callback");
     }
 
     @Test

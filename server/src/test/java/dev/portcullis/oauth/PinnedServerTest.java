@@ -13,7 +13,7 @@ class PinnedServerTest {
     private static OAuthSettings pinned(String tokenUrl, List<String> pkce) {
         return new OAuthSettings(Optional.of("https://login.example.com/authorize"), Optional.of(tokenUrl),
                 Optional.of("static-client"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                List.of(), List.of(), List.of(), pkce, false, Optional.of("https://login.example.com/revoke"), List.of(), true);
+                List.of(), List.of(), List.of(), pkce, false, Optional.of("https://login.example.com/revoke"), List.of(), true, true);
     }
 
     @Test

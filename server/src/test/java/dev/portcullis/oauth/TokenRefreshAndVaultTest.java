@@ -251,6 +251,42 @@ class TokenRefreshAndVaultTest {
         assertThat(bodies).hasSize(2).allSatisfy(b -> assertThat(b).doesNotContain("resource="));
     }
 
+    /** LibreChat's forward_audience_on_refresh: Auth0 needs audience again on a refresh, Cognito refuses it. */
+    @Test
+    void the_audience_goes_on_a_refresh_unless_forward_audience_on_refresh_is_false() throws Exception {
+        for (boolean forward : List.of(true, false)) {
+            TokenVault vault = new TokenVault(database().jdbi(), sealer(), Clock.systemUTC());
+            vault.save(ALICE, expired(authorized(client())));
+            tokenBodies(); // the authorization's own
+            SharedState shared = SharedState.memory(Clock.systemUTC());
+            closing.add(shared);
+            McpServerConfig config = TestConfigs.fromYaml("mcpServers:\n  files: {type: streamable-http, url: "
+                    + "'https://mcp.example.com/mcp', requiresOAuth: true, oauth: {audience: 'https://api.example.com', "
+                    + "forward_audience_on_refresh: " + forward + "}}\n", Path.of(".")).mcpServers().get("files");
+
+            assertThat(new OAuthTokens(vault, tokens, shared.locks(), Clock.systemUTC()).accessToken(ALICE, config)).isPresent();
+
+            assertThat(tokenBodies()).as("forward_audience_on_refresh: " + forward).singleElement()
+                    .satisfies(body -> assertThat(body.contains("audience=https%3A%2F%2Fapi.example.com")).isEqualTo(forward));
+        }
+    }
+
+    /** The bodies of the requests to the token endpoint since the last look. */
+    private List<String> tokenBodies() {
+        List<String> bodies = new ArrayList<>();
+        while (true) {
+            RecordedRequest r;
+            try {
+                r = mock.takeRequest(200, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException empty) {
+                return bodies;
+            }
+            if (r.getPath() != null && r.getPath().endsWith("/token")) {
+                bodies.add(r.getBody().readUtf8());
+            }
+        }
+    }
+
     @Test
     void no_token_reaches_the_log() throws Exception {
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory

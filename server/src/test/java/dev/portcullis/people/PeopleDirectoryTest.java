@@ -47,7 +47,7 @@ class PeopleDirectoryTest {
 
     private static Caller ada(String name, String... groups) {
         return new Caller("ada", "USER", Optional.of("Ada@Example.com"), Optional.of("t1"), List.of(groups),
-                new Caller.Profile(Optional.of("ada"), Optional.of(name), Optional.of("local")));
+                java.util.Map.of("username", "ada", "name", name, "provider", "local"));
     }
 
     private String storedName(String tenant, String user) {

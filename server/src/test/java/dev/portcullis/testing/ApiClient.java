@@ -32,9 +32,9 @@ public final class ApiClient {
      * a LibreChat token says about them (email, username, provider; name as an OpenID token would).
      */
     public record As(String userId, String role, List<String> groups, Optional<String> tenant, Optional<String> email,
-                     Caller.Profile profile) {
+                     java.util.Map<String, String> profile) {
         public As(String userId, String role, List<String> groups, Optional<String> tenant) {
-            this(userId, role, groups, tenant, Optional.empty(), Caller.Profile.NONE);
+            this(userId, role, groups, tenant, Optional.empty(), java.util.Map.of());
         }
 
         public static As user(String id, String... groups) {
@@ -52,7 +52,7 @@ public final class ApiClient {
         /** As LibreChat's token names a user: email, username and provider {@code local}, plus a display name. */
         public As named(String email, String username, String name) {
             return new As(userId, role, groups, tenant, Optional.of(email),
-                    new Caller.Profile(Optional.of(username), Optional.of(name), Optional.of("local")));
+                    java.util.Map.of("username", username, "name", name, "provider", "local"));
         }
 
         /** With another role claim. */

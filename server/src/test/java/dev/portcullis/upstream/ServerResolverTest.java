@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ServerResolverTest {
     private static final Caller ALICE = new Caller("alice", "USER", Optional.of("alice@example.com"), Optional.of("t1"), List.of());
@@ -57,6 +59,70 @@ class ServerResolverTest {
                 .containsEntry("X-Unknown", "");
         assertThat(r.scope()).isEqualTo(new ConnectionScope.User("t1", "alice"));
         assertThat(remote.toString()).doesNotContain("{{TENANT}}-${OP}");
+    }
+
+    @Test
+    void every_librechat_user_field_comes_from_the_token_and_an_absent_one_is_empty() {
+        Caller bob = new Caller("u1", "ADMIN", Optional.of("bob@example.com"), Optional.empty(), List.of(),
+                Map.of("username", "bob", "name", "Bob Builder", "provider", "openid", "openidId", "sub-1", "emailVerified", "true"));
+        McpServerConfig c = server("""
+                url: https://a.example/mcp
+                headers:
+                  X-Who: "{{LIBRECHAT_USER_ID}}|{{LIBRECHAT_USER_USERNAME}}|{{LIBRECHAT_USER_NAME}}|{{LIBRECHAT_USER_EMAIL}}"
+                  X-How: "{{LIBRECHAT_USER_PROVIDER}}|{{LIBRECHAT_USER_ROLE}}|{{LIBRECHAT_USER_OPENIDID}}|{{LIBRECHAT_USER_EMAILVERIFIED}}"
+                  X-Absent: "[{{LIBRECHAT_USER_GOOGLEID}}][{{LIBRECHAT_USER_TERMSACCEPTEDAT}}][{{LIBRECHAT_USER_TENANTID}}]"
+                  X-Unknown: "{{LIBRECHAT_USER_SHOESIZE}}"
+                """);
+        var headers = ((ResolvedServer.Remote) resolver.resolve(c, bob, Map.of()).endpoint()).headers();
+        assertThat(headers).containsEntry("X-Who", "u1|bob|Bob Builder|bob@example.com")
+                .containsEntry("X-How", "openid|ADMIN|sub-1|true")
+                .containsEntry("X-Absent", "[][][]")
+                .containsEntry("X-Unknown", "{{LIBRECHAT_USER_SHOESIZE}}");
+    }
+
+    @Test
+    void a_name_username_or_email_beyond_latin_1_goes_in_a_header_as_librechats_b64() {
+        Caller maric = new Caller("u2", "USER", Optional.of("marić@example.com"), Optional.empty(), List.of(),
+                Map.of("name", "José Marić", "username", "José"));
+        McpServerConfig c = server("""
+                command: node
+                args: ["--who={{LIBRECHAT_USER_NAME}}"]
+                """);
+        McpServerConfig remote = server("""
+                url: "https://a.example/mcp"
+                headers: {X-Name: "{{LIBRECHAT_USER_NAME}}", X-User: "{{LIBRECHAT_USER_USERNAME}}", X-Mail: "{{LIBRECHAT_USER_EMAIL}}"}
+                """);
+        var r = (ResolvedServer.Remote) resolver.resolve(remote, maric, Map.of()).endpoint();
+        assertThat(r.headers()).containsEntry("X-Name", "b64:" + java.util.Base64.getEncoder()
+                        .encodeToString("José Marić".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .as("é is Latin-1: sent as it is").containsEntry("X-User", "José")
+                .containsEntry("X-Mail", "b64:" + java.util.Base64.getEncoder()
+                        .encodeToString("marić@example.com".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(((ResolvedServer.Stdio) resolver.resolve(c, maric, Map.of()).endpoint()).launch().commandLine())
+                .as("only headers are encoded").containsExactly("node", "--who=José Marić");
+    }
+
+    @Test
+    void request_body_fields_are_empty_for_every_caller() {
+        McpServerConfig c = server("url: https://a.example/mcp\nrequestHeaders: {X-Conversation: '[{{LIBRECHAT_BODY_CONVERSATIONID}}]'}\n");
+        assertThat(ServerResolver.isUserScoped(c)).isFalse();
+        assertThat(((ResolvedServer.Remote) resolver.resolve(c, ALICE, Map.of()).endpoint()).headers())
+                .containsEntry("X-Conversation", "[]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"LIBRECHAT_OPENID_ACCESS_TOKEN", "LIBRECHAT_OPENID_TOKEN", "LIBRECHAT_OPENID_ID_TOKEN",
+            "LIBRECHAT_OPENID_USER_ID", "LIBRECHAT_OPENID_EXPIRES_AT", "LIBRECHAT_GRAPH_ACCESS_TOKEN", "librechat_openid_access_token"})
+    void an_identity_provider_token_placeholder_fails_the_call_and_is_never_sent(String name) {
+        McpServerConfig c = server("url: https://a.example/mcp\nheaders: {Authorization: 'Bearer {{" + name + "}}'}\n");
+        assertThat(ServerResolver.isUserScoped(c)).as("never connected for everyone at startup").isTrue();
+        assertThatThrownBy(() -> resolver.resolve(c, ALICE, Map.of()))
+                .isInstanceOfSatisfying(dev.portcullis.error.GatewayException.class, e -> {
+                    assertThat(e.code()).isEqualTo(dev.portcullis.error.ErrorCode.PLACEHOLDER_UNAVAILABLE);
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("{{" + name + "}}").contains("'s'");
+                    assertThat(e.details()).containsEntry("placeholder", "{{" + name + "}}");
+                });
     }
 
     @Test

@@ -67,7 +67,9 @@ public final class OAuthTokens {
 
     private Optional<Secret> refresh(GrantOwner owner, McpServerConfig config, Grant grant) {
         TokenEndpoint endpoint = new TokenEndpoint(grant.client().issuer(), grant.tokenUrl(), grant.revocationUrl(),
-                config.oauth().flatMap(McpServerConfig.OAuthSettings::audience), config.oauthHeaders());
+                // forward_audience_on_refresh: false is for token endpoints that refuse audience on a refresh.
+                config.oauth().filter(McpServerConfig.OAuthSettings::forwardAudienceOnRefresh)
+                        .flatMap(McpServerConfig.OAuthSettings::audience), config.oauthHeaders());
         try {
             TokenSet fresh = tokens.refresh(grant.tokens().refreshToken().orElseThrow(), grant.resource(),
                     grant.tokens().scopes(), grant.client(), endpoint);
