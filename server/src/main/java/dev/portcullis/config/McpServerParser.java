@@ -250,8 +250,15 @@ final class McpServerParser {
             at.error(ws ? "a ws:// URL needs type: websocket" : "expected an absolute http:// or https:// URL");
             return;
         }
-        // {{VAR}} is filled in per user and checked again, with the egress guard, when it is used;
-        // a ${VAR} left as written was warned about where it stands.
+        if (UserPlaceholders.placeholderBeforePath(url)) {
+            // A value there — a user's customUserVars, or a claim of their token such as a username —
+            // would choose the host this server's credentials (headers, API key, OAuth token) go to.
+            at.error("placeholders may stand only in the path or query: a {{VAR}} in the scheme, host or port would let"
+                    + " each user's value choose where the server's credentials are sent");
+            return;
+        }
+        // {{VAR}} is filled in per user, encoded for where it stands, and checked again with the egress
+        // guard when it is used; a ${VAR} left as written was warned about where it stands.
         String shape = ENV_REFERENCE.matcher(UserPlaceholders.standIn(url)).replaceAll("x");
         try {
             URI uri = new URI(shape);

@@ -90,6 +90,23 @@ public final class UserPlaceholders {
     }
 
     /** The text with every placeholder stood in for by {@code x}: what a URL looks like to a parser before any user fills it. */
+    /**
+     * Whether a {@code {{VAR}}} sits in the scheme or authority of a URL, before the path begins:
+     * there a value would choose the host the server's credentials are sent to.
+     */
+    public static boolean placeholderBeforePath(String url) {
+        int authority = url.indexOf("//");
+        int start = authority < 0 ? 0 : authority + 2;
+        int end = url.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int at = url.indexOf(c, start);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        return url.substring(0, end).contains("{{");
+    }
+
     public static String standIn(String text) {
         return PATTERN.matcher(text).replaceAll("x");
     }

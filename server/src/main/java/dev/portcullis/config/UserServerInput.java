@@ -515,24 +515,10 @@ public final class UserServerInput {
                 return;
             }
             checkHost(field, url.get());
-            if (placeholderBeforePath(url.get())) {
+            if (UserPlaceholders.placeholderBeforePath(url.get())) {
                 problem(field, "placeholders may stand only in the path or query: a {{VAR}} in the scheme, host or port"
                         + " would let each user's value choose where the server's credentials are sent");
             }
-        }
-
-        /** Whether a {@code {{VAR}}} sits in the scheme or authority, before the path begins. */
-        private static boolean placeholderBeforePath(String url) {
-            int authority = url.indexOf("//");
-            int start = authority < 0 ? 0 : authority + 2;
-            int end = url.length();
-            for (char c : new char[] {'/', '?', '#'}) {
-                int at = url.indexOf(c, start);
-                if (at >= 0 && at < end) {
-                    end = at;
-                }
-            }
-            return url.substring(0, end).contains("{{");
         }
 
         /** Parses the URL with placeholders stood in for (they are resolved per user later) and wants a host. */

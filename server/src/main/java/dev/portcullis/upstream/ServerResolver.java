@@ -112,7 +112,7 @@ public final class ServerResolver {
     }
 
     private static ResolvedServer.Remote remote(McpServerConfig c, Map<String, String> values) {
-        String url = substitute(c.url().orElseThrow(), values, false);
+        String url = substituteUrl(c.name(), c.url().orElseThrow(), values);
         URI uri;
         try {
             uri = new URI(url);
@@ -202,6 +202,65 @@ public final class ServerResolver {
             m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
         }
         m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Fills the placeholders of a URL, each value encoded for where it stands, so no value can change
+     * what the URL is beyond its own place in it. The configuration already keeps placeholders out of
+     * the scheme and authority. In the path, a value may hold {@code /} (a repository named
+     * {@code owner/name}, say) but no {@code .} or {@code ..} segment, and every other character
+     * outside RFC 3986's path characters is percent-encoded, {@code %} included — so {@code ?},
+     * {@code #} or {@code %2e%2e} cannot end the path or climb it. In the query, everything but the
+     * unreserved characters is encoded, so a value cannot add parameters.
+     */
+    static String substituteUrl(String serverName, String template, Map<String, String> values) {
+        if (!template.contains("{{")) {
+            return template;
+        }
+        int query = firstOf(template, '?', '#');
+        Matcher m = UserPlaceholders.PATTERN.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.get(m.group(1));
+            if (value == null) {
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
+                continue;
+            }
+            boolean inPath = m.start() < query;
+            if (inPath && java.util.Arrays.stream(value.split("/", -1)).anyMatch(seg -> seg.equals(".") || seg.equals(".."))) {
+                throw new GatewayException(ErrorCode.INVALID_AUTH_VALUE, "The value of " + m.group(1) + " for '" + serverName
+                        + "' would climb the URL's path ('.' or '..'); set it again");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(encode(value, inPath)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static int firstOf(String text, char a, char b) {
+        int i = text.indexOf(a);
+        int j = text.indexOf(b);
+        return i < 0 ? (j < 0 ? text.length() : j) : (j < 0 ? i : Math.min(i, j));
+    }
+
+    private static final String UNRESERVED = "-._~";
+    /** RFC 3986 pchar beyond unreserved, plus the segment separator; '%' is not among them: it is encoded. */
+    private static final String PATH_EXTRA = "!$&'()*+,;=:@/";
+
+    private static String encode(String value, boolean inPath) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xFF);
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || UNRESERVED.indexOf(c) >= 0 || (inPath && PATH_EXTRA.indexOf(c) >= 0);
+            if (plain) {
+                out.append(c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
         return out.toString();
     }
 

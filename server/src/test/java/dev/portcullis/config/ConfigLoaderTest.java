@@ -73,7 +73,7 @@ class ConfigLoaderTest {
         assertThat(atlassian.serverInstructions().fromServer()).isTrue();
         McpServerConfig tenant = c.mcpServers().get("tenant-tools");
         assertThat(tenant.type()).as("LibreChat's 'http' alias").contains(Transport.STREAMABLE_HTTP);
-        assertThat(tenant.url()).contains("https://{{TENANT}}.tools.example.com/mcp");
+        assertThat(tenant.url()).contains("https://tools.example.com/{{TENANT}}/mcp");
         assertThat(tenant.customUserVars()).containsKey("TENANT");
         assertThat(c.mcpServers().get("linear").type()).as("a ws URL is a WebSocket server").contains(Transport.WEBSOCKET);
 
@@ -161,6 +161,7 @@ class ConfigLoaderTest {
                 Arguments.of("websocket with http URL", "mcpServers:\n  s:\n    type: websocket\n    url: https://a.example\n", 4, "mcpServers.s.url", "ws:// or wss://"),
                 Arguments.of("ws URL without websocket type", "mcpServers:\n  s:\n    type: sse\n    url: ws://a.example\n", 4, "mcpServers.s.url", "type: websocket"),
                 Arguments.of("relative URL", "mcpServers:\n  s:\n    url: /mcp\n", 3, "mcpServers.s.url", "absolute http:// or https:// URL"),
+                Arguments.of("placeholder in the host", "mcpServers:\n  s:\n    url: https://{{LIBRECHAT_USER_USERNAME}}.crm.example.com/mcp\n", 3, "mcpServers.s.url", "placeholders may stand only in the path or query"),
                 Arguments.of("header value with a line break", "mcpServers:\n  s:\n    url: https://a.example\n    headers:\n      X-Key: \"a\\r\\nX-Evil: 1\"\n", 5, "mcpServers.s.headers.X-Key", "must not contain line breaks"),
                 Arguments.of("OAuth header value with NUL", "mcpServers:\n  s:\n    url: https://a.example\n    oauth_headers:\n      X-Key: \"a\\0\"\n", 5, "mcpServers.s.oauth_headers.X-Key", "must not contain line breaks, NUL"),
                 Arguments.of("server name", "mcpServers:\n  a_mcp_b:\n    command: x\n", 3, "mcpServers.a_mcp_b", "'_mcp_'"),

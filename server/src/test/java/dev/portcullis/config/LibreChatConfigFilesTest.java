@@ -42,7 +42,7 @@ class LibreChatConfigFilesTest {
         assertThat(paths(result, ConfigProblem::isIgnored)).containsExactlyInAnyOrder(
                 "version", "cache", "registration", "endpoints.custom", "mcpSettings.apps",
                 "interface.customWelcome", "interface.fileSearch", "interface.privacyPolicy", "interface.prompts",
-                "interface.peoplePicker", "interface.marketplace", "interface.fileCitations",
+                "interface.marketplace", "interface.fileCitations",
                 "interface.mcpServers.toolsRefreshInterval", "interface.mcpServers.statusRefreshInterval",
                 "interface.mcpServers.trustCheckbox",
                 "mcpServers.coordinated-oauth.oauthRefreshCoordination", "mcpServers.coordinated-oauth.oauthRefreshWaitTimeout",

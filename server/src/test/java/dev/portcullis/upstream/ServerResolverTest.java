@@ -48,17 +48,41 @@ class ServerResolverTest {
     @Test
     void user_values_and_fields_fill_placeholders_in_one_pass() {
         McpServerConfig c = server("""
-                url: "https://{{TENANT}}.example.com/mcp?u={{LIBRECHAT_USER_ID}}"
+                url: "https://mcp.example.com/{{TENANT}}/mcp?u={{LIBRECHAT_USER_ID}}"
                 headers: {X-Key: "{{KEY}}", X-Mail: "{{LIBRECHAT_USER_EMAIL}}", X-Unknown: "{{LIBRECHAT_USER_GOOGLEID}}"}
                 customUserVars: {TENANT: {title: T}, KEY: {title: K}}
                 """);
         ResolvedServer r = resolver.resolve(c, ALICE, Map.of("TENANT", "acme", "KEY", "{{TENANT}}-${OP}"));
         var remote = (ResolvedServer.Remote) r.endpoint();
-        assertThat(remote.url()).hasToString("https://acme.example.com/mcp?u=alice");
+        assertThat(remote.url()).hasToString("https://mcp.example.com/acme/mcp?u=alice");
         assertThat(remote.headers()).containsEntry("X-Key", "{{TENANT}}-${OP}").containsEntry("X-Mail", "alice@example.com")
                 .containsEntry("X-Unknown", "");
         assertThat(r.scope()).isEqualTo(new ConnectionScope.User("t1", "alice"));
         assertThat(remote.toString()).doesNotContain("{{TENANT}}-${OP}");
+    }
+
+    /**
+     * A value fills its own place in the URL and nothing else: a username like {@code evil.example#}
+     * or {@code ../admin?x=} cannot move the host, climb the path or add parameters, while the
+     * operator's headers and keys go with the request.
+     */
+    @Test
+    void values_in_a_url_are_encoded_for_where_they_stand() {
+        McpServerConfig c = server("url: \"https://crm.example.com/u/{{LIBRECHAT_USER_USERNAME}}/mcp?who={{LIBRECHAT_USER_USERNAME}}\"\n"
+                + "headers: {X-Api-Key: operator-key}\n");
+        java.util.function.Function<String, String> resolvedFor = username -> ((ResolvedServer.Remote) resolver.resolve(c,
+                new Caller("u1", "USER", Optional.empty(), Optional.empty(), List.of(), Map.of("username", username)),
+                Map.of()).endpoint()).url().toString();
+
+        assertThat(resolvedFor.apply("evil.example#")).isEqualTo("https://crm.example.com/u/evil.example%23/mcp?who=evil.example%23");
+        assertThat(resolvedFor.apply("a?b=c&d")).isEqualTo("https://crm.example.com/u/a%3Fb=c&d/mcp?who=a%3Fb%3Dc%26d");
+        assertThat(resolvedFor.apply("%2e%2e")).isEqualTo("https://crm.example.com/u/%252e%252e/mcp?who=%252e%252e");
+        assertThat(resolvedFor.apply("owner/repo")).as("a slash stays a slash in the path")
+                .isEqualTo("https://crm.example.com/u/owner/repo/mcp?who=owner%2Frepo");
+        for (String climbing : List.of("..", ".", "../admin", "a/../../export")) {
+            assertThatThrownBy(() -> resolvedFor.apply(climbing)).as(climbing)
+                    .isInstanceOf(dev.portcullis.error.GatewayException.class).hasMessageContaining("climb");
+        }
     }
 
     @Test
