@@ -78,16 +78,21 @@ final class PeopleSettingsReader {
             item.text().map(String::strip).ifPresent(email -> {
                 if (!EMAIL.matcher(email).matches() || email.length() > 320) {
                     item.error("expected an email address such as ops@example.com");
+                } else if (!email.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+                    // Compared with ASCII folding only, so look-alikes never match: write IDN domains in punycode.
+                    item.error("write the address in ASCII (an internationalized domain in its xn-- form)");
                 } else if (claimed(heldBy, "email:" + PrincipalMapping.Members.normalize(email), owner, item)) {
                     emails.add(email);
                 }
             });
         }
+        Set<String> tenants = new LinkedHashSet<>();
+        n.get("tenants").ifPresent(list -> list.items().forEach(item -> item.text().ifPresent(tenants::add)));
         n.rejectUnknownKeys();
         if (idItems.isEmpty() && emailItems.isEmpty()) {
             n.warning("names nobody: list user ids under 'ids' or addresses under 'emails'");
         }
-        return new PrincipalMapping.Members(ids, emails);
+        return new PrincipalMapping.Members(ids, emails, tenants);
     }
 
     private static boolean claimed(Map<String, String> heldBy, String who, String role, ConfigNode at) {

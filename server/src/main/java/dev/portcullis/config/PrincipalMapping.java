@@ -2,7 +2,6 @@ package dev.portcullis.config;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,32 +22,48 @@ public record PrincipalMapping(Map<String, Members> roles, Map<String, Members> 
     }
 
     /**
-     * Users named by id (exact) or by email address (any case: addresses are compared in lower
-     * case, as mail systems treat them in practice).
+     * Users named by id (exact) or by email address, in the tenants named ({@code ""} is the default
+     * tenant; empty means every tenant). Addresses are ASCII (the configuration refuses others) and
+     * compared with ASCII letters folded to lower case and nothing else: a fuller case folding maps
+     * look-alikes together (the Kelvin sign folds to {@code k}), and a mapping that can make an
+     * admin must not match an address that only looks like the configured one.
      */
-    public record Members(Set<String> ids, Set<String> emails) {
+    public record Members(Set<String> ids, Set<String> emails, Set<String> tenants) {
         public Members {
             ids = Set.copyOf(ids);
             emails = emails.stream().map(Members::normalize).collect(java.util.stream.Collectors.toUnmodifiableSet());
+            tenants = Set.copyOf(tenants);
         }
 
-        public boolean includes(String userId, Optional<String> email) {
+        public Members(Set<String> ids, Set<String> emails) {
+            this(ids, emails, Set.of());
+        }
+
+        public boolean includes(String userId, Optional<String> email, String tenant) {
+            if (!tenants.isEmpty() && !tenants.contains(tenant)) {
+                return false;
+            }
             return ids.contains(userId) || email.map(e -> emails.contains(normalize(e))).orElse(false);
         }
 
         static String normalize(String email) {
-            return email.strip().toLowerCase(Locale.ROOT);
+            StringBuilder folded = new StringBuilder(email.length());
+            for (int i = 0; i < email.length(); i++) {
+                char c = email.charAt(i);
+                folded.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+            }
+            return folded.toString();
         }
     }
 
-    /** The first configured role (in file order) the user holds, if any. */
-    public Optional<String> roleOf(String userId, Optional<String> email) {
-        return roles.entrySet().stream().filter(e -> e.getValue().includes(userId, email)).map(Map.Entry::getKey).findFirst();
+    /** The first configured role the user holds in their tenant, if any. */
+    public Optional<String> roleOf(String userId, Optional<String> email, String tenant) {
+        return roles.entrySet().stream().filter(e -> e.getValue().includes(userId, email, tenant)).map(Map.Entry::getKey).findFirst();
     }
 
-    /** Every configured group the user belongs to, in file order. */
-    public List<String> groupsOf(String userId, Optional<String> email) {
-        return groups.entrySet().stream().filter(e -> e.getValue().includes(userId, email)).map(Map.Entry::getKey).toList();
+    /** Every configured group the user belongs to in their tenant, in file order. */
+    public List<String> groupsOf(String userId, Optional<String> email, String tenant) {
+        return groups.entrySet().stream().filter(e -> e.getValue().includes(userId, email, tenant)).map(Map.Entry::getKey).toList();
     }
 
     public boolean isEmpty() {

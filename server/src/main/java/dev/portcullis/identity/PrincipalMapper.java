@@ -23,8 +23,9 @@ final class PrincipalMapper {
         if (mapping.isEmpty()) {
             return caller;
         }
-        Optional<String> role = mapping.roleOf(caller.userId(), caller.email());
-        List<String> added = mapping.groupsOf(caller.userId(), caller.email());
+        String tenant = caller.tenantId().orElse("");
+        Optional<String> role = mapping.roleOf(caller.userId(), caller.email(), tenant);
+        List<String> added = mapping.groupsOf(caller.userId(), caller.email(), tenant);
         if (role.isEmpty() && added.isEmpty()) {
             return caller;
         }

@@ -40,14 +40,39 @@ class PeopleSettingsTest {
                 """).orThrow();
         PrincipalMapping mapping = c.auth().mapping();
         assertThat(mapping.roles()).containsOnlyKeys("ADMIN", "REVIEWER");
-        assertThat(mapping.roleOf("65f0000000000000000000aa", Optional.empty())).contains("ADMIN");
-        assertThat(mapping.roleOf("someone", Optional.of("root@example.com"))).as("emails match in any case").contains("ADMIN");
-        assertThat(mapping.roleOf("someone", Optional.of("RITA@example.com"))).contains("REVIEWER");
-        assertThat(mapping.roleOf("someone", Optional.of("nobody@example.com"))).isEmpty();
-        assertThat(mapping.groupsOf("u2", Optional.empty())).containsExactly("research");
+        assertThat(mapping.roleOf("65f0000000000000000000aa", Optional.empty(), "")).contains("ADMIN");
+        assertThat(mapping.roleOf("someone", Optional.of("root@example.com"), "")).as("emails match in any case").contains("ADMIN");
+        assertThat(mapping.roleOf("someone", Optional.of("RITA@example.com"), "")).contains("REVIEWER");
+        assertThat(mapping.roleOf("someone", Optional.of("nobody@example.com"), "")).isEmpty();
+        assertThat(mapping.groupsOf("u2", Optional.empty(), "")).containsExactly("research");
         assertThat(c.auth().directory()).isEqualTo(new DirectorySettings(true, Duration.ofDays(30)));
         assertThat(c.peoplePicker()).isEqualTo(new PeoplePickerDefaults(true, false, true));
         assertThat(c.ignoredSections()).doesNotContain("interface.peoplePicker");
+    }
+
+    /**
+     * A mapping meant for one tenant stays in it, and an address matches only itself: a look-alike
+     * (the Kelvin sign folds to k under full case folding) or a padded address never does.
+     */
+    @Test
+    void mappings_are_held_to_their_tenants_and_addresses_to_ascii() {
+        PortcullisConfig c = load("""
+                auth:
+                  admins: {emails: [kate@example.com], tenants: [acme]}
+                  groups:
+                    everywhere: {ids: [u1]}
+                """).orThrow();
+        PrincipalMapping mapping = c.auth().mapping();
+        assertThat(mapping.roleOf("x", Optional.of("kate@example.com"), "acme")).contains("ADMIN");
+        assertThat(mapping.roleOf("x", Optional.of("kate@example.com"), "globex")).as("another tenant").isEmpty();
+        assertThat(mapping.roleOf("x", Optional.of("kate@example.com"), "")).as("the default tenant").isEmpty();
+        assertThat(mapping.roleOf("x", Optional.of("\u212Aate@example.com"), "acme")).as("Kelvin sign").isEmpty();
+        assertThat(mapping.roleOf("x", Optional.of(" kate@example.com "), "acme")).as("padded").isEmpty();
+        assertThat(mapping.groupsOf("u1", Optional.empty(), "globex")).as("no tenants: every tenant").containsExactly("everywhere");
+
+        ConfigLoader.Result bad = new ConfigLoader(java.util.Map.of()).load("t.yaml",
+                "auth:\n  admins: {emails: [\"k\u00e4te@example.com\"]}\n", java.nio.file.Path.of("."));
+        assertThat(bad.errors()).singleElement().satisfies(p -> assertThat(p.message()).contains("ASCII"));
     }
 
     @Test
