@@ -8,6 +8,7 @@ import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.identity.McpPermission;
+import dev.portcullis.identity.PeoplePickerPermission;
 import dev.portcullis.registry.RegisteredServer;
 import dev.portcullis.registry.ServerRegistry;
 import dev.portcullis.registry.ServerSharing;
@@ -113,9 +114,13 @@ final class PermissionRoutes {
     /**
      * The grants other than the public one in LibreChat's principal shape, with the name and email
      * the people directory knows (of the caller's tenant, the server's); an unknown user is named by id.
+     * Names and addresses are shown only to callers who may find users in the people picker
+     * ({@code PEOPLE_PICKER.VIEW_USERS}): otherwise sharing with any id and reading the answer would
+     * look up anyone's address without that permission.
      */
     private List<Map<String, Object>> principals(Caller caller, List<Grant> grants) {
-        Map<String, Person> people = directory.users(caller.tenantId().orElse(""), grants.stream()
+        Map<String, Person> people = !permissions.allows(caller, PeoplePickerPermission.VIEW_USERS) ? Map.of()
+                : directory.users(caller.tenantId().orElse(""), grants.stream()
                 .filter(g -> g.principal() instanceof Principal.User).map(g -> g.principal().id()).toList());
         List<Map<String, Object>> principals = new ArrayList<>();
         for (Grant g : grants) {

@@ -15,6 +15,11 @@ final class Permissions {
         this.roles = roles;
     }
 
+    /** Whether the caller's role holds the permission, without refusing. */
+    boolean allows(Caller caller, dev.portcullis.identity.RolePermission permission) {
+        return roles.allows(caller, permission);
+    }
+
     Caller require(Context ctx, McpPermission... needed) {
         Caller caller = Authentication.caller(ctx);
         for (McpPermission p : needed) {

@@ -331,7 +331,7 @@ class PeopleAndRolesApiTest {
         assertThat(put.get("results").get("principals").size()).isEqualTo(3);
 
         List<String> principals = new ArrayList<>();
-        ok(api.send(alice, "GET", path)).get("principals").forEach(p -> {
+        ok(api.send(root(t), "GET", path)).get("principals").forEach(p -> {
             ((tools.jackson.databind.node.ObjectNode) p).remove(List.of("grantedBy", "grantedAt"));
             principals.add(p.toString());
         });
@@ -346,5 +346,26 @@ class PeopleAndRolesApiTest {
                         + "\"accessRoleId\":\"mcpServer_viewer\"}");
         assertThat(found(search(root(t), "q=skunk&types=group"))).as("a group shared with is found from then on")
                 .containsExactly("group:skunkworks");
+    }
+
+    /**
+     * Names and addresses come with the sharing list only for callers who may find users in the
+     * people picker: otherwise sharing with any id and reading the answer would look up anyone.
+     */
+    @Test
+    void sharing_lists_show_addresses_only_to_who_may_find_users() {
+        String t = tenant();
+        As alice = user("alice", t);
+        ok(api.send(As.user("ada").inTenant(t).named("ada@example.com", "ada", "Ada Lovelace"), "GET", "/api/mcp/servers"));
+        String id = createServer(alice, "Lookup");
+        String path = "/api/permissions/mcpServer/" + id;
+
+        JsonNode put = ok(api.send(alice, "PUT", path,
+                "{\"updated\": [{\"type\": \"user\", \"id\": \"ada\", \"accessRoleId\": \"mcpServer_viewer\"}]}"));
+        JsonNode listed = ok(api.send(alice, "GET", path));
+
+        assertThat(put.toString()).doesNotContain("ada@example.com").doesNotContain("Ada Lovelace");
+        assertThat(listed.toString()).doesNotContain("ada@example.com").doesNotContain("Ada Lovelace");
+        assertThat(listed.get("principals").findValuesAsString("name")).contains("ada");
     }
 }
