@@ -178,6 +178,11 @@ public final class Gateway implements AutoCloseable {
         closeInReverse.add(lifecycle);
         AuditLog audit = new AuditLog(database.jdbi());
         PeopleDirectory people = new PeopleDirectory(database.jdbi(), shared.keyValues(), config.auth().directory(), clock);
+        // Forgetting must not wait for traffic: an idle gateway still drops who it has not seen for the retention.
+        java.util.concurrent.ScheduledExecutorService forgetting = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("people-retention").factory());
+        forgetting.scheduleAtFixedRate(people::purgeQuietly, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+        closeInReverse.add(forgetting::shutdownNow);
         StoredRoleOverrides roleOverrides = new StoredRoleOverrides(database.jdbi(), shared.pubSub(), audit, json, clock);
         closeInReverse.add(roleOverrides);
         HttpServer.Registry registryServices = new HttpServer.Registry(registry,

@@ -224,6 +224,7 @@ public final class ConfigLoader {
         }
         ConfigNode n = section.get();
         Path dataDir = n.string("dataDir").map(d -> baseDir.resolve(d).normalize()).orElse(defaultDataDir);
+        n.get("url").ifPresent(ConfigNode::withholdReferences); // a JDBC URL may carry the password
         String url = n.string("url", StorageSettings.defaultH2Url(dataDir));
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             n.get("url").orElseThrow().error("use a jdbc:postgresql:// URL for PostgreSQL, or leave it out for the built-in H2 file database");

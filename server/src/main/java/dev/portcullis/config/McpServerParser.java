@@ -117,7 +117,9 @@ final class McpServerParser {
             texts.addAll(args);
             env.values().forEach(v -> texts.add(v.reveal()));
             sent.values().forEach(v -> texts.add(v.reveal()));
+            apiKey.flatMap(McpServerConfig.ApiKey::key).ifPresent(k -> texts.add(k.reveal()));
             PlaceholderCheck.warn(node, texts, userVars.keySet());
+            PlaceholderCheck.warnNotFilled(node, oauthHeaders.values().stream().map(Secret::reveal).toList(), "oauth_headers");
         }
         if (errorCount(node) > errorsBefore) {
             return Optional.empty();

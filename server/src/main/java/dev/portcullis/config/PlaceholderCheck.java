@@ -45,4 +45,14 @@ final class PlaceholderCheck {
             }
         }
     }
+
+    /** Placeholders where Portcullis fills none in: they would go out as written, so the operator hears of it. */
+    static void warnNotFilled(ConfigNode server, List<String> texts, String where) {
+        Set<String> names = new LinkedHashSet<>();
+        texts.forEach(t -> names.addAll(UserPlaceholders.names(t)));
+        for (String name : names) {
+            server.warning("{{" + name + "}} in " + where + " is sent as written: Portcullis fills placeholders in"
+                    + " url, headers, apiKey, command, args and env only");
+        }
+    }
 }

@@ -162,6 +162,15 @@ public final class PeopleDirectory {
         return new TreeSet<>(roles);
     }
 
+    /** {@link #purgeIfDue()} on a schedule: a failure is logged and tried again next time. */
+    public void purgeQuietly() {
+        try {
+            purgeIfDue();
+        } catch (RuntimeException e) {
+            log.warn("the people directory could not forget old entries this time: {}", e.toString());
+        }
+    }
+
     /** Deletes whoever was not seen within the retention; at most once per {@link #PURGE_EVERY} on this replica. */
     void purgeIfDue() {
         Instant now = clock.instant();

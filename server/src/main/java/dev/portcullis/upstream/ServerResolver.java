@@ -69,6 +69,7 @@ public final class ServerResolver {
         texts.addAll(c.args());
         c.headers().values().forEach(v -> texts.add(v.reveal()));
         c.env().values().forEach(v -> texts.add(v.reveal()));
+        c.apiKey().flatMap(McpServerConfig.ApiKey::key).ifPresent(k -> texts.add(k.reveal()));
         return texts.stream().flatMap(t -> UserPlaceholders.names(t).stream()).toList();
     }
 
@@ -124,7 +125,10 @@ public final class ServerResolver {
         c.apiKey().ifPresent(k -> {
             Optional<Secret> key = k.source() == McpServerConfig.ApiKey.Source.ADMIN ? k.key()
                     : Optional.ofNullable(values.get(USER_API_KEY)).map(Secret::of);
-            key.ifPresent(value -> headers.put(apiKeyHeader(k), apiKeyValue(k, value)));
+            // An operator's key is filled in like a header value (a user's is a value already).
+            key.map(value -> k.source() == McpServerConfig.ApiKey.Source.ADMIN
+                            ? Secret.of(substitute(value.reveal(), values, true)) : value)
+                    .ifPresent(value -> headers.put(apiKeyHeader(k), apiKeyValue(k, value)));
         });
         if (!headers.values().stream().allMatch(HeaderValues::isSendable)) {
             // Values are checked where they are entered; this catches one stored before that check,

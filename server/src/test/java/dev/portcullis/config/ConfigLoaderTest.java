@@ -384,4 +384,14 @@ class ConfigLoaderTest {
         assertThat(c.auth().issuer()).contains("https://idp.example.com");
         assertThat(c.auth().audience()).contains("portcullis");
     }
+
+    /** Where Portcullis fills in no placeholder, the operator hears that one would go out as written. */
+    @Test
+    void a_placeholder_in_oauth_headers_is_a_warning_that_it_is_sent_as_written() {
+        ConfigLoader.Result result = load("mcpServers:\n  s:\n    url: https://a.example/mcp\n"
+                + "    oauth_headers: {X-Who: '{{LIBRECHAT_OPENID_ACCESS_TOKEN}}'}\n");
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.problems()).filteredOn(ConfigProblem::isWarning).extracting(ConfigProblem::message)
+                .anyMatch(m -> m.contains("in oauth_headers is sent as written"));
+    }
 }

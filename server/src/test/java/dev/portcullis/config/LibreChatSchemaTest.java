@@ -177,14 +177,14 @@ class LibreChatSchemaTest {
         String secret = "k".repeat(40);
         PortcullisConfig c = load("""
                 auth: {secret: "${GW_SECRET}"}
-                storage: {url: "jdbc:postgresql://db/p", password: "${DB_PW}"}
+                storage: {url: "jdbc:postgresql://db/p?password=${URL_PW}", password: "${DB_PW}"}
                 redis: {url: "redis://:${REDIS_PW}@cache:6379"}
                 encryption: {key: "${ENC_KEY}", previousKeys: ["${OLD_KEY}"]}
                 mcpServers:
                   s:
                     command: node
-                    env: {A: "${GW_SECRET}", B: "${DB_PW}", C: "${REDIS_PW}", D: "${ENC_KEY}", E: "${OLD_KEY}", F: "${FINE}"}
-                """, Map.of("GW_SECRET", secret, "DB_PW", "pw", "REDIS_PW", "rpw", "FINE", "ok",
+                    env: {A: "${GW_SECRET}", B: "${DB_PW}", C: "${REDIS_PW}", D: "${ENC_KEY}", E: "${OLD_KEY}", F: "${FINE}", G: "${URL_PW}"}
+                """, Map.of("GW_SECRET", secret, "DB_PW", "pw", "REDIS_PW", "rpw", "FINE", "ok", "URL_PW", "upw",
                 "ENC_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "OLD_KEY", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB="))
                 .orThrow();
 
@@ -195,6 +195,7 @@ class LibreChatSchemaTest {
         assertThat(env.get("D").reveal()).isEqualTo("${ENC_KEY}");
         assertThat(env.get("E").reveal()).isEqualTo("${OLD_KEY}");
         assertThat(env.get("F").reveal()).isEqualTo("ok");
+        assertThat(env.get("G").reveal()).as("a password in the storage URL").isEqualTo("${URL_PW}");
     }
 
     @Test

@@ -149,6 +149,20 @@ class ServerResolverTest {
                 });
     }
 
+    /** An operator's API key is filled in like a header: an identity-provider token there fails too. */
+    @Test
+    void an_api_key_is_filled_in_and_an_identity_provider_token_there_fails_the_call() {
+        McpServerConfig filled = server("url: https://a.example/mcp\napiKey: {source: admin, authorization_type: custom,"
+                + " custom_header: X-Key, key: 'k-{{LIBRECHAT_USER_ID}}'}\n");
+        assertThat(((ResolvedServer.Remote) resolver.resolve(filled, ALICE, Map.of()).endpoint()).headers())
+                .containsEntry("X-Key", "k-alice");
+        McpServerConfig openid = server("url: https://a.example/mcp\napiKey: {source: admin, authorization_type: bearer,"
+                + " key: '{{LIBRECHAT_OPENID_ACCESS_TOKEN}}'}\n");
+        assertThatThrownBy(() -> resolver.resolve(openid, ALICE, Map.of()))
+                .isInstanceOfSatisfying(dev.portcullis.error.GatewayException.class, e ->
+                        assertThat(e.code()).isEqualTo(dev.portcullis.error.ErrorCode.PLACEHOLDER_UNAVAILABLE));
+    }
+
     @Test
     void missing_user_values_are_named() {
         McpServerConfig c = server("command: x\ncustomUserVars: {A: {title: A}, B: {title: B}}\n");

@@ -10,11 +10,12 @@ public record GrantOwner(String tenantId, String userId, String serverName) {
 
     /**
      * LibreChat's flow id: the user and the server, tenant first when there is one. '%' and ':' in
-     * the tenant and user are escaped, so no two owners share an id (tenant "acme" with user "bob"
-     * is not the tenant-less user "acme:bob"); LibreChat's ids contain neither and read as before.
+     * every part are escaped, so no two owners share an id (tenant "acme" with user "bob" at server
+     * "crm" is not the tenant-less user "acme" at server "bob:crm"); LibreChat's ids contain neither
+     * and read as before.
      */
     public String flowId() {
-        return (tenantId.isEmpty() ? "" : escape(tenantId) + ":") + escape(userId) + ":" + serverName;
+        return (tenantId.isEmpty() ? "" : escape(tenantId) + ":") + escape(userId) + ":" + escape(serverName);
     }
 
     private static String escape(String part) {

@@ -10,6 +10,8 @@ class GrantOwnerTest {
         assertThat(new GrantOwner("acme", "bob", "github").flowId())
                 .isNotEqualTo(new GrantOwner("", "acme:bob", "github").flowId());
         assertThat(new GrantOwner("", "a%3Ab", "s").flowId()).isNotEqualTo(new GrantOwner("", "a:b", "s").flowId());
+        assertThat(new GrantOwner("acme", "bob", "crm").flowId()).as("server names may hold ':'")
+                .isNotEqualTo(new GrantOwner("", "acme", "bob:crm").flowId());
     }
 
     @Test
