@@ -202,6 +202,11 @@ interface:
     create: true
     share: true
     public: true
+  # the sharing dialog's people picker, as a deployment that lets users share with people enables it
+  peoplePicker:
+    users: true
+    groups: false
+    roles: true
 mcpServers:
   everything:
     title: Everything

@@ -818,9 +818,9 @@ check('searchPrincipals refuses a one-character query (400)', async () => {
   v.done();
 });
 
-check('searchPrincipals needs PEOPLE_PICKER (USER role default: 403)', async () => {
-  const v = new Verdict("searchPrincipals({q: 'bob'}) as alice");
-  const res = await call(alice, 'searchPrincipals', { q: 'bob' });
+check('searchPrincipals needs the PEOPLE_PICKER permission of the kind asked for (groups: off here → 403)', async () => {
+  const v = new Verdict("searchPrincipals({q: 'bob', types: ['group']}) as alice");
+  const res = await call(alice, 'searchPrincipals', { q: 'bob', types: ['group'] });
   v.equal('status', res.status, 403);
   v.done();
 });
