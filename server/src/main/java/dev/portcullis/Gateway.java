@@ -61,6 +61,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import dev.portcullis.mcp.FrontDoor;
+import dev.portcullis.mcp.FrontDoorEvents;
+import dev.portcullis.oauth.flow.AuthorizationLinks;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,12 +192,26 @@ public final class Gateway implements AutoCloseable {
                 new UserServerAdmin(registry, new UserServerAdmin.Parts(egress, new ServerInspection(resolver, connections), lifecycle,
                         audit, new ChangeLimiter(shared.keyValues(), config.upstream().serverChangesPerMinute(), clock)), json, clock),
                 new ServerSharing(registry, audit, json, clock, people));
-        flows.onCompleted(owner -> tools.authorizationCompleted(owner.tenantId(), owner.userId(), owner.serverName()));
+        AuthorizationLinks links = new AuthorizationLinks(shared.keyValues(), config.server().publicUrl(), json);
+        FrontDoor door = new FrontDoor(tools, links, mcpJson, clock);
+        io.micrometer.core.instrument.Gauge.builder("portcullis.mcp.sessions", door, FrontDoor::sessionCount)
+                .description("MCP client sessions open at the front door (/mcp) on this replica").register(metrics);
+        FrontDoorEvents events = new FrontDoorEvents(door, shared.pubSub(), json);
+        closeInReverse.add(events);
+        connections.addListener(events);
+        lifecycle.onListsChanged(events::serversChanged);
+        registryServices.sharing().onChange(lifecycle::listsChanged);
+        tools.onUserServerChanged((tenant, user, server) -> events.authorized(tenant, user, server));
+        flows.onCompleted(owner -> {
+            tools.authorizationCompleted(owner.tenantId(), owner.userId(), owner.serverName());
+            events.authorized(owner.tenantId(), owner.userId(), owner.serverName());
+        });
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
                 new RolePermissions(config.mcpPermissions(), config.peoplePicker(), roleOverrides), registryServices, tools,
-                connections, variables, new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth()), metrics,
+                connections, variables, new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth(), links), metrics,
                 List.copyOf(readiness), json,
-                new HttpServer.People(people, roleOverrides, config.auth().mapping().roles().keySet())));
+                new HttpServer.People(people, roleOverrides, config.auth().mapping().roles().keySet()),
+                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer())));
         closeInReverse.add(http);
         tools.warmUp();
     }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 final class UserServerLifecycle implements ServerLifecycle, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UserServerLifecycle.class);
     static final String CHANNEL = "servers:closed";
+    static final String CHANGED_CHANNEL = "servers:changed";
 
     private final ConnectionManager connections;
     private final OAuthTokens tokens;
@@ -27,6 +28,8 @@ final class UserServerLifecycle implements ServerLifecycle, AutoCloseable {
     private final UserVariables variables;
     private final PubSub pubSub;
     private final Subscription subscription;
+    private final Subscription changes;
+    private final java.util.List<java.util.function.Consumer<String>> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     UserServerLifecycle(ConnectionManager connections, OAuthTokens tokens, RegisteredClients clients, UserVariables variables,
                         PubSub pubSub) {
@@ -36,6 +39,32 @@ final class UserServerLifecycle implements ServerLifecycle, AutoCloseable {
         this.variables = variables;
         this.pubSub = pubSub;
         this.subscription = pubSub.subscribe(CHANNEL, this::closeLocally);
+        this.changes = pubSub.subscribe(CHANGED_CHANNEL, this::changedLocally);
+    }
+
+    /** Hears, on this replica, that a tenant's servers changed anywhere (the tenant's id; empty for none). */
+    void onListsChanged(java.util.function.Consumer<String> listener) {
+        changeListeners.add(listener);
+    }
+
+    @Override
+    public void listsChanged(String tenantId) {
+        try {
+            pubSub.publish(CHANGED_CHANNEL, tenantId);
+        } catch (RuntimeException e) {
+            log.warn("could not tell other replicas that the servers changed", e);
+            changedLocally(tenantId);
+        }
+    }
+
+    private void changedLocally(String tenantId) {
+        for (var l : changeListeners) {
+            try {
+                l.accept(tenantId);
+            } catch (RuntimeException e) {
+                log.warn("a listener for server changes failed", e);
+            }
+        }
     }
 
     @Override
@@ -78,5 +107,6 @@ final class UserServerLifecycle implements ServerLifecycle, AutoCloseable {
     @Override
     public void close() {
         subscription.close();
+        changes.close();
     }
 }

@@ -129,6 +129,8 @@ public final class ConfigLoader {
         EncryptionSettings encryption = encryption(top.get("encryption"));
         UpstreamSettings upstream = top.get("upstream").map(ConfigLoader::upstream).orElse(UpstreamSettings.DEFAULTS);
         OAuthFlowSettings oauth = top.get("oauth").map(ConfigLoader::oauth).orElse(OAuthFlowSettings.DEFAULTS);
+        McpEndpointSettings mcpEndpoint = top.get("mcpEndpoint").map(McpEndpointReader::read)
+                .orElse(McpEndpointSettings.DEFAULTS);
         Map<String, McpServerConfig> servers = new LinkedHashMap<>();
         // Read after Portcullis' own sections, whose secret settings decide which variables servers may not resolve.
         top.get("mcpServers").map(ConfigNode::withMcpServerEnvironment).ifPresent(section -> section.entries()
@@ -159,7 +161,7 @@ public final class ConfigLoader {
         List<ConfigProblem> notes = report.problems();
         return new PortcullisConfig(source, server, storage, redis, auth, encryption, upstream, oauth,
                 java.util.Collections.unmodifiableMap(servers),
-                new EgressSettings(mcpLists, endpointLists, actionLists), permissions, peoplePicker,
+                new EgressSettings(mcpLists, endpointLists, actionLists), permissions, peoplePicker, mcpEndpoint,
                 notes.stream().filter(ConfigProblem::isIgnored).map(ConfigProblem::path).toList(),
                 notes.stream().filter(ConfigProblem::isWarning).toList());
     }

@@ -18,6 +18,6 @@ public record PortcullisConfig(Path source, ServerSettings server, StorageSettin
                                Optional<RedisSettings> redis, AuthSettings auth, EncryptionSettings encryption,
                                UpstreamSettings upstream, OAuthFlowSettings oauth, Map<String, McpServerConfig> mcpServers, EgressSettings egress,
                                McpPermissionDefaults mcpPermissions, PeoplePickerDefaults peoplePicker,
-                               List<String> ignoredSections,
+                               McpEndpointSettings mcpEndpoint, List<String> ignoredSections,
                                List<ConfigProblem> warnings) {
 }

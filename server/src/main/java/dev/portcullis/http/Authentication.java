@@ -3,7 +3,10 @@ package dev.portcullis.http;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
+import dev.portcullis.identity.ServiceCredentials;
 import dev.portcullis.identity.TokenVerifier;
+import dev.portcullis.people.Person;
+import java.util.Optional;
 import dev.portcullis.people.PeopleDirectory;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
@@ -17,20 +20,67 @@ import java.util.regex.Pattern;
 final class Authentication {
     private static final String ATTRIBUTE = "portcullis.caller";
     /** Reached without a platform token: the provider's redirect, and the client metadata the provider fetches. */
-    private static final Pattern PUBLIC = Pattern.compile("/api/mcp/[^/]+/oauth/(callback|client-metadata\\.json)");
+    private static final Pattern PUBLIC = Pattern.compile("/api/mcp/[^/]+/oauth/(callback|client-metadata\\.json|link/[^/]+)");
 
     private final TokenVerifier verifier;
     private final PeopleDirectory directory;
+    private final ServiceCredentials services;
 
-    Authentication(TokenVerifier verifier, PeopleDirectory directory) {
+    Authentication(TokenVerifier verifier, PeopleDirectory directory, ServiceCredentials services) {
         this.verifier = verifier;
         this.directory = directory;
+        this.services = services;
     }
 
     void require(Context ctx) {
         if (PUBLIC.matcher(ctx.path()).matches()) {
             return;
         }
+        refuseUserHeader(ctx);
+        Caller caller = verifier.verify(bearer(ctx));
+        ctx.attribute(ATTRIBUTE, caller);
+        directory.seen(caller); // throttled, and never fails the request
+    }
+
+    /**
+     * The MCP endpoints take the same tokens, and also a platform's service credential with the user
+     * it acts for in {@value ServiceCredentials#USER_HEADER}. A user's own token can never name another
+     * user: with it, the header is refused rather than ignored, so a misconfigured platform finds out.
+     */
+    void requireForMcp(Context ctx) {
+        String token = bearer(ctx);
+        Optional<String> credential = services.match(token);
+        Caller caller;
+        if (credential.isPresent()) {
+            caller = withProfile(services.caller(credential.get(), ctx.header(ServiceCredentials.USER_HEADER)));
+        } else {
+            refuseUserHeader(ctx);
+            caller = verifier.verify(token);
+            directory.seen(caller);
+        }
+        ctx.attribute(ATTRIBUTE, caller);
+    }
+
+    /** A service credential's user as the directory knows them (e-mail, names), for placeholders; nothing that grants access. */
+    private Caller withProfile(Caller caller) {
+        Person known = directory.users(caller.tenantId().orElse(""), java.util.List.of(caller.userId())).get(caller.userId());
+        if (known == null) {
+            return caller;
+        }
+        java.util.Map<String, String> profile = new java.util.HashMap<>();
+        known.username().ifPresent(u -> profile.put("username", u));
+        known.name().ifPresent(n -> profile.put("name", n));
+        return new Caller(caller.userId(), caller.role(), known.email(), caller.tenantId(), caller.groups(), profile);
+    }
+
+    private static void refuseUserHeader(Context ctx) {
+        if (ctx.header(ServiceCredentials.USER_HEADER) != null) {
+            throw new GatewayException(ErrorCode.FORBIDDEN, ServiceCredentials.USER_HEADER
+                    + " is accepted only with a service credential, at the MCP endpoints; a user's token speaks for its user");
+        }
+    }
+
+    private static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
             throw new GatewayException(ErrorCode.AUTH_TOKEN_MISSING,
@@ -40,9 +90,7 @@ final class Authentication {
             throw new GatewayException(ErrorCode.AUTH_TOKEN_MALFORMED,
                     "The Authorization header must be 'Bearer <token>'");
         }
-        Caller caller = verifier.verify(header.substring(7).strip());
-        ctx.attribute(ATTRIBUTE, caller);
-        directory.seen(caller); // throttled, and never fails the request
+        return header.substring(7).strip();
     }
 
     /** The verified caller of an authenticated route. */

@@ -1,5 +1,7 @@
 package dev.portcullis.http;
 
+import dev.portcullis.upstream.UpstreamErrors;
+
 import dev.portcullis.config.HeaderValues;
 import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.error.ErrorCode;

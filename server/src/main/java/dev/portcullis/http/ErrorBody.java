@@ -11,6 +11,8 @@ import java.util.Map;
  * routes define. {@code error} is a stable {@link ErrorCode}; {@code message} says what to fix.
  */
 final class ErrorBody {
+    /** Set by the MCP endpoints' guard: a 401 there names the protected-resource metadata (RFC 9728). */
+    static final String RESOURCE_METADATA = "portcullis.resourceMetadata";
     private ErrorBody() {
     }
 
@@ -25,9 +27,10 @@ final class ErrorBody {
         }
         if (e.status() == 401) {
             // RFC 6750 section 3: a 401 names its scheme, and why the token failed when one was sent.
-            ctx.header("WWW-Authenticate", e.code() == ErrorCode.AUTH_TOKEN_MISSING
-                    ? "Bearer realm=\"portcullis\""
-                    : "Bearer realm=\"portcullis\", error=\"invalid_token\"");
+            String metadata = ctx.attribute(RESOURCE_METADATA);
+            ctx.header("WWW-Authenticate", "Bearer realm=\"portcullis\""
+                    + (metadata == null ? "" : ", resource_metadata=\"" + metadata + "\"")
+                    + (e.code() == ErrorCode.AUTH_TOKEN_MISSING ? "" : ", error=\"invalid_token\""));
         }
         ctx.status(e.status()).json(body);
     }

@@ -1,5 +1,7 @@
 package dev.portcullis.http;
 
+import dev.portcullis.upstream.UpstreamErrors;
+
 import dev.portcullis.config.ServerSettings;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Server;
@@ -58,7 +61,12 @@ public final class HttpServer implements AutoCloseable {
     public record Dependencies(ServerSettings settings, TokenVerifier tokens, RolePermissions roles,
                                Registry registry, ToolService tools, ConnectionManager connections,
                                UserVariables variables, OAuthServices oauth, PrometheusMeterRegistry metrics,
-                               List<ReadinessCheck> readiness, ObjectMapper json, People people) {
+                               List<ReadinessCheck> readiness, ObjectMapper json, People people, McpEndpoint mcp) {
+    }
+
+    /** The MCP front door and its settings; {@code issuer} is {@code auth.issuer}, named in the metadata by default. */
+    public record McpEndpoint(dev.portcullis.mcp.FrontDoor door, dev.portcullis.config.McpEndpointSettings settings,
+                              Optional<String> issuer) {
     }
 
     /**
@@ -77,7 +85,8 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** The OAuth parts the routes use. */
-    public record OAuthServices(OAuthFlows flows, OAuthTokens tokens, TokenVault vault, OAuthFlowSettings settings) {
+    public record OAuthServices(OAuthFlows flows, OAuthTokens tokens, TokenVault vault, OAuthFlowSettings settings,
+                                dev.portcullis.oauth.flow.AuthorizationLinks links) {
     }
 
     private final Javalin app;
@@ -89,7 +98,10 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public static HttpServer start(Dependencies d) {
-        Authentication authentication = new Authentication(d.tokens(), d.people().directory());
+        Authentication authentication = new Authentication(d.tokens(), d.people().directory(),
+                new dev.portcullis.identity.ServiceCredentials(d.mcp().settings().serviceCredentials()));
+        McpEndpointRoutes mcp = new McpEndpointRoutes(d.mcp().door(), d.tools(), authentication, d.mcp().settings(),
+                d.settings(), d.mcp().issuer(), d.json());
         Permissions permissions = new Permissions(d.roles());
         RequestJson bodies = new RequestJson(d.json());
         McpServerRoutes servers = new McpServerRoutes(d.registry().servers(), d.registry().admin(), permissions, bodies, d.json());
@@ -101,7 +113,7 @@ public final class HttpServer implements AutoCloseable {
         RoleRoutes roleRoutes = new RoleRoutes(new RoleDocuments(d.roles()), d.people().overrides(), knownRoles, bodies);
         ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json(), bodies);
         OAuthRoutes oauthRoutes = new OAuthRoutes(new OAuthRoutes.Services(d.oauth().flows(), d.oauth().tokens(),
-                d.oauth().vault(), d.oauth().settings()), d.tools(), d.registry().servers(), permissions, d.settings());
+                d.oauth().vault(), d.oauth().settings(), d.oauth().links()), d.tools(), d.registry().servers(), permissions, d.settings());
         ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
                 bodies, oauthRoutes);
         List<Route> routes = new java.util.ArrayList<>();
@@ -164,6 +176,22 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/api/mcp/oauth/status/{flowId}", oauthRoutes::status);
             config.routes.post("/api/mcp/oauth/cancel/{server}", oauthRoutes::cancel);
             config.routes.get("/api/mcp/oauth/tokens/{flowId}", oauthRoutes::tokens);
+            config.routes.get("/api/mcp/{server}/oauth/link/{ticket}", oauthRoutes::link);
+            if (d.mcp().settings().enabled()) {
+                String path = mcp.path();
+                config.routes.before(path, mcp::guard);
+                config.routes.before(path + "/*", mcp::guard);
+                config.routes.post(path, ctx -> mcp.post(ctx, Optional.empty()));
+                config.routes.get(path, ctx -> mcp.get(ctx, Optional.empty()));
+                config.routes.delete(path, ctx -> mcp.delete(ctx, Optional.empty()));
+                config.routes.options(path, mcp::preflight);
+                config.routes.post(path + "/{server}", ctx -> mcp.post(ctx, Optional.of(ctx.pathParam("server"))));
+                config.routes.get(path + "/{server}", ctx -> mcp.get(ctx, Optional.of(ctx.pathParam("server"))));
+                config.routes.delete(path + "/{server}", ctx -> mcp.delete(ctx, Optional.of(ctx.pathParam("server"))));
+                config.routes.options(path + "/{server}", mcp::preflight);
+                config.routes.get(mcp.metadataPath(path), ctx -> mcp.metadata(ctx, Optional.empty()));
+                config.routes.get(mcp.metadataPath(path) + "/{server}", ctx -> mcp.metadata(ctx, Optional.of(ctx.pathParam("server"))));
+            }
             config.routes.get(d.settings().basePath() + "/oauth/success", oauthRoutes::successPage);
             config.routes.get(d.settings().basePath() + "/oauth/error", oauthRoutes::errorPage);
 

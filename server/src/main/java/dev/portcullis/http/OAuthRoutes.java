@@ -42,7 +42,8 @@ final class OAuthRoutes {
     private static final Duration CONNECT_AFTER_CALLBACK = Duration.ofSeconds(10);
 
     /** What the OAuth routes work with. */
-    record Services(OAuthFlows flows, OAuthTokens tokens, TokenVault vault, OAuthFlowSettings settings) {
+    record Services(OAuthFlows flows, OAuthTokens tokens, TokenVault vault, OAuthFlowSettings settings,
+                    dev.portcullis.oauth.flow.AuthorizationLinks links) {
     }
 
     private final Services oauth;
@@ -99,9 +100,33 @@ final class OAuthRoutes {
         ctx.json(Map.of("success", true, "bound", bound));
     }
 
+    /**
+     * {@code GET /api/mcp/{server}/oauth/link/{ticket}}: the link an MCP client was given for its user
+     * (see {@link dev.portcullis.oauth.flow.AuthorizationLinks}). Reached without a token: the one-time
+     * ticket stands for the user. Binds this browser to their pending attempt and sends it to the provider.
+     */
+    void link(Context ctx) {
+        String serverName = ctx.pathParam("server");
+        Optional<GrantOwner> owner = oauth.links().redeem(serverName, ctx.pathParam("ticket"));
+        Optional<URI> url = owner.flatMap(o -> oauth.flows().pendingUrl(o));
+        if (url.isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND);
+            page(ctx, "Link expired", "Ask your MCP client again: it will give you a new link.",
+                    Optional.of("This authorization link was already used, or it has expired."));
+            return;
+        }
+        bindBrowser(ctx, owner.get());
+        ctx.header("Cache-Control", "no-store").redirect(url.get().toString(), HttpStatus.FOUND);
+    }
+
     /** Sets the per-attempt binding cookie; false when the user has no pending attempt at the server. */
     boolean bindBrowser(Context ctx, Caller caller, String serverName) {
-        Optional<String> value = oauth.flows().bind(owner(caller, serverName));
+        return bindBrowser(ctx, owner(caller, serverName));
+    }
+
+    private boolean bindBrowser(Context ctx, GrantOwner owner) {
+        String serverName = owner.serverName();
+        Optional<String> value = oauth.flows().bind(owner);
         value.ifPresent(v -> {
             Cookie cookie = new Cookie(cookieName(serverName), v, cookiePath(serverName), (int) BINDING_LIFETIME.toSeconds(),
                     "https".equals(server.publicUrl().getScheme()), true, null, SameSite.LAX);

@@ -22,4 +22,10 @@ public interface ServerLifecycle {
      * never lets one be used for where the server went.
      */
     void dropCredentials(String tenantId, McpServerConfig config, boolean serverGone);
+
+    /**
+     * The servers some users of the tenant may use changed (one was added, changed, removed or shared):
+     * on every replica, clients listening for list changes are told.
+     */
+    void listsChanged(String tenantId);
 }

@@ -118,6 +118,14 @@ public final class ServerSharing {
                         "accessRoleId", e.accessRoleId(), "serverName", server.name())))));
             }
         });
+        changed.accept(server.tenantId()); // who may use the server changed: their clients list again
         return registry.grants().list(server.id());
+    }
+
+    private volatile java.util.function.Consumer<String> changed = tenant -> { };
+
+    /** Hears, after each committed change, the tenant whose users' servers it changed. */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        this.changed = listener;
     }
 }

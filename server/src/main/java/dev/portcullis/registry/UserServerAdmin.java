@@ -97,6 +97,7 @@ public final class UserServerAdmin {
                     record(h, actor, "server.create", s, Map.of("name", name));
                     return s;
                 });
+                lifecycle.listsChanged(tenant);
                 return new RegisteredServer(registry.runtimeConfig(stored), PermissionBits.ALL, Optional.of(stored));
             } catch (UserServerStore.NameTaken taken) {
                 // another create took the name between the look and the insert: look again
@@ -145,6 +146,7 @@ public final class UserServerAdmin {
         }).orElseThrow(() -> new GatewayException(ErrorCode.CONFLICT,
                 "The server was changed by someone else meanwhile; load it again and repeat your change"));
         lifecycle.closeConnections(stored.tenantId(), stored.name());
+        lifecycle.listsChanged(stored.tenantId());
         if (moved) {
             lifecycle.dropCredentials(stored.tenantId(), current.config(), false);
         }
@@ -169,6 +171,7 @@ public final class UserServerAdmin {
         }
         registry.forget(stored.id());
         lifecycle.closeConnections(stored.tenantId(), stored.name());
+        lifecycle.listsChanged(stored.tenantId());
         lifecycle.dropCredentials(stored.tenantId(), current.config(), true);
     }
 

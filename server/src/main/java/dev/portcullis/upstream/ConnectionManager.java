@@ -57,6 +57,23 @@ public final class ConnectionManager implements AutoCloseable {
         reaper.scheduleAtFixedRate(this::reapIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
+    private final java.util.List<UpstreamListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Hears what servers announce outside a request (the MCP front door passes it on to its clients). */
+    public void addListener(UpstreamListener listener) {
+        listeners.add(listener);
+    }
+
+    private void announce(ConnectionKey key, String method, Map<String, Object> params) {
+        for (UpstreamListener l : listeners) {
+            try {
+                l.notification(key, method, params);
+            } catch (RuntimeException e) {
+                log.warn("a listener failed on {} from '{}'", method, key.serverName(), e);
+            }
+        }
+    }
+
     /** The live session for this resolution, connecting (once, shared by concurrent callers) when needed. */
     public UpstreamSession session(ResolvedServer server) {
         ConnectionKey key = server.key();
@@ -82,7 +99,7 @@ public final class ConnectionManager implements AutoCloseable {
                 continue;
             }
             try {
-                UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister);
+                UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, this::announce);
                 breakerFor(server).succeeded();
                 attempt.complete(session);
                 return session;
@@ -201,7 +218,7 @@ public final class ConnectionManager implements AutoCloseable {
      * adding, which must not count against them or be reused.
      */
     public <T> T once(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
-        try (UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister)) {
+        try (UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, this::announce)) {
             return work.apply(session);
         }
     }

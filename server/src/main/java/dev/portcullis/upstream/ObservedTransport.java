@@ -4,46 +4,129 @@ import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * Wraps a transport so the session learns at once when it dies. The SDK keeps a request pending
- * until its timeout even after the transport failed; the session uses this signal to fail every
- * pending call immediately (502 in milliseconds, not 504 after a minute) and to reconnect next time.
+ * Wraps a transport so the session learns at once when it dies, and so the front door's relayed
+ * requests, their notifications and the server's requests to a client are handled here, before the
+ * SDK. The SDK keeps a request pending until its timeout even after the transport failed; the session
+ * uses the failure signal to fail every pending call immediately (502 in milliseconds, not 504 after a
+ * minute) and to reconnect next time.
  */
 final class ObservedTransport implements McpClientTransport {
-    private final McpClientTransport delegate;
-    private final Consumer<Throwable> onFailure;
-    private final Consumer<McpSchema.JSONRPCNotification> onProgress;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ObservedTransport.class);
 
-    ObservedTransport(McpClientTransport delegate, Consumer<Throwable> onFailure,
-                      Consumer<McpSchema.JSONRPCNotification> onProgress) {
+    /** What the session wants to hear about. */
+    record Listeners(Consumer<Throwable> onFailure, Consumer<McpSchema.JSONRPCNotification> onProgress,
+                     java.util.function.BiConsumer<String, Map<String, Object>> onNotification) {
+    }
+
+    private final McpClientTransport delegate;
+    private final Listeners listeners;
+    private final RelayedCalls relayed = new RelayedCalls();
+
+    ObservedTransport(McpClientTransport delegate, Listeners listeners) {
         this.delegate = delegate;
-        this.onFailure = onFailure;
-        this.onProgress = onProgress;
-        delegate.setExceptionHandler(onFailure);
+        this.listeners = listeners;
+        delegate.setExceptionHandler(this::failed);
+    }
+
+    private void failed(Throwable failure) {
+        relayed.failAll(failure instanceof UpstreamException ? failure
+                : new UpstreamException.Unreachable("the connection to the MCP server failed", failure));
+        listeners.onFailure().accept(failure);
+    }
+
+    RelayedCalls relayed() {
+        return relayed;
     }
 
     /**
-     * Progress notifications are taken here, on the transport's reading thread, in the order they
-     * arrived: the SDK dispatches notifications asynchronously, so the last one could otherwise be
+     * Messages are taken here, on the transport's reading thread, in the order they arrived: the SDK
+     * dispatches notifications asynchronously, so the last progress notification could otherwise be
      * delivered after the response it precedes and be lost or reordered.
      */
     @Override
     public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-        return delegate.connect(messages -> handler.apply(messages.doOnNext(message -> {
-            if (message instanceof McpSchema.JSONRPCNotification n && McpSchema.METHOD_NOTIFICATION_PROGRESS.equals(n.method())) {
-                onProgress.accept(n);
+        return delegate.connect(messages -> handler.apply(messages.filter(this::passOn)));
+    }
+
+    /** False for what is handled here and must not reach the SDK. */
+    private boolean passOn(McpSchema.JSONRPCMessage message) {
+        return switch (message) {
+            case McpSchema.JSONRPCResponse response -> !relayed.answer(response);
+            case McpSchema.JSONRPCRequest request when ServerRequests.RELAYED.contains(request.method()) -> {
+                answerServerRequest(request);
+                yield false;
             }
-        })));
+            case McpSchema.JSONRPCNotification n -> notification(n);
+            default -> true;
+        };
+    }
+
+    private boolean notification(McpSchema.JSONRPCNotification n) {
+        if (McpSchema.METHOD_NOTIFICATION_PROGRESS.equals(n.method())) {
+            if (relayed.progress(n)) {
+                return false;
+            }
+            listeners.onProgress().accept(n);
+            return true;
+        }
+        Map<String, Object> params = RelayedCalls.asMap(n.params());
+        if (McpSchema.METHOD_NOTIFICATION_MESSAGE.equals(n.method())) {
+            var origin = relayed.originOfCurrentMessage();
+            if (origin.isPresent()) {
+                origin.get().observer().notification(n.method(), params);
+                return false;
+            }
+        }
+        listeners.onNotification().accept(n.method(), params);
+        return true; // the SDK still hears list changes (it re-lists tools on its own)
+    }
+
+    /** Asks the client whose call caused the request, on a thread of its own: the reading thread must go on. */
+    private void answerServerRequest(McpSchema.JSONRPCRequest request) {
+        CallObserver observer = relayed.originOfCurrentMessage().map(RelayedCalls.Pending::observer).orElse(CallObserver.NONE);
+        Map<String, Object> params = RelayedCalls.asMap(request.params());
+        Thread.ofVirtual().name("mcp-server-request").start(() -> {
+            McpSchema.JSONRPCResponse response;
+            try {
+                Map<String, Object> result = observer.ask(request.method(), params).join();
+                response = new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), result, null);
+            } catch (RuntimeException e) {
+                RpcError error = e.getCause() instanceof RpcError r ? r : e instanceof RpcError r2 ? r2
+                        : new RpcError(RpcError.INTERNAL_ERROR, "The client did not answer");
+                response = new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), null,
+                        new McpSchema.JSONRPCResponse.JSONRPCError(error.code(), error.getMessage(), error.data().orElse(null)));
+            }
+            try {
+                delegate.sendMessage(response).block();
+            } catch (RuntimeException e) {
+                log.debug("could not answer the MCP server's {}: {}", request.method(), e.getMessage());
+            }
+        });
+    }
+
+    /** Sends a relayed request; its answer completes the pending result. */
+    RelayedCalls.Pending send(String method, Map<String, Object> params, CallObserver observer) {
+        var started = relayed.start(method, params, observer);
+        RelayedCalls.Pending p = started.getKey();
+        delegate.sendMessage(started.getValue()).subscribe(null, e -> p.result().completeExceptionally(e));
+        return p;
+    }
+
+    void cancel(RelayedCalls.Pending p, String reason) {
+        relayed.cancel(p, reason, n -> delegate.sendMessage(n).subscribe(null,
+                e -> log.debug("could not tell the MCP server of a cancellation: {}", e.getMessage())));
     }
 
     @Override
     public void setExceptionHandler(Consumer<Throwable> handler) {
         delegate.setExceptionHandler(failure -> {
-            onFailure.accept(failure);
+            failed(failure);
             handler.accept(failure);
         });
     }

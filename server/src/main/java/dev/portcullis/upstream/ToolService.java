@@ -204,15 +204,96 @@ public final class ToolService {
         ResolvedServer server = resolve(caller, config);
         ToolList listed = withSession(server, UpstreamSession::tools);
         McpSchema.Tool tool = listed.find(toolName).orElseThrow(() -> listed.noSuchTool(serverName, toolName));
+        validate(tool, arguments);
+        try (CallSlots.Slot slot = slots.acquire(caller, server)) {
+            return withSession(server, session -> session.call(toolName, arguments, progress));
+        }
+    }
+
+    /**
+     * Whether a front-door request may start the caller's authorization at a server: a use may (a tool
+     * call, a read, a prompt), a look never does (a listing), as for the REST API's listings.
+     */
+    public enum Intent { USE, LOOK }
+
+    /**
+     * Runs work on the caller's session with a server for the MCP front door, with the same access,
+     * resolution, breaker and authorization rules as the REST API. A look at a server the caller has
+     * not authorized at fails with {@code OAUTH_REQUIRED} and starts nothing; a use starts (or finds)
+     * the caller's authorization and throws {@link OAuthRequiredException}.
+     */
+    public <T> T withServer(Caller caller, String serverName, Intent intent, java.util.function.Function<UpstreamSession, T> work) {
+        McpServerConfig config = server(caller, serverName);
+        remember(caller);
+        if (intent == Intent.LOOK) {
+            if (requiresOAuth(config) && isUserScoped(config) && !authorization.holdsGrant(caller, config)) {
+                throw notAuthorizedYet(config);
+            }
+            try {
+                return withSession(resolve(caller, config), work);
+            } catch (UpstreamException.AuthorizationRequired e) {
+                noteFoundToNeedOAuth(config);
+                throw notAuthorizedYet(config);
+            }
+        }
+        return authorized(caller, config, () -> withSession(resolve(caller, config), work));
+    }
+
+    /** Whether the caller could use the server without authorizing first (a look, which starts nothing). */
+    public boolean needsAuthorization(Caller caller, String serverName) {
+        McpServerConfig config = server(caller, serverName);
+        return requiresOAuth(config) && isUserScoped(config) && !authorization.holdsGrant(caller, config);
+    }
+
+    /**
+     * A request of the front door's, relayed as the client wrote it; {@code started} receives the
+     * request under way (to cancel it). Waits for the answer.
+     */
+    public Map<String, Object> relay(Caller caller, String serverName, String method, Map<String, Object> params,
+                                     CallObserver observer, Intent intent,
+                                     java.util.function.Consumer<UpstreamSession.Relayed> started) {
+        return withServer(caller, serverName, intent, session -> {
+            UpstreamSession.Relayed relayed = session.relay(method, params, observer);
+            started.accept(relayed);
+            return relayed.await();
+        });
+    }
+
+    /**
+     * A tool call from the front door: the same checks as {@link #call} (the operator's policy, a
+     * tool the server lists, arguments that match its input schema, the caller's share of call
+     * slots), then relayed with every field of the request and of the result kept.
+     */
+    public Map<String, Object> relayToolCall(Caller caller, String serverName, Map<String, Object> params,
+                                             CallObserver observer,
+                                             java.util.function.Consumer<UpstreamSession.Relayed> started) {
+        McpServerConfig config = server(caller, serverName);
+        String toolName = String.valueOf(params.get("name"));
+        if (!config.toolPolicy().permits(toolName)) {
+            throw new GatewayException(ErrorCode.TOOL_NOT_ALLOWED, "The operator's tool policy for '" + serverName
+                    + "' does not allow the tool '" + toolName + "'");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> arguments = params.get("arguments") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
+        return withServer(caller, serverName, Intent.USE, session -> {
+            ToolList listed = session.tools();
+            McpSchema.Tool tool = listed.find(toolName).orElseThrow(() -> listed.noSuchTool(serverName, toolName));
+            validate(tool, arguments);
+            try (CallSlots.Slot slot = slots.acquire(caller, session.server())) {
+                UpstreamSession.Relayed relayed = session.relay(McpSchema.METHOD_TOOLS_CALL, params, observer);
+                started.accept(relayed);
+                return relayed.await();
+            }
+        });
+    }
+
+    private void validate(McpSchema.Tool tool, Map<String, Object> arguments) {
         if (tool.inputSchema() != null && !tool.inputSchema().isEmpty()) {
             JsonSchemaValidator.ValidationResponse check = schemas.validate(tool.inputSchema(), arguments);
             if (!check.valid()) {
                 throw new GatewayException(ErrorCode.INVALID_ARGUMENTS, "The arguments do not match the input schema of '"
-                        + toolName + "': " + check.errorMessage(), Map.of("tool", toolName), null);
+                        + tool.name() + "': " + check.errorMessage(), Map.of("tool", tool.name()), null);
             }
-        }
-        try (CallSlots.Slot slot = slots.acquire(caller, server)) {
-            return withSession(server, session -> session.call(toolName, arguments, progress));
         }
     }
 
@@ -317,6 +398,18 @@ public final class ToolService {
         if (key.scope() instanceof ConnectionScope.User) {
             connections.disconnect(key);
         }
+        userServerChanged.changed(caller.tenantId().orElse(""), caller.userId(), serverName);
+    }
+
+    /** Hears that what one user has at a server changed (their grant, their values): their clients list again. */
+    public interface UserServerListener {
+        void changed(String tenantId, String userId, String serverName);
+    }
+
+    private volatile UserServerListener userServerChanged = (t, u, s) -> { };
+
+    public void onUserServerChanged(UserServerListener listener) {
+        this.userServerChanged = listener;
     }
 
     /**

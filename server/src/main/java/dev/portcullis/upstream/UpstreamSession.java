@@ -26,6 +26,15 @@ public final class UpstreamSession implements AutoCloseable {
     /** How long a tool list is trusted when no stream would announce a change to it. */
     static final Duration UNHEARD_CHANGES_TTL = Duration.ofMinutes(1);
     private static final McpSchema.Implementation CLIENT_INFO = new McpSchema.Implementation("portcullis", "Portcullis", "0.1.0");
+    /**
+     * Declared to every server, so any of them may ask the front door's clients (sampling, form and URL
+     * elicitation, roots); a request with no client to ask gets the answer of a client without the
+     * capability (see {@link ServerRequests}).
+     */
+    private static final McpSchema.ClientCapabilities RELAYED_CAPABILITIES = new McpSchema.ClientCapabilities(null,
+            new McpSchema.ClientCapabilities.RootCapabilities(true), new McpSchema.ClientCapabilities.Sampling(),
+            new McpSchema.ClientCapabilities.Elicitation(new McpSchema.ClientCapabilities.Elicitation.Form(),
+                    new McpSchema.ClientCapabilities.Elicitation.Url()));
 
     private final ResolvedServer server;
     private final Clock clock;
@@ -33,6 +42,7 @@ public final class UpstreamSession implements AutoCloseable {
     private final Map<Object, ProgressListener> progressListeners = new ConcurrentHashMap<>();
     private final Instant connectedAt;
     private volatile McpSyncClient client;
+    private volatile ObservedTransport transport;
     private volatile Instant lastUsed;
     private volatile UpstreamException failure;
     private volatile ToolList tools;
@@ -53,12 +63,26 @@ public final class UpstreamSession implements AutoCloseable {
     }
 
     /** Connects and initializes; the caller owns the result. */
-    static UpstreamSession open(ResolvedServer server, McpClientTransport transport, Clock clock, ToolLister lister) {
+    static UpstreamSession open(ResolvedServer server, McpClientTransport transport, Clock clock, ToolLister lister,
+                                UpstreamListener listener) {
         UpstreamSession session = new UpstreamSession(server, clock, lister);
-        ObservedTransport observed = new ObservedTransport(transport, session::transportFailed, session::routeProgress);
+        ObservedTransport observed = new ObservedTransport(transport, new ObservedTransport.Listeners(session::transportFailed,
+                session::routeProgress, (method, params) -> listener.notification(server.key(), method, params)));
+        session.transport = observed;
         McpSyncClient client = McpClient.sync(observed)
                 .clientInfo(CLIENT_INFO)
-                .capabilities(McpSchema.ClientCapabilities.builder().build())
+                .capabilities(RELAYED_CAPABILITIES)
+                // Never reached: ObservedTransport answers these requests itself, for the client whose call
+                // caused them. The SDK insists on handlers for the capabilities it declares.
+                .sampling(request -> {
+                    throw ServerRequests.unsupported(ServerRequests.SAMPLING);
+                })
+                .elicitation(request -> {
+                    throw ServerRequests.unsupported(ServerRequests.ELICITATION);
+                })
+                .urlElicitation(request -> {
+                    throw ServerRequests.unsupported(ServerRequests.ELICITATION);
+                })
                 .requestTimeout(sdkTimeout(server))
                 .initializationTimeout(server.initTimeout())
                 .toolsChangeConsumer(changed -> session.tools = null) // re-listed, within bounds, on next use
@@ -228,6 +252,83 @@ public final class UpstreamSession implements AutoCloseable {
             }
             touch();
             end();
+        }
+    }
+
+    /**
+     * Sends a request of the front door's as its client wrote it and returns at once; {@link Relayed#await}
+     * waits for the answer. Every field of the request and of the answer passes unchanged.
+     */
+    public Relayed relay(String method, Map<String, Object> params, CallObserver observer) {
+        if (failure != null) {
+            throw failure;
+        }
+        begin();
+        touch();
+        RelayedCalls.Pending pending = transport.send(method, params, observer);
+        pending.result().whenComplete((r, e) -> {
+            touch();
+            end();
+        });
+        return new Relayed(this, method, pending);
+    }
+
+    /** A relayed request under way. */
+    public static final class Relayed {
+        private final UpstreamSession session;
+        private final String method;
+        private final RelayedCalls.Pending pending;
+
+        private Relayed(UpstreamSession session, String method, RelayedCalls.Pending pending) {
+            this.session = session;
+            this.method = method;
+            this.pending = pending;
+        }
+
+        /**
+         * The server's answer. Throws {@link RpcError} when the server answered with an error, and the
+         * session's failures as for every other request; a timeout or an interruption cancels the request
+         * at the server.
+         */
+        public Map<String, Object> await() {
+            Duration timeout = sdkTimeout(session.server);
+            try {
+                return pending.result().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancel("the client went away");
+                throw new UpstreamException.Cancelled("the gateway stopped waiting for '" + session.server.name()
+                        + "' to answer " + method);
+            } catch (TimeoutException e) {
+                cancel("timed out");
+                throw new UpstreamException.Timeout("'" + session.server.name() + "' did not answer " + method + " within "
+                        + session.server.requestTimeout().toMillis() + " ms", session.server.requestTimeout());
+            } catch (java.util.concurrent.CancellationException e) {
+                throw new UpstreamException.Cancelled("the request was cancelled");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RpcError rpc) {
+                    throw rpc;
+                }
+                if (cause instanceof java.util.concurrent.CancellationException) {
+                    throw new UpstreamException.Cancelled("the request was cancelled");
+                }
+                throw session.translate(cause instanceof RuntimeException r ? r : new RuntimeException(cause),
+                        session.server.requestTimeout(), method);
+            }
+        }
+
+        /** Tells the server the request is no longer wanted ({@code notifications/cancelled}). */
+        public void cancel(String reason) {
+            session.transport.cancel(pending, reason);
+        }
+    }
+
+    /** Tells the server the client's roots changed. */
+    public void rootsChanged() {
+        if (transport != null && failure == null) {
+            transport.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
+                    McpSchema.METHOD_NOTIFICATION_ROOTS_LIST_CHANGED, Map.of())).subscribe(null, e -> { });
         }
     }
 

@@ -66,6 +66,10 @@ public final class TestDependencies {
             @Override
             public void dropCredentials(String tenantId, dev.portcullis.config.McpServerConfig config, boolean serverGone) {
             }
+
+            @Override
+            public void listsChanged(String tenantId) {
+            }
         };
         ServerInspector noInspection = (c, caller) -> {
             throw new ServerInspector.InspectionFailed("no connections in this test", null);
@@ -75,15 +79,19 @@ public final class TestDependencies {
         HttpServer.Registry registry = new HttpServer.Registry(servers, new UserServerAdmin(servers, new UserServerAdmin.Parts(
                 config.egress().policy(dev.portcullis.egress.HostResolver.system()), noInspection, nothingToClose, audit, limiter),
                 json, Clock.systemUTC()), new ServerSharing(servers, audit, json, Clock.systemUTC(), people));
-        return new HttpServer.Dependencies(config.server(),
-                TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
-                new RolePermissions(McpPermissionDefaults.LIBRECHAT, config.peoplePicker(), overrides), registry,
-                new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
+        ToolService tools = new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
                         new DefaultJsonSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE,
                         new dev.portcullis.store.shared.PerMinuteLimit(dev.portcullis.store.shared.SharedState
-                                .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC()), new ToolService.CallLimits(16, 64)),
-                connections, variables, oauth(config, database, json), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                readiness, json, new HttpServer.People(people, overrides, config.auth().mapping().roles().keySet()));
+                                .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC()), new ToolService.CallLimits(16, 64));
+        HttpServer.OAuthServices oauth = oauth(config, database, json);
+        var door = new dev.portcullis.mcp.FrontDoor(tools, oauth.links(),
+                new io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper(json), Clock.systemUTC());
+        return new HttpServer.Dependencies(config.server(),
+                TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
+                new RolePermissions(McpPermissionDefaults.LIBRECHAT, config.peoplePicker(), overrides), registry, tools,
+                connections, variables, oauth, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                readiness, json, new HttpServer.People(people, overrides, config.auth().mapping().roles().keySet()),
+                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()));
     }
 
     private static HttpServer.OAuthServices oauth(PortcullisConfig config, Database database, JsonMapper json) {
@@ -99,6 +107,7 @@ public final class TestDependencies {
                 new dev.portcullis.oauth.ClientIdentities(http, new dev.portcullis.oauth.RegisteredClients(database.jdbi(), sealer,
                         Clock.systemUTC()), config.server().publicUrl()), tokens, vault, sealer, Clock.systemUTC());
         return new HttpServer.OAuthServices(flows, new dev.portcullis.oauth.flow.OAuthTokens(vault, tokens, shared.locks(),
-                Clock.systemUTC()), vault, config.oauth());
+                Clock.systemUTC()), vault, config.oauth(),
+                new dev.portcullis.oauth.flow.AuthorizationLinks(shared.keyValues(), config.server().publicUrl(), json));
     }
 }

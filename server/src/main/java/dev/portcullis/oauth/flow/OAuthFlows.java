@@ -172,6 +172,13 @@ public final class OAuthFlows {
         }
     }
 
+    /** The authorization URL of the owner's pending attempt, while it is pending and not stale. */
+    public Optional<URI> pendingUrl(GrantOwner owner) {
+        return store.get(owner.flowId()).map(FlowStore.Stored::record)
+                .filter(r -> r.status() == FlowStatus.PENDING && !isStale(r))
+                .map(r -> URI.create(r.authorizationUrl()));
+    }
+
     /**
      * Ties the pending attempt to the browser that will complete it: a fresh random value, whose hash
      * the flow keeps, goes into an HttpOnly cookie only that browser holds.

@@ -177,7 +177,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         if (isAnswer && initialize) {
             session = session.withProtocolVersion(negotiatedVersion((McpSchema.JSONRPCResponse) message));
         }
-        inbound.deliver(message);
+        RequestOrigin.during(requestId, () -> inbound.deliver(message));
         if (isAnswer) {
             answered.run();
         }

@@ -1,19 +1,16 @@
-package dev.portcullis.http;
+package dev.portcullis.upstream;
 
 import dev.portcullis.egress.BlockReason;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
-import dev.portcullis.upstream.MissingUserVariablesException;
-import dev.portcullis.upstream.OAuthRequiredException;
-import dev.portcullis.upstream.UpstreamException;
 import java.util.Map;
 
 /** Maps upstream failures, by kind, to the API's status codes and stable error codes. */
-final class UpstreamErrors {
+public final class UpstreamErrors {
     private UpstreamErrors() {
     }
 
-    static GatewayException toGateway(UpstreamException e) {
+    public static GatewayException toGateway(UpstreamException e) {
         return switch (e) {
             case UpstreamException.Unreachable u -> new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
                     u.getMessage() + "; " + whatToCheck(u.reason()), Map.of("reason", u.reason().name()), null);
@@ -51,23 +48,23 @@ final class UpstreamErrors {
         };
     }
 
-    static GatewayException toGateway(MissingUserVariablesException e) {
+    public static GatewayException toGateway(MissingUserVariablesException e) {
         return new GatewayException(ErrorCode.MISSING_USER_VARS, e.getMessage(),
                 Map.of("serverName", e.serverName(), "missingUserVars", e.missing()), null);
     }
 
     /** LibreChat's {@code oauthRequired} answer: the URL to open, the flow to watch, the time left. */
-    static GatewayException toGateway(OAuthRequiredException e) {
+    public static GatewayException toGateway(OAuthRequiredException e) {
         return new GatewayException(ErrorCode.OAUTH_REQUIRED, e.getMessage(), oauthFields(e), null);
     }
 
-    static Map<String, Object> oauthFields(OAuthRequiredException e) {
+    public static Map<String, Object> oauthFields(OAuthRequiredException e) {
         return Map.of("oauthRequired", true, "oauthUrl", e.authorizationUrl().toString(), "flowId", e.flowId(),
                 "oauthTimeout", e.timeLeft().toMillis(), "serverName", e.serverName());
     }
 
     /** Any failure of the tool flow as the API reports it. */
-    static GatewayException toGateway(RuntimeException e) {
+    public static GatewayException toGateway(RuntimeException e) {
         return switch (e) {
             case GatewayException g -> g;
             case UpstreamException u -> toGateway(u);

@@ -1,0 +1,632 @@
+package dev.portcullis.mcp;
+
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.oauth.flow.AuthorizationLinks;
+import dev.portcullis.oauth.flow.OAuthUpstreamAuthorization;
+import dev.portcullis.upstream.MissingUserVariablesException;
+import dev.portcullis.upstream.OAuthRequiredException;
+import dev.portcullis.upstream.RpcError;
+import dev.portcullis.upstream.ToolService;
+import dev.portcullis.upstream.UpstreamException;
+import dev.portcullis.upstream.UpstreamSession;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP front door: {@code /mcp} (every server the caller may use, as one) and
+ * {@code /mcp/{server}} (one server, names unchanged), over the same registry, access rules,
+ * per-user connections, OAuth vault and egress guard as the REST API ({@link ToolService}). This
+ * class is the protocol, free of HTTP: sessions and version negotiation, the methods, the
+ * aggregate's names, relaying to the servers and back, and what a client hears when a server needs
+ * the user's authorization.
+ */
+public final class FrontDoor {
+    private static final Logger log = LoggerFactory.getLogger(FrontDoor.class);
+    /** Newest first; the first is offered to a client asking for a version this gateway does not speak. */
+    public static final List<String> VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26");
+    private static final TypeRef<Map<String, Object>> MAP = new TypeRef<>() {
+    };
+    /** Methods whose answers may come with messages before them (progress, a server's requests). */
+    private static final Set<String> STREAMED = Set.of("tools/call", "resources/read", "prompts/get", "completion/complete");
+
+    private final ToolService tools;
+    private final FrontCatalog catalog;
+    private final FrontSessions sessions;
+    private final AuthorizationLinks links;
+    private final McpJsonMapper json;
+
+    public FrontDoor(ToolService tools, AuthorizationLinks links, McpJsonMapper json, Clock clock) {
+        this.tools = tools;
+        this.catalog = new FrontCatalog(tools, json);
+        this.sessions = new FrontSessions(clock);
+        this.links = links;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    private final Clock clock;
+
+    /** The endpoint a request came to: the aggregate, or one server. */
+    public record Endpoint(Optional<String> server) {
+        public static final Endpoint AGGREGATE = new Endpoint(Optional.empty());
+    }
+
+    /** What the HTTP layer answers with. */
+    public sealed interface Answer {
+        /** A JSON-RPC message as {@code application/json} (status 200, or the status a refusal needs). */
+        record Json(int status, Map<String, Object> body, Optional<String> sessionId) implements Answer {
+        }
+
+        /** A notification or a client's answer taken: 202 with no body. */
+        record Accepted() implements Answer {
+        }
+
+        /** The answer went on the request's event stream, which the HTTP layer now ends. */
+        record Streamed() implements Answer {
+        }
+
+        /** The client cancelled the request: the specification says it gets no answer. */
+        record Cancelled() implements Answer {
+        }
+    }
+
+    /** Opens the POST's event stream, when the client accepts one. */
+    public interface StreamOpener {
+        Optional<Sink> open();
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** A {@code POST}: one JSON-RPC message from the client. */
+    public Answer post(Caller caller, Endpoint endpoint, Optional<String> sessionId, Optional<String> versionHeader,
+                       Object body, StreamOpener streams) {
+        if (!(body instanceof Map<?, ?> raw)) {
+            return refusal(400, null, RpcError.INVALID_REQUEST, body instanceof List
+                    ? "JSON-RPC batches are not accepted; send one message per request" : "Expected a JSON-RPC message");
+        }
+        Map<String, Object> message = asMap(raw);
+        Object id = message.get("id");
+        if (!"2.0".equals(message.get("jsonrpc"))) {
+            return refusal(400, id, RpcError.INVALID_REQUEST, "The message must be JSON-RPC 2.0 (\"jsonrpc\": \"2.0\")");
+        }
+        Object method = message.get("method");
+        if ("initialize".equals(method)) {
+            return initialize(caller, endpoint, id, asMap(message.get("params")));
+        }
+        if (versionHeader.isPresent() && !VERSIONS.contains(versionHeader.get())) {
+            return refusal(400, id, RpcError.INVALID_REQUEST, "Unsupported MCP-Protocol-Version " + versionHeader.get()
+                    + "; this endpoint speaks " + String.join(", ", VERSIONS));
+        }
+        if (sessionId.isEmpty()) {
+            if ("ping".equals(method) && id != null) {
+                return new Answer.Json(200, result(id, Map.of()), Optional.empty());
+            }
+            return refusal(400, id, RpcError.INVALID_REQUEST, "Send the Mcp-Session-Id this endpoint gave at initialize");
+        }
+        Optional<FrontSession> found = sessions.find(sessionId.get(), caller)
+                .filter(s -> s.server().equals(endpoint.server()));
+        if (found.isEmpty()) {
+            return refusal(404, id, RpcError.INVALID_REQUEST, "Session not found (it ended or expired); initialize again");
+        }
+        FrontSession session = found.get();
+        if (method == null) {
+            session.answered(id, message.get("result") instanceof Map<?, ?> r ? asMap(r) : null,
+                    message.get("error") instanceof Map<?, ?> e ? asMap(e) : null);
+            return new Answer.Accepted();
+        }
+        if (id == null) {
+            notificationFromClient(caller, session, String.valueOf(method), asMap(message.get("params")));
+            return new Answer.Accepted();
+        }
+        return request(caller, session, id, String.valueOf(method), asMap(message.get("params")), streams);
+    }
+
+    /** A {@code DELETE}: the client ends its session. */
+    public boolean delete(Caller caller, Endpoint endpoint, String sessionId) {
+        Optional<FrontSession> found = sessions.find(sessionId, caller).filter(s -> s.server().equals(endpoint.server()));
+        found.ifPresent(sessions::remove);
+        return found.isPresent();
+    }
+
+    /** Whether the caller has this session at this endpoint. */
+    public boolean listening(Caller caller, Endpoint endpoint, String sessionId) {
+        return sessions.find(sessionId, caller).filter(s -> s.server().equals(endpoint.server())).isPresent();
+    }
+
+    /** A {@code GET}: the session's stream for messages outside any request. False when there is no such session. */
+    public boolean listen(Caller caller, Endpoint endpoint, String sessionId, Sink stream) {
+        Optional<FrontSession> found = sessions.find(sessionId, caller).filter(s -> s.server().equals(endpoint.server()));
+        found.ifPresent(s -> s.stream(stream));
+        return found.isPresent();
+    }
+
+    private Answer initialize(Caller caller, Endpoint endpoint, Object id, Map<String, Object> params) {
+        if (id == null) {
+            return refusal(400, null, RpcError.INVALID_REQUEST, "initialize is a request: give it an id");
+        }
+        String requested = String.valueOf(params.get("protocolVersion"));
+        String version = VERSIONS.contains(requested) ? requested : VERSIONS.getFirst();
+        FrontSession session = sessions.add(new FrontSession(caller, endpoint.server(), version,
+                asMap(params.get("capabilities")), clock.instant()));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("protocolVersion", version);
+        Map<String, Object> serverInfo = new LinkedHashMap<>(Map.of("name", "portcullis", "title", "Portcullis", "version", "0.1.0"));
+        Map<String, Object> capabilities = aggregateCapabilities();
+        String instructions = "Tools, resources and prompts of every MCP server you use through Portcullis. Names are "
+                + "<server>__<name>; a tool named <server>__authorize connects your account at that server.";
+        if (endpoint.server().isPresent()) {
+            String server = endpoint.server().get();
+            instructions = null;
+            try {
+                if (!tools.needsAuthorization(caller, server)) {
+                    UpstreamSession upstream = tools.withServer(caller, server, ToolService.Intent.LOOK, s -> s);
+                    capabilities = upstream.capabilities() == null ? Map.of() : new LinkedHashMap<>(json.convertValue(upstream.capabilities(), MAP));
+                    capabilities.put("tools", Map.of("listChanged", true));
+                    if (upstream.serverInfo() != null) {
+                        serverInfo = new LinkedHashMap<>(json.convertValue(upstream.serverInfo(), MAP));
+                    }
+                    instructions = upstream.instructions().orElse(null);
+                    session.used(server);
+                } else {
+                    capabilities = new LinkedHashMap<>(Map.of("tools", Map.of("listChanged", true)));
+                }
+            } catch (RuntimeException e) {
+                // Not reachable now: the client still gets a session, and the tools as they can be listed.
+                log.debug("initialize at /mcp/{} without the server's own capabilities: {}", server, e.getMessage());
+                capabilities = new LinkedHashMap<>(Map.of("tools", Map.of("listChanged", true)));
+            }
+        }
+        result.put("capabilities", capabilities);
+        result.put("serverInfo", serverInfo);
+        if (instructions != null) {
+            result.put("instructions", instructions);
+        }
+        return new Answer.Json(200, result(id, result), Optional.of(session.id()));
+    }
+
+    private static Map<String, Object> aggregateCapabilities() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("tools", Map.of("listChanged", true));
+        c.put("resources", Map.of("subscribe", true, "listChanged", true));
+        c.put("prompts", Map.of("listChanged", true));
+        c.put("completions", Map.of());
+        c.put("logging", Map.of());
+        return c;
+    }
+
+    private void notificationFromClient(Caller caller, FrontSession session, String method, Map<String, Object> params) {
+        switch (method) {
+            case "notifications/cancelled" -> {
+                if (params.get("requestId") != null) {
+                    session.cancel(String.valueOf(params.get("requestId")),
+                            params.get("reason") instanceof String r ? r : null);
+                }
+            }
+            case "notifications/roots/list_changed" -> session.usedServers().forEach(server -> {
+                try {
+                    tools.withServer(caller, server, ToolService.Intent.LOOK, s -> {
+                        s.rootsChanged();
+                        return null;
+                    });
+                } catch (RuntimeException e) {
+                    log.debug("could not tell '{}' the client's roots changed: {}", server, e.getMessage());
+                }
+            });
+            default -> {
+                // notifications/initialized and anything else: nothing to do
+            }
+        }
+    }
+
+    private Answer request(Caller caller, FrontSession session, Object id, String method, Map<String, Object> params,
+                           StreamOpener streams) {
+        String key = String.valueOf(id);
+        if (!session.begin(key)) {
+            return refusal(400, id, RpcError.INVALID_REQUEST, "A request with id " + key + " is already running in this session");
+        }
+        Optional<Sink> stream = Optional.empty();
+        try {
+            if (STREAMED.contains(method)) {
+                stream = streams.open();
+            }
+            Map<String, Object> answer = answer(caller, session, id, method, params, stream);
+            if (session.end(key)) {
+                return new Answer.Cancelled();
+            }
+            if (stream.isPresent()) {
+                stream.get().send(answer);
+                return new Answer.Streamed();
+            }
+            return new Answer.Json(200, answer, Optional.empty());
+        } finally {
+            session.end(key);
+        }
+    }
+
+    private Map<String, Object> answer(Caller caller, FrontSession session, Object id, String method,
+                                       Map<String, Object> params, Optional<Sink> stream) {
+        Optional<String> server = session.server();
+        try {
+            return switch (method) {
+                case "ping" -> result(id, Map.of());
+                case "tools/list" -> result(id, Map.of("tools", params.get("cursor") != null ? List.of()
+                        : catalog.tools(caller, server).values().stream().map(Map.Entry::getValue).toList()));
+                case "tools/call" -> callTool(caller, session, id, params, stream);
+                case "resources/list" -> list(caller, session, id, method, params, "resources");
+                case "resources/templates/list" -> list(caller, session, id, method, params, "resourceTemplates");
+                case "prompts/list" -> list(caller, session, id, method, params, "prompts");
+                case "resources/read", "resources/subscribe", "resources/unsubscribe" ->
+                        resource(caller, session, id, method, params, stream);
+                case "prompts/get" -> prompt(caller, session, id, params, stream);
+                case "completion/complete" -> complete(caller, session, id, params, stream);
+                case "logging/setLevel" -> setLevel(caller, session, id, params);
+                default -> error(id, RpcError.METHOD_NOT_FOUND, "Method not found: " + method);
+            };
+        } catch (RpcError e) {
+            return error(id, e.code(), e.getMessage(), e.data().orElse(null));
+        } catch (OAuthRequiredException e) {
+            return authorizationNeeded(session, id, e, false);
+        } catch (GatewayException e) {
+            return error(id, rpcCode(e.code()), e.getMessage(), Map.of("error", e.code().name()));
+        } catch (UpstreamException | MissingUserVariablesException e) {
+            GatewayException g = dev.portcullis.upstream.UpstreamErrors.toGateway(e);
+            return error(id, RpcError.INTERNAL_ERROR, g.getMessage(), Map.of("error", g.code().name()));
+        }
+    }
+
+    private static int rpcCode(ErrorCode code) {
+        return switch (code) {
+            case NOT_FOUND, INVALID_ARGUMENTS, TOOL_NOT_ALLOWED, BAD_REQUEST, INVALID_CURSOR -> RpcError.INVALID_PARAMS;
+            default -> RpcError.INTERNAL_ERROR;
+        };
+    }
+
+    private Map<String, Object> callTool(Caller caller, FrontSession session, Object id, Map<String, Object> params,
+                                         Optional<Sink> stream) {
+        if (!(params.get("name") instanceof String name)) {
+            return error(id, RpcError.INVALID_PARAMS, "tools/call needs the tool's name");
+        }
+        Optional<FrontCatalog.Target> target = catalog.tool(caller, session.server(), name);
+        if (target.isEmpty()) {
+            return error(id, RpcError.INVALID_PARAMS, "Unknown tool: " + name);
+        }
+        String server = target.get().server();
+        session.used(server);
+        Map<String, Object> relayed = new LinkedHashMap<>(params);
+        relayed.put("name", target.get().tool());
+        String key = String.valueOf(id);
+        try {
+            if (FrontCatalog.AUTHORIZE.equals(target.get().tool()) && tools.needsAuthorization(caller, server)) {
+                throw tools.startAuthorization(caller, tools.server(caller, server));
+            }
+            return result(id, tools.relayToolCall(caller, server, relayed, relay(session, stream, server),
+                    r -> session.started(key, r)));
+        } catch (OAuthRequiredException e) {
+            return authorizationNeeded(session, id, e, true);
+        } catch (GatewayException e) {
+            if (e.code() == ErrorCode.INVALID_ARGUMENTS) {
+                return result(id, toolError(e.getMessage())); // the model can correct its arguments
+            }
+            if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.TOOL_NOT_ALLOWED) {
+                return error(id, RpcError.INVALID_PARAMS, "Unknown tool: " + name);
+            }
+            return result(id, toolError(e.getMessage()));
+        } catch (UpstreamException | MissingUserVariablesException e) {
+            return result(id, toolError(dev.portcullis.upstream.UpstreamErrors.toGateway(e).getMessage()));
+        }
+    }
+
+    private static Map<String, Object> toolError(String text) {
+        return Map.of("content", List.of(Map.of("type", "text", "text", text)), "isError", true);
+    }
+
+    /**
+     * A server needs the user's authorization. A client that takes URL elicitation gets the gateway's
+     * link that way ({@code -32042}); after the callback it hears {@code notifications/elicitation/complete}
+     * and {@code tools/list_changed}. Any other client gets the link in a tool error (a call) or in the
+     * error message.
+     */
+    private Map<String, Object> authorizationNeeded(FrontSession session, Object id, OAuthRequiredException e, boolean toolCall) {
+        var owner = new dev.portcullis.oauth.flow.GrantOwner(session.tenantId(), session.userId(), e.serverName());
+        String link = links.create(owner, e.timeLeft()).toString();
+        String text = "Connect your account at " + e.serverName() + " to continue: open " + link
+                + " in your browser, sign in, then try again.";
+        if (session.elicits("url")) {
+            String elicitationId = UUID.randomUUID().toString();
+            session.authorizationPending(e.serverName(), elicitationId);
+            Map<String, Object> elicitation = new LinkedHashMap<>();
+            elicitation.put("mode", "url");
+            elicitation.put("elicitationId", elicitationId);
+            elicitation.put("url", link);
+            elicitation.put("message", "Connect your account at " + e.serverName() + " to continue.");
+            return error(id, RpcError.URL_ELICITATION_REQUIRED, "Authorization at " + e.serverName() + " is required",
+                    Map.of("elicitations", List.of(elicitation)));
+        }
+        if (toolCall) {
+            return result(id, toolError(text));
+        }
+        return error(id, RpcError.INTERNAL_ERROR, text, Map.of("error", ErrorCode.OAUTH_REQUIRED.name(), "authorizationUrl", link));
+    }
+
+    private FrontRelay relay(FrontSession session, Optional<Sink> stream, String server) {
+        UnaryOperator<Map<String, Object>> rewrite = session.server().isPresent() ? UnaryOperator.identity()
+                : params -> params;
+        return new FrontRelay(session, stream, rewrite);
+    }
+
+    /** A list method: one server's page at {@code /mcp/{server}}; in the aggregate, server after server. */
+    private Map<String, Object> list(Caller caller, FrontSession session, Object id, String method,
+                                     Map<String, Object> params, String field) {
+        String capability = field.equals("prompts") ? "prompts" : "resources";
+        if (session.server().isPresent()) {
+            String server = session.server().get();
+            if (!catalog.offers(caller, server, capability)) {
+                return result(id, Map.of(field, List.of()));
+            }
+            return result(id, tools.relay(caller, server, method, params, dev.portcullis.upstream.CallObserver.NONE,
+                    ToolService.Intent.LOOK, r -> { }));
+        }
+        List<String> servers = catalog.servers(caller, Optional.empty());
+        AggregateCursor cursor = AggregateCursor.parse(params.get("cursor"));
+        List<Object> items = new ArrayList<>();
+        for (int i = servers.indexOf(cursor.server()) < 0 ? 0 : servers.indexOf(cursor.server()); i < servers.size(); i++) {
+            String server = servers.get(i);
+            if (!catalog.offers(caller, server, capability)) {
+                continue;
+            }
+            Map<String, Object> page = new LinkedHashMap<>();
+            if (server.equals(cursor.server()) && cursor.upstream() != null) {
+                page.put("cursor", cursor.upstream());
+            }
+            Map<String, Object> answer;
+            try {
+                answer = tools.relay(caller, server, method, page, dev.portcullis.upstream.CallObserver.NONE, ToolService.Intent.LOOK, r -> { });
+            } catch (RuntimeException e) {
+                log.debug("'{}' is left out of {}: {}", server, method, e.getMessage());
+                continue;
+            }
+            if (answer.get(field) instanceof List<?> list) {
+                for (Object item : list) {
+                    items.add(renamed(server, asMap(item)));
+                }
+            }
+            if (answer.get("nextCursor") instanceof String next) {
+                return result(id, Map.of(field, items, "nextCursor", new AggregateCursor(server, next).encode()));
+            }
+            if (!items.isEmpty() && i + 1 < servers.size()) {
+                return result(id, Map.of(field, items, "nextCursor", new AggregateCursor(servers.get(i + 1), null).encode()));
+            }
+        }
+        return result(id, Map.of(field, items));
+    }
+
+    /** An item of a server as the aggregate names it. */
+    private static Map<String, Object> renamed(String server, Map<String, Object> item) {
+        Map<String, Object> copy = new LinkedHashMap<>(item);
+        if (copy.get("uri") instanceof String uri) {
+            copy.put("uri", AggregateNames.resourceUri(server, uri));
+        }
+        if (copy.get("uriTemplate") instanceof String template) {
+            copy.put("uriTemplate", AggregateNames.resourceUri(server, template));
+        }
+        if (!copy.containsKey("uri") && !copy.containsKey("uriTemplate") && copy.get("name") instanceof String name) {
+            copy.put("name", AggregateNames.name(server, name)); // a prompt
+        }
+        return copy;
+    }
+
+    private Map<String, Object> resource(Caller caller, FrontSession session, Object id, String method,
+                                         Map<String, Object> params, Optional<Sink> stream) {
+        if (!(params.get("uri") instanceof String uri)) {
+            return error(id, RpcError.INVALID_PARAMS, method + " needs a uri");
+        }
+        String server;
+        String original;
+        if (session.server().isPresent()) {
+            server = session.server().get();
+            original = uri;
+        } else {
+            Optional<String[]> parts = AggregateNames.splitResourceUri(uri);
+            if (parts.isEmpty()) {
+                return error(id, RpcError.INVALID_PARAMS, "Unknown resource: " + uri
+                        + " (this endpoint's resources are named " + AggregateNames.RESOURCE_SCHEME + "<server>/<uri>)");
+            }
+            server = parts.get()[0];
+            original = parts.get()[1];
+        }
+        session.used(server);
+        Map<String, Object> relayed = new LinkedHashMap<>(params);
+        relayed.put("uri", original);
+        Map<String, Object> answer = tools.relay(caller, server, method, relayed, relay(session, stream, server),
+                ToolService.Intent.USE, r -> session.started(String.valueOf(id), r));
+        switch (method) {
+            case "resources/subscribe" -> session.subscriptions().add(uri);
+            case "resources/unsubscribe" -> session.subscriptions().remove(uri);
+            default -> {
+                if (session.server().isEmpty() && answer.get("contents") instanceof List<?> contents) {
+                    List<Object> renamed = new ArrayList<>();
+                    contents.forEach(c -> renamed.add(renamed(server, asMap(c))));
+                    answer = new LinkedHashMap<>(answer);
+                    answer.put("contents", renamed);
+                }
+            }
+        }
+        return result(id, answer);
+    }
+
+    private Map<String, Object> prompt(Caller caller, FrontSession session, Object id, Map<String, Object> params,
+                                       Optional<Sink> stream) {
+        if (!(params.get("name") instanceof String name)) {
+            return error(id, RpcError.INVALID_PARAMS, "prompts/get needs the prompt's name");
+        }
+        Optional<String[]> target = promptTarget(caller, session, name);
+        if (target.isEmpty()) {
+            return error(id, RpcError.INVALID_PARAMS, "Unknown prompt: " + name);
+        }
+        session.used(target.get()[0]);
+        Map<String, Object> relayed = new LinkedHashMap<>(params);
+        relayed.put("name", target.get()[1]);
+        return result(id, tools.relay(caller, target.get()[0], "prompts/get", relayed,
+                relay(session, stream, target.get()[0]), ToolService.Intent.USE, r -> session.started(String.valueOf(id), r)));
+    }
+
+    private Optional<String[]> promptTarget(Caller caller, FrontSession session, String name) {
+        if (session.server().isPresent()) {
+            return Optional.of(new String[] {session.server().get(), name});
+        }
+        Optional<String[]> parts = AggregateNames.split(name);
+        if (parts.isPresent() && AggregateNames.name(parts.get()[0], parts.get()[1]).equals(name)
+                && tools.servers(caller).containsKey(parts.get()[0])) {
+            return parts;
+        }
+        for (String server : catalog.servers(caller, Optional.empty())) { // a hashed name: find it in the listings
+            if (!catalog.offers(caller, server, "prompts")) {
+                continue;
+            }
+            Map<String, Object> answer = tools.relay(caller, server, "prompts/list", Map.of(), dev.portcullis.upstream.CallObserver.NONE,
+                    ToolService.Intent.LOOK, r -> { });
+            if (answer.get("prompts") instanceof List<?> prompts) {
+                for (Object p : prompts) {
+                    String original = String.valueOf(asMap(p).get("name"));
+                    if (AggregateNames.name(server, original).equals(name)) {
+                        return Optional.of(new String[] {server, original});
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Map<String, Object> complete(Caller caller, FrontSession session, Object id, Map<String, Object> params,
+                                         Optional<Sink> stream) {
+        Map<String, Object> ref = asMap(params.get("ref"));
+        Map<String, Object> relayedRef = new LinkedHashMap<>(ref);
+        String server;
+        if ("ref/prompt".equals(ref.get("type")) && ref.get("name") instanceof String name) {
+            Optional<String[]> target = promptTarget(caller, session, name);
+            if (target.isEmpty()) {
+                return error(id, RpcError.INVALID_PARAMS, "Unknown prompt: " + name);
+            }
+            server = target.get()[0];
+            relayedRef.put("name", target.get()[1]);
+        } else if ("ref/resource".equals(ref.get("type")) && ref.get("uri") instanceof String uri) {
+            if (session.server().isPresent()) {
+                server = session.server().get();
+            } else {
+                Optional<String[]> parts = AggregateNames.splitResourceUri(uri);
+                if (parts.isEmpty()) {
+                    return error(id, RpcError.INVALID_PARAMS, "Unknown resource template: " + uri);
+                }
+                server = parts.get()[0];
+                relayedRef.put("uri", parts.get()[1]);
+            }
+        } else {
+            return error(id, RpcError.INVALID_PARAMS, "completion/complete needs a ref of type ref/prompt or ref/resource");
+        }
+        Map<String, Object> relayed = new LinkedHashMap<>(params);
+        relayed.put("ref", relayedRef);
+        return result(id, tools.relay(caller, server, "completion/complete", relayed, relay(session, stream, server),
+                ToolService.Intent.USE, r -> session.started(String.valueOf(id), r)));
+    }
+
+    private Map<String, Object> setLevel(Caller caller, FrontSession session, Object id, Map<String, Object> params) {
+        Object level = params.get("level");
+        if (!LogLevels.isLevel(level)) {
+            return error(id, RpcError.INVALID_PARAMS, "level must be one of " + String.join(", ", LogLevels.ORDER));
+        }
+        session.logLevel((String) level);
+        for (String server : session.server().map(Set::of).orElseGet(session::usedServers)) {
+            try {
+                if (catalog.offers(caller, server, "logging")) {
+                    tools.relay(caller, server, "logging/setLevel", params, dev.portcullis.upstream.CallObserver.NONE,
+                            ToolService.Intent.LOOK, r -> { });
+                }
+            } catch (RuntimeException e) {
+                log.debug("could not pass the log level on to '{}': {}", server, e.getMessage());
+            }
+        }
+        return result(id, Map.of());
+    }
+
+    // --- messages -------------------------------------------------------------------------------
+
+    static Map<String, Object> result(Object id, Map<String, Object> result) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jsonrpc", "2.0");
+        m.put("id", id);
+        m.put("result", result);
+        return m;
+    }
+
+    static Map<String, Object> error(Object id, int code, String message) {
+        return error(id, code, message, null);
+    }
+
+    static Map<String, Object> error(Object id, int code, String message, Object data) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("code", code);
+        e.put("message", message);
+        if (data != null) {
+            e.put("data", data);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jsonrpc", "2.0");
+        m.put("id", id);
+        m.put("error", e);
+        return m;
+    }
+
+    static Map<String, Object> notification(String method, Map<String, Object> params) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jsonrpc", "2.0");
+        m.put("method", method);
+        if (params != null) {
+            m.put("params", params);
+        }
+        return m;
+    }
+
+    private static Answer refusal(int status, Object id, int code, String message) {
+        return new Answer.Json(status, error(id, code, message), Optional.empty());
+    }
+
+    static Map<String, Object> asMap(Object value) {
+        if (!(value instanceof Map<?, ?> map)) {
+            return new LinkedHashMap<>();
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        return copy;
+    }
+
+    // --- events ---------------------------------------------------------------------------------
+
+    /** Sessions a server's announcement concerns: the user's own for a user's connection, every user's for a shared one. */
+    void toSessions(java.util.function.Predicate<FrontSession> concerned, Supplier<Map<String, Object>> message) {
+        for (FrontSession s : sessions.all()) {
+            if (concerned.test(s)) {
+                s.stream().ifPresent(sink -> sink.send(message.get()));
+            }
+        }
+    }
+
+    Iterable<FrontSession> sessions() {
+        return sessions.all();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.portcullis.upstream;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The client behind one relayed request, as the MCP server's side sees it: it hears the
+ * notifications that belong to the request (progress under the client's own token, log messages
+ * sent on the request's stream) and answers the server's requests made while it runs (sampling,
+ * elicitation, roots).
+ */
+public interface CallObserver {
+    void notification(String method, Map<String, Object> params);
+
+    /**
+     * The client's answer to a server request; completes exceptionally with an {@link RpcError} when
+     * the client refused, or cannot answer (it did not declare the capability).
+     */
+    CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params);
+
+    /** Nobody to tell or ask: the REST API's calls. */
+    CallObserver NONE = new CallObserver() {
+        @Override
+        public void notification(String method, Map<String, Object> params) {
+        }
+
+        @Override
+        public CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params) {
+            return CompletableFuture.failedFuture(ServerRequests.unsupported(method));
+        }
+    };
+}

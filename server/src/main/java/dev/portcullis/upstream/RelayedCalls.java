@@ -1,0 +1,131 @@
+package dev.portcullis.upstream;
+
+import dev.portcullis.upstream.transport.RequestOrigin;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The requests the MCP front door relays to a server, sent as they came (every field kept, not only
+ * what the SDK's types know) under ids of the gateway's own, and matched with their answers before
+ * the SDK sees them. Each request's progress notifications and the server's requests made while it
+ * runs go to its {@link CallObserver}; a client's progress token is swapped for one of the gateway's,
+ * so two clients' tokens can never collide on a shared connection.
+ */
+final class RelayedCalls {
+    private static final String ID_PREFIX = "portcullis-";
+
+    /** One request under way. */
+    record Pending(String id, CompletableFuture<Map<String, Object>> result, CallObserver observer,
+                   Object clientToken, String token) {
+    }
+
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> byToken = new ConcurrentHashMap<>();
+
+    /** Registers a request and returns it with the message to send. */
+    Map.Entry<Pending, McpSchema.JSONRPCRequest> start(String method, Map<String, Object> params, CallObserver observer) {
+        String id = ID_PREFIX + ids.incrementAndGet();
+        Map<String, Object> sent = new LinkedHashMap<>(params);
+        Object clientToken = null;
+        String token = null;
+        if (params.get("_meta") instanceof Map<?, ?> meta && meta.get("progressToken") != null) {
+            clientToken = meta.get("progressToken");
+            token = id + "-progress";
+            Map<String, Object> newMeta = new LinkedHashMap<>();
+            meta.forEach((k, v) -> newMeta.put(String.valueOf(k), v));
+            newMeta.put("progressToken", token);
+            sent.put("_meta", newMeta);
+        }
+        Pending p = new Pending(id, new CompletableFuture<>(), observer, clientToken, token);
+        pending.put(id, p);
+        if (token != null) {
+            byToken.put(token, p);
+        }
+        p.result().whenComplete((r, e) -> forget(p));
+        return Map.entry(p, new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, id, sent));
+    }
+
+    private void forget(Pending p) {
+        pending.remove(p.id());
+        if (p.token() != null) {
+            byToken.remove(p.token());
+        }
+    }
+
+    /** Takes the answer to one of these requests; false for every other message. */
+    boolean answer(McpSchema.JSONRPCMessage message) {
+        if (!(message instanceof McpSchema.JSONRPCResponse response) || response.id() == null) {
+            return false;
+        }
+        Pending p = pending.get(String.valueOf(response.id()));
+        if (p == null) {
+            return false;
+        }
+        if (response.error() != null) {
+            p.result().completeExceptionally(new RpcError(response.error().code(), response.error().message(),
+                    response.error().data()));
+        } else {
+            p.result().complete(asMap(response.result()));
+        }
+        return true;
+    }
+
+    /** Passes a progress notification for one of these requests on, under the client's token; false otherwise. */
+    boolean progress(McpSchema.JSONRPCNotification notification) {
+        if (!(notification.params() instanceof Map<?, ?> params) || params.get("progressToken") == null) {
+            return false;
+        }
+        Pending p = byToken.get(String.valueOf(params.get("progressToken")));
+        if (p == null) {
+            return false;
+        }
+        Map<String, Object> relayed = asMap(params);
+        relayed.put("progressToken", p.clientToken());
+        p.observer().notification(notification.method(), relayed);
+        return true;
+    }
+
+    /**
+     * The request a server message belongs to: the one whose response stream carried it, or, on a
+     * transport that cannot say, the only relayed request under way. Anything else is nobody's: with
+     * two calls running it cannot be told whose it is, and guessing could show one user another's.
+     */
+    Optional<Pending> originOfCurrentMessage() {
+        Optional<Object> origin = RequestOrigin.current();
+        if (origin.isPresent()) {
+            return Optional.ofNullable(pending.get(String.valueOf(origin.get())));
+        }
+        return pending.size() == 1 ? pending.values().stream().findFirst() : Optional.empty();
+    }
+
+    /** Tells the server a request is no longer wanted, and fails it locally at once. */
+    void cancel(Pending p, String reason, Consumer<McpSchema.JSONRPCNotification> send) {
+        if (p.result().isDone()) {
+            return;
+        }
+        p.result().completeExceptionally(new java.util.concurrent.CancellationException(reason));
+        send.accept(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, "notifications/cancelled",
+                Map.of("requestId", p.id(), "reason", reason)));
+    }
+
+    void failAll(Throwable cause) {
+        pending.values().forEach(p -> p.result().completeExceptionally(cause));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+            return copy;
+        }
+        return new LinkedHashMap<>();
+    }
+}
