@@ -61,7 +61,7 @@ export function freePort() {
   });
 }
 
-function canConnect(port, host) {
+export function canConnect(port, host) {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
     const done = (ok) => {
@@ -87,7 +87,7 @@ export function tail(file, lines = 60) {
 }
 
 /** A child process in its own group, its output in `log`; registered for cleanup. */
-function start(name, command, args, { env, cwd, log }) {
+export function start(name, command, args, { env, cwd, log }) {
   const out = fs.openSync(log, 'a');
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', out, out] });
   fs.closeSync(out);
@@ -106,7 +106,7 @@ function start(name, command, args, { env, cwd, log }) {
   return child;
 }
 
-async function waitUntil(child, what, within, probe) {
+export async function waitUntil(child, what, within, probe) {
   const end = Date.now() + within;
   while (Date.now() < end) {
     if (child.exitInfo) {

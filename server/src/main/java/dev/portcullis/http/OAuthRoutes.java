@@ -110,7 +110,7 @@ final class OAuthRoutes {
         Optional<GrantOwner> owner = oauth.links().redeem(serverName, ctx.pathParam("ticket"));
         Optional<URI> url = owner.flatMap(o -> oauth.flows().pendingUrl(o));
         if (url.isEmpty()) {
-            ctx.status(HttpStatus.NOT_FOUND);
+            ctx.status(HttpStatus.GONE);
             page(ctx, "Link expired", "Ask your MCP client again: it will give you a new link.",
                     Optional.of("This authorization link was already used, or it has expired."));
             return;

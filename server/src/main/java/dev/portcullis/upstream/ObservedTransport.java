@@ -84,8 +84,14 @@ final class ObservedTransport implements McpClientTransport {
             }
         }
         listeners.onNotification().accept(n.method(), params);
-        return true; // the SDK still hears list changes (it re-lists tools on its own)
+        // List changes stop here: the SDK would re-list on its own, and one that arrives while it
+        // initializes makes it initialize again, on a second connection (a second stdio child).
+        return !LIST_CHANGES.contains(n.method());
     }
+
+    private static final java.util.Set<String> LIST_CHANGES = java.util.Set.of(
+            McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED, McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED,
+            McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
 
     /** Asks the client whose call caused the request, on a thread of its own: the reading thread must go on. */
     private void answerServerRequest(McpSchema.JSONRPCRequest request) {

@@ -67,7 +67,12 @@ public final class UpstreamSession implements AutoCloseable {
                                 UpstreamListener listener) {
         UpstreamSession session = new UpstreamSession(server, clock, lister);
         ObservedTransport observed = new ObservedTransport(transport, new ObservedTransport.Listeners(session::transportFailed,
-                session::routeProgress, (method, params) -> listener.notification(server.key(), method, params)));
+                session::routeProgress, (method, params) -> {
+                    if (McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED.equals(method)) {
+                        session.tools = null; // re-listed, within bounds, on next use
+                    }
+                    listener.notification(server.key(), method, params);
+                }));
         session.transport = observed;
         McpSyncClient client = McpClient.sync(observed)
                 .clientInfo(CLIENT_INFO)
@@ -85,7 +90,6 @@ public final class UpstreamSession implements AutoCloseable {
                 })
                 .requestTimeout(sdkTimeout(server))
                 .initializationTimeout(server.initTimeout())
-                .toolsChangeConsumer(changed -> session.tools = null) // re-listed, within bounds, on next use
                 .build();
         session.client = client;
         try {
@@ -420,6 +424,12 @@ public final class UpstreamSession implements AutoCloseable {
             } catch (RuntimeException e) {
                 // closing a broken session; nothing more to do
             }
+        }
+        // The SDK skips the transport when closing its own session state fails (it does when a server's
+        // list_changed made it re-list on its own); a transport closes once, so this is never twice.
+        ObservedTransport t = transport;
+        if (t != null) {
+            t.close();
         }
     }
 }
