@@ -56,6 +56,11 @@ mcpServers:
   everything-http:
     type: streamable-http
     url: ${q(everythingHttp.url)}
+  everything-mine:
+    type: streamable-http
+    url: ${q(everythingHttp.url)}
+    headers:
+      X-User: '{{LIBRECHAT_USER_ID}}'
   probe:
     type: streamable-http
     url: ${q(probe.url)}

@@ -13,6 +13,7 @@ import {
   ToolListChangedNotificationSchema, McpError,
 } from '@modelcontextprotocol/sdk/types.js';
 import { SERVICE_KEY, requirePeers, scratchDir, startAll, stop, tail } from '../lib/gateway.mjs';
+import { startBrowser } from '../lib/browser.mjs';
 
 let env;
 let scratch;
@@ -220,18 +221,31 @@ test('progress reaches the client, and a cancellation reaches the upstream serve
 test('sampling, form elicitation, URL elicitation and roots round-trip to the client that called', async () => {
   const client = await connect('alice');
   const other = await connect('alice');
-  const sampled = await client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'hello' } });
+  const sampled = await client.callTool({ name: 'everything-http__trigger-sampling-request', arguments: { prompt: 'hello' } });
   assert.match(JSON.stringify(sampled), /a sampled answer/);
   const elicited = await client.callTool({ name: 'everything-http__trigger-elicitation-request', arguments: {} });
   assert.match(JSON.stringify(elicited), /from the client|accept/);
-  const url = await client.callTool({ name: 'everything__trigger-url-elicitation',
+  const url = await client.callTool({ name: 'everything-http__trigger-url-elicitation',
     arguments: { url: 'https://example.com/approve', message: 'Approve it' } });
   assert.ok(!url.isError, JSON.stringify(url));
   assert.ok(client.asked.some((r) => r.params?.mode === 'url' && r.params.url === 'https://example.com/approve'));
-  const roots = await client.callTool({ name: 'everything-http__get-roots-list', arguments: {} });
-  assert.match(JSON.stringify(roots), /file:\/\/\/work\/project/);
+  // Roots: a server asks for them when it starts, outside any call — on a user's own connection
+  // (a header from the user's id makes it one) the user's client is asked.
+  await waitFor('the roots at the server', async () => /file:\/\/\/work\/project/.test(JSON.stringify(
+    await client.callTool({ name: 'everything-mine__get-roots-list', arguments: {} }))));
+  const shared = await client.callTool({ name: 'everything-http__get-roots-list', arguments: {} });
+  assert.doesNotMatch(JSON.stringify(shared), /file:\/\/\/work\/project/, "a shared connection never gets one client's roots");
   assert.ok(client.asked.some((r) => r.method === 'sampling/createMessage'));
   assert.equal(other.asked.length, 0, 'another session of the same user was never asked');
+});
+
+test('on a shared stdio connection a server request is refused, not guessed at', async () => {
+  // stdio cannot say which call a request belongs to; the shared (app) connection is every user's
+  const client = await connect('alice');
+  const r = await client.callTool({ name: 'everything__trigger-sampling-request', arguments: { prompt: 'x' } })
+    .catch((e) => ({ thrown: e }));
+  assert.match(JSON.stringify(r.thrown?.message ?? r), /does not support sampling/i);
+  assert.equal(client.asked.length, 0);
 });
 
 test('a client without the capability: the server gets the error the specification prescribes', async () => {
@@ -265,16 +279,6 @@ test('sessions belong to their user; DELETE ends one', async () => {
   assert.equal(gone.status, 404);
 });
 
-function openInBrowser(url) {
-  return new Promise((resolve, reject) => {
-    const profile = fs.mkdtempSync(path.join(scratch, 'chromium-'));
-    execFile('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`,
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1', '--dump-dom', url],
-    { timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
-  });
-}
-
 test('OAuth end to end: URL elicitation, a browser completes it, the call works; another user is unaffected', async () => {
   const alice = await connect('carol');
   const bob = await connect('dave');
@@ -283,14 +287,22 @@ test('OAuth end to end: URL elicitation, a browser completes it, the call works;
   const [elicitation] = e.data.elicitations;
   assert.equal(elicitation.mode, 'url');
   assert.match(elicitation.url, /\/api\/mcp\/demo-oauth\/oauth\/link\//);
-  const page = await openInBrowser(elicitation.url);
-  assert.match(page, /Authorized/, `the browser ended on: ${page.slice(0, 400)}`);
+  const browser = await startBrowser(scratch);
+  try {
+    await browser.open(elicitation.url);
+    const confirm = await browser.source();
+    assert.match(confirm, /Portcullis account <strong>carol<\/strong>/, 'the page names whose account it is');
+    await browser.click('#continue');
+    await waitFor('the success page', async () => /Authorized/.test(await browser.source()));
+    await browser.open(elicitation.url);
+    assert.match(await browser.source(), /Link expired/, 'a link works once');
+  } finally {
+    await browser.close();
+  }
   await waitFor('notifications/elicitation/complete', () =>
     alice.notified.some((n) => n.method === 'notifications/elicitation/complete' && n.params.elicitationId === elicitation.elicitationId));
   assert.ok(alice.notified.some((n) => n.method === 'notifications/tools/list_changed'));
   assert.match(text(await alice.callTool({ name: 'demo-oauth__greet', arguments: { name: 'Carol' } })), /Carol/);
-  const again = await openInBrowser(elicitation.url);
-  assert.match(again, /Link expired/, 'a link works once');
   const bobTools = (await bob.listTools()).tools.map((t) => t.name);
   assert.ok(bobTools.includes('demo-oauth__authorize') && !bobTools.includes('demo-oauth__greet'), bobTools.join(', '));
 });

@@ -39,10 +39,14 @@ class ExampleConfigurationTest {
     private static final Path EXAMPLE = Path.of("..", "portcullis.yaml");
     /** Denied in the example, each with its reason there. */
     private static final Set<String> DENIED = Set.of("gzip-file-as-resource", "get-env");
-    /** Reviewed and left on: they compute or return built-in data. */
+    /**
+     * Reviewed and left on: they compute or return built-in data, or ask the calling client (sampling,
+     * elicitation of a form or of a URL the caller gave, roots), which reaches nothing from the host.
+     */
     private static final Set<String> REVIEWED_SAFE = Set.of("echo", "get-annotated-message", "get-resource-links",
             "get-resource-reference", "get-structured-content", "get-sum", "get-tiny-image", "toggle-simulated-logging",
-            "toggle-subscriber-updates", "trigger-long-running-operation", "simulate-research-query");
+            "toggle-subscriber-updates", "trigger-long-running-operation", "simulate-research-query",
+            "get-roots-list", "trigger-elicitation-request", "trigger-url-elicitation", "trigger-sampling-request");
 
     @TempDir
     static Path dir;

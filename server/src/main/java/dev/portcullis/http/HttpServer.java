@@ -176,7 +176,8 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/api/mcp/oauth/status/{flowId}", oauthRoutes::status);
             config.routes.post("/api/mcp/oauth/cancel/{server}", oauthRoutes::cancel);
             config.routes.get("/api/mcp/oauth/tokens/{flowId}", oauthRoutes::tokens);
-            config.routes.get("/api/mcp/{server}/oauth/link/{ticket}", oauthRoutes::link);
+            config.routes.get("/api/mcp/{server}/oauth/link/{ticket}", oauthRoutes::linkPage);
+            config.routes.post("/api/mcp/{server}/oauth/link/{ticket}", oauthRoutes::link);
             if (d.mcp().settings().enabled()) {
                 String path = mcp.path();
                 config.routes.before(path, mcp::guard);
@@ -292,7 +293,9 @@ public final class HttpServer implements AutoCloseable {
     private static void recordRequest(Context ctx, Float ms, RequestMetrics metrics) {
         int status = ctx.statusCode();
         metrics.record(ctx, status, ms);
-        accessLog.info("{} {} {} {}ms", ctx.method(), ctx.path(), status, String.format(java.util.Locale.ROOT, "%.1f", ms));
+        // An authorization link's ticket stands for a user while it lives: it stays out of the log.
+        String path = ctx.path().replaceFirst("/oauth/link/[^/]+$", "/oauth/link/…");
+        accessLog.info("{} {} {} {}ms", ctx.method(), path, status, String.format(java.util.Locale.ROOT, "%.1f", ms));
         MDC.remove("requestId");
     }
 

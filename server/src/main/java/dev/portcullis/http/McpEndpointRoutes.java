@@ -31,6 +31,8 @@ import tools.jackson.databind.ObjectMapper;
 final class McpEndpointRoutes {
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
+    /** How long one GET stream stays open; clients reconnect, as the transport specification expects. */
+    static final java.time.Duration GET_STREAM_LIFETIME = java.time.Duration.ofMinutes(30);
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     private static final String CORS_HEADERS = String.join(", ", "Authorization", "Content-Type", SESSION_HEADER,
             VERSION_HEADER, "Last-Event-ID", ServiceCredentials.USER_HEADER);
@@ -206,7 +208,7 @@ final class McpEndpointRoutes {
         }
         try (SseStream stream = SseStream.open(ctx.res(), json)) {
             door.listen(caller, endpoint, sessionId, stream);
-            stream.awaitClose();
+            stream.awaitClose(GET_STREAM_LIFETIME); // the client opens another: nothing is held forever
         }
     }
 

@@ -103,20 +103,52 @@ final class OAuthRoutes {
     /**
      * {@code GET /api/mcp/{server}/oauth/link/{ticket}}: the link an MCP client was given for its user
      * (see {@link dev.portcullis.oauth.flow.AuthorizationLinks}). Reached without a token: the one-time
-     * ticket stands for the user. Binds this browser to their pending attempt and sends it to the provider.
+     * ticket stands for the user. Shows whose account the authorization is for and asks for a click;
+     * nothing is used up or bound until then.
+     */
+    void linkPage(Context ctx) {
+        String serverName = ctx.pathParam("server");
+        Optional<GrantOwner> owner = oauth.links().peek(serverName, ctx.pathParam("ticket"))
+                .filter(o -> oauth.flows().pendingUrl(o).isPresent());
+        if (owner.isEmpty()) {
+            linkExpired(ctx);
+            return;
+        }
+        ctx.header("Cache-Control", "no-store").header("Referrer-Policy", "no-referrer")
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https: http:")
+                .header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+                .html("<!doctype html><html><head><meta charset=\"utf-8\"><title>Connect " + escape(serverName) + "</title>"
+                        + "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}"
+                        + "button{font-size:1rem;padding:.5rem 1rem}</style></head><body>"
+                        + "<h1>Connect " + escape(serverName) + "</h1>"
+                        + "<p>You are about to connect your account at <strong>" + escape(serverName) + "</strong> to the "
+                        + "Portcullis account <strong>" + escape(owner.get().userId()) + "</strong>"
+                        + (owner.get().tenantId().isEmpty() ? "" : " (" + escape(owner.get().tenantId()) + ")") + ".</p>"
+                        + "<p>Continue only if that is you. If someone sent you this link, close this page.</p>"
+                        + "<form method=\"post\"><button type=\"submit\" id=\"continue\">Continue to " + escape(serverName)
+                        + "</button></form></body></html>");
+    }
+
+    /**
+     * {@code POST /api/mcp/{server}/oauth/link/{ticket}}: uses the ticket up, binds this browser to the
+     * user's pending attempt and sends it to the provider.
      */
     void link(Context ctx) {
         String serverName = ctx.pathParam("server");
         Optional<GrantOwner> owner = oauth.links().redeem(serverName, ctx.pathParam("ticket"));
         Optional<URI> url = owner.flatMap(o -> oauth.flows().pendingUrl(o));
         if (url.isEmpty()) {
-            ctx.status(HttpStatus.GONE);
-            page(ctx, "Link expired", "Ask your MCP client again: it will give you a new link.",
-                    Optional.of("This authorization link was already used, or it has expired."));
+            linkExpired(ctx);
             return;
         }
         bindBrowser(ctx, owner.get());
-        ctx.header("Cache-Control", "no-store").redirect(url.get().toString(), HttpStatus.FOUND);
+        ctx.header("Cache-Control", "no-store").redirect(url.get().toString(), HttpStatus.SEE_OTHER);
+    }
+
+    private static void linkExpired(Context ctx) {
+        ctx.status(HttpStatus.GONE);
+        page(ctx, "Link expired", "Ask your MCP client again: it will give you a new link.",
+                Optional.of("This authorization link was already used, or it has expired."));
     }
 
     /** Sets the per-attempt binding cookie; false when the user has no pending attempt at the server. */

@@ -84,9 +84,11 @@ final class SseStream implements Sink, AutoCloseable {
         return closed.getCount() > 0;
     }
 
-    /** Blocks until the client goes away or the stream is closed. */
-    void awaitClose() throws InterruptedException {
-        closed.await();
+    /** Blocks until the client goes away, the stream is closed, or {@code within} passed (then it closes). */
+    void awaitClose(Duration within) throws InterruptedException {
+        if (!closed.await(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            close();
+        }
     }
 
     @Override

@@ -221,7 +221,9 @@ public final class FrontDoor {
             case "notifications/roots/list_changed" -> session.usedServers().forEach(server -> {
                 try {
                     tools.withServer(caller, server, ToolService.Intent.LOOK, s -> {
-                        s.rootsChanged();
+                        if (s.isUsersOwn()) { // a shared connection's roots are no one client's to change
+                            s.rootsChanged();
+                        }
                         return null;
                     });
                 } catch (RuntimeException e) {
@@ -551,9 +553,12 @@ public final class FrontDoor {
             return error(id, RpcError.INVALID_PARAMS, "level must be one of " + String.join(", ", LogLevels.ORDER));
         }
         session.logLevel((String) level);
+        // Passed on to the user's own connections only: a shared connection's level is everyone's. The
+        // session's own level filters what reaches this client either way.
         for (String server : session.server().map(Set::of).orElseGet(session::usedServers)) {
             try {
-                if (catalog.offers(caller, server, "logging")) {
+                if (catalog.offers(caller, server, "logging")
+                        && tools.withServer(caller, server, ToolService.Intent.LOOK, UpstreamSession::isUsersOwn)) {
                     tools.relay(caller, server, "logging/setLevel", params, dev.portcullis.upstream.CallObserver.NONE,
                             ToolService.Intent.LOOK, r -> { });
                 }

@@ -70,6 +70,22 @@ public final class FrontDoorEvents implements UpstreamListener, AutoCloseable {
         }
     }
 
+    /** A user's own connection asks outside any call: the user's most recently active client that covers it. */
+    @Override
+    public Optional<dev.portcullis.upstream.CallObserver> clientOf(ConnectionKey key) {
+        if (!(key.scope() instanceof ConnectionScope.User u)) {
+            return Optional.empty();
+        }
+        java.util.List<FrontSession> candidates = new java.util.ArrayList<>();
+        door.sessions().forEach(s -> {
+            if (s.isOf(u.tenantId(), u.userId()) && covers(s, key.serverName()) && s.stream().isPresent()) {
+                candidates.add(s);
+            }
+        });
+        return candidates.stream().max(java.util.Comparator.comparing(FrontSession::lastSeen))
+                .map(s -> new FrontRelay(s, Optional.empty(), java.util.function.UnaryOperator.identity()));
+    }
+
     private static boolean covers(FrontSession s, String server) {
         return s.server().map(server::equals).orElse(true);
     }

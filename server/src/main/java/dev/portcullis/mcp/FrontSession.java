@@ -215,12 +215,21 @@ final class FrontSession {
         return s != null && s.isOpen() ? Optional.of(s) : Optional.empty();
     }
 
+    /** The session's one stream: a newer GET replaces (and ends) the one before. */
     void stream(Sink sink) {
+        Sink previous = this.stream;
         this.stream = sink;
+        if (previous != null && previous != sink) {
+            previous.close();
+        }
     }
 
     /** The session ends: whatever waits for the client fails, and its requests are cancelled upstream. */
     void close() {
+        Sink s = stream;
+        if (s != null) {
+            s.close();
+        }
         awaiting.values().forEach(f -> f.completeExceptionally(new RpcError(RpcError.INTERNAL_ERROR, "the client's session ended")));
         running.keySet().forEach(r -> cancel(r, "the client's session ended"));
     }

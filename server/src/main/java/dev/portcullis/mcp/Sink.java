@@ -8,4 +8,7 @@ public interface Sink {
     boolean send(Map<String, Object> message);
 
     boolean isOpen();
+
+    /** Ends the stream (the HTTP response completes). */
+    void close();
 }

@@ -99,7 +99,17 @@ public final class ConnectionManager implements AutoCloseable {
                 continue;
             }
             try {
-                UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, this::announce);
+                UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, new UpstreamListener() {
+                    @Override
+                    public void notification(ConnectionKey k, String method, Map<String, Object> params) {
+                        announce(k, method, params);
+                    }
+
+                    @Override
+                    public Optional<CallObserver> clientOf(ConnectionKey k) {
+                        return listeners.stream().map(l -> l.clientOf(k)).flatMap(Optional::stream).findFirst();
+                    }
+                });
                 breakerFor(server).succeeded();
                 attempt.complete(session);
                 return session;
@@ -218,7 +228,17 @@ public final class ConnectionManager implements AutoCloseable {
      * adding, which must not count against them or be reused.
      */
     public <T> T once(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
-        try (UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, this::announce)) {
+        try (UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, new UpstreamListener() {
+                    @Override
+                    public void notification(ConnectionKey k, String method, Map<String, Object> params) {
+                        announce(k, method, params);
+                    }
+
+                    @Override
+                    public Optional<CallObserver> clientOf(ConnectionKey k) {
+                        return listeners.stream().map(l -> l.clientOf(k)).flatMap(Optional::stream).findFirst();
+                    }
+                })) {
             return work.apply(session);
         }
     }

@@ -1,5 +1,6 @@
 package dev.portcullis.upstream;
 
+import dev.portcullis.upstream.transport.RequestOrigin;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -21,7 +22,9 @@ final class ObservedTransport implements McpClientTransport {
 
     /** What the session wants to hear about. */
     record Listeners(Consumer<Throwable> onFailure, Consumer<McpSchema.JSONRPCNotification> onProgress,
-                     java.util.function.BiConsumer<String, Map<String, Object>> onNotification) {
+                     java.util.function.BiConsumer<String, Map<String, Object>> onNotification,
+                     java.util.function.BooleanSupplier onlyOneUsersCall,
+                     java.util.function.Supplier<java.util.Optional<CallObserver>> ownersClient) {
     }
 
     private final McpClientTransport delegate;
@@ -77,7 +80,7 @@ final class ObservedTransport implements McpClientTransport {
         }
         Map<String, Object> params = RelayedCalls.asMap(n.params());
         if (McpSchema.METHOD_NOTIFICATION_MESSAGE.equals(n.method())) {
-            var origin = relayed.originOfCurrentMessage();
+            var origin = relayed.originOfCurrentMessage(listeners.onlyOneUsersCall());
             if (origin.isPresent()) {
                 origin.get().observer().notification(n.method(), params);
                 return false;
@@ -95,7 +98,12 @@ final class ObservedTransport implements McpClientTransport {
 
     /** Asks the client whose call caused the request, on a thread of its own: the reading thread must go on. */
     private void answerServerRequest(McpSchema.JSONRPCRequest request) {
-        CallObserver observer = relayed.originOfCurrentMessage().map(RelayedCalls.Pending::observer).orElse(CallObserver.NONE);
+        // The call it came with; else, on a user's own connection outside any call, that user's client.
+        CallObserver observer = relayed.originOfCurrentMessage(listeners.onlyOneUsersCall())
+                .map(RelayedCalls.Pending::observer)
+                .or(() -> RequestOrigin.current().isEmpty() && relayed.size() == 0 ? listeners.ownersClient().get()
+                        : java.util.Optional.empty())
+                .orElse(CallObserver.NONE);
         Map<String, Object> params = RelayedCalls.asMap(request.params());
         Thread.ofVirtual().name("mcp-server-request").start(() -> {
             McpSchema.JSONRPCResponse response;

@@ -93,16 +93,22 @@ final class RelayedCalls {
     }
 
     /**
-     * The request a server message belongs to: the one whose response stream carried it, or, on a
-     * transport that cannot say, the only relayed request under way. Anything else is nobody's: with
-     * two calls running it cannot be told whose it is, and guessing could show one user another's.
+     * The request a server message belongs to: the one whose response stream carried it, or, where
+     * that cannot be told (stdio, legacy SSE, WebSocket, a Streamable HTTP session's own stream), the
+     * only request under way on a connection that is one user's — when {@code onlyOneUsersCall} says
+     * so. Anything else is nobody's: on a shared connection, or with two calls running, it cannot be
+     * told whose it is, and guessing could show one user another's data or ask them another's question.
      */
-    Optional<Pending> originOfCurrentMessage() {
+    Optional<Pending> originOfCurrentMessage(java.util.function.BooleanSupplier onlyOneUsersCall) {
         Optional<Object> origin = RequestOrigin.current();
         if (origin.isPresent()) {
             return Optional.ofNullable(pending.get(String.valueOf(origin.get())));
         }
-        return pending.size() == 1 ? pending.values().stream().findFirst() : Optional.empty();
+        return pending.size() == 1 && onlyOneUsersCall.getAsBoolean() ? pending.values().stream().findFirst() : Optional.empty();
+    }
+
+    int size() {
+        return pending.size();
     }
 
     /** Tells the server a request is no longer wanted, and fails it locally at once. */

@@ -253,9 +253,11 @@ public final class ToolService {
                                      CallObserver observer, Intent intent,
                                      java.util.function.Consumer<UpstreamSession.Relayed> started) {
         return withServer(caller, serverName, intent, session -> {
-            UpstreamSession.Relayed relayed = session.relay(method, params, observer);
-            started.accept(relayed);
-            return relayed.await();
+            try (CallSlots.Slot slot = slots.acquire(caller, session.server())) {
+                UpstreamSession.Relayed relayed = session.relay(method, params, observer);
+                started.accept(relayed);
+                return relayed.await();
+            }
         });
     }
 
@@ -273,8 +275,12 @@ public final class ToolService {
             throw new GatewayException(ErrorCode.TOOL_NOT_ALLOWED, "The operator's tool policy for '" + serverName
                     + "' does not allow the tool '" + toolName + "'");
         }
+        Object given = params.get("arguments");
+        if (given != null && !(given instanceof Map<?, ?>)) {
+            throw new GatewayException(ErrorCode.INVALID_ARGUMENTS, "The arguments of '" + toolName + "' must be an object");
+        }
         @SuppressWarnings("unchecked")
-        Map<String, Object> arguments = params.get("arguments") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
+        Map<String, Object> arguments = given == null ? Map.of() : (Map<String, Object>) given;
         return withServer(caller, serverName, Intent.USE, session -> {
             ToolList listed = session.tools();
             McpSchema.Tool tool = listed.find(toolName).orElseThrow(() -> listed.noSuchTool(serverName, toolName));

@@ -8,4 +8,12 @@ import java.util.Map;
  */
 public interface UpstreamListener {
     void notification(ConnectionKey session, String method, Map<String, Object> params);
+
+    /**
+     * The client to ask when a user's own connection makes a request outside any call of theirs (a
+     * server asks for the roots when it starts): that user's client, if they have one.
+     */
+    default java.util.Optional<CallObserver> clientOf(ConnectionKey session) {
+        return java.util.Optional.empty();
+    }
 }

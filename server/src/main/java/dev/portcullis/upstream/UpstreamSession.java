@@ -72,7 +72,8 @@ public final class UpstreamSession implements AutoCloseable {
                         session.tools = null; // re-listed, within bounds, on next use
                     }
                     listener.notification(server.key(), method, params);
-                }));
+                }, session::onlyOneUsersCall,
+                () -> server.scope() instanceof ConnectionScope.User ? listener.clientOf(server.key()) : Optional.empty()));
         session.transport = observed;
         McpSyncClient client = McpClient.sync(observed)
                 .clientInfo(CLIENT_INFO)
@@ -326,6 +327,20 @@ public final class UpstreamSession implements AutoCloseable {
         public void cancel(String reason) {
             session.transport.cancel(pending, reason);
         }
+    }
+
+    /**
+     * Whether everything under way on this session is one relayed call of one user: the session is
+     * a user's own, and no other call (a REST call, a listing) runs on it.
+     */
+    private boolean onlyOneUsersCall() {
+        ObservedTransport t = transport;
+        return server.scope() instanceof ConnectionScope.User && t != null && inFlight.get() == t.relayed().size();
+    }
+
+    /** Whether this is one user's own session (not the shared connection every user's calls run on). */
+    public boolean isUsersOwn() {
+        return server.scope() instanceof ConnectionScope.User;
     }
 
     /** Tells the server the client's roots changed. */

@@ -16,12 +16,15 @@ import tools.jackson.databind.ObjectMapper;
  * one-time ticket, 256 random bits, kept in the shared store for at most {@link #LIFETIME}: the first
  * browser that opens it is bound to the user's pending authorization (the callback then requires that
  * browser's cookie) and sent on to the provider; a second opening finds nothing. The ticket stands
- * for the user, so the link must go only to them: it is given in answer to their own request.
+ * for the user, so the link must go only to them: it is given in answer to their own request. Opening
+ * it shows a page that names the account and asks for a click (a POST) before anything happens, so a
+ * link preview never uses it up and a person sent someone else's link sees whose it is.
  */
 public final class AuthorizationLinks {
     /** No longer than an attempt may stay pending. */
     public static final Duration LIFETIME = Duration.ofMinutes(15);
     private static final String PREFIX = "oauth:link:";
+    private static final String OWNER_PREFIX = "oauth:link-of:";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeyValueStore store;
@@ -34,13 +37,20 @@ public final class AuthorizationLinks {
         this.json = json;
     }
 
-    /** A new link for the owner's pending authorization, valid for {@code timeLeft} (at most {@link #LIFETIME}). */
+    /**
+     * A new link for the owner's pending authorization, valid for {@code timeLeft} (at most {@link #LIFETIME}).
+     * It replaces the owner's previous link for the attempt: one live ticket per attempt, so tickets
+     * neither pile up in the store nor stay usable once the user was given a newer one.
+     */
     public URI create(GrantOwner owner, Duration timeLeft) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Duration ttl = timeLeft.isNegative() || timeLeft.isZero() || timeLeft.compareTo(LIFETIME) > 0 ? LIFETIME : timeLeft;
+        String current = OWNER_PREFIX + owner.flowId();
+        store.get(current).ifPresent(old -> store.delete(PREFIX + old));
         store.put(PREFIX + ticket, json.writeValueAsString(List.of(owner.tenantId(), owner.userId(), owner.serverName())), ttl);
+        store.put(current, ticket, ttl);
         String base = publicUrl.toString().replaceAll("/+$", "");
         return URI.create(base + "/api/mcp/" + ServerNames.encoded(owner.serverName()) + "/oauth/link/" + ticket);
     }
@@ -51,11 +61,17 @@ public final class AuthorizationLinks {
      * server than the link's path names is refused.
      */
     public Optional<GrantOwner> redeem(String serverName, String ticket) {
+        Optional<GrantOwner> owner = peek(serverName, ticket);
+        return owner.isPresent() && store.delete(PREFIX + ticket) ? owner : Optional.empty();
+    }
+
+    /** The owner a ticket was made for, without using it up: what the confirmation page shows. */
+    public Optional<GrantOwner> peek(String serverName, String ticket) {
         if (ticket == null || !ticket.matches("[A-Za-z0-9_-]{43}")) {
             return Optional.empty();
         }
         Optional<String> stored = store.get(PREFIX + ticket);
-        if (stored.isEmpty() || !store.delete(PREFIX + ticket)) {
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
         List<?> parts = json.readValue(stored.get(), List.class);

@@ -39,4 +39,17 @@ class AuthorizationLinksTest {
         clock.advance(AuthorizationLinks.LIFETIME.plusSeconds(1));
         assertThat(links.redeem("Notion (work)", ticket(expiring))).isEmpty();
     }
+
+    @Test
+    void a_newer_link_for_the_attempt_replaces_the_older_and_peeking_uses_nothing_up() {
+        URI first = links.create(alice, Duration.ofMinutes(5));
+        URI second = links.create(alice, Duration.ofMinutes(5));
+        assertThat(links.peek("Notion (work)", ticket(first))).as("replaced").isEmpty();
+        assertThat(links.peek("Notion (work)", ticket(second))).contains(alice);
+        assertThat(links.peek("Notion (work)", ticket(second))).as("a look is not a use").contains(alice);
+        assertThat(links.redeem("Notion (work)", ticket(second))).contains(alice);
+        URI bobs = links.create(new GrantOwner("acme", "bob", "Notion (work)"), Duration.ofMinutes(5));
+        assertThat(links.redeem("Notion (work)", ticket(bobs))).as("another user's link is theirs alone")
+                .contains(new GrantOwner("acme", "bob", "Notion (work)"));
+    }
 }
