@@ -35,7 +35,7 @@ final class McpEndpointRoutes {
     static final java.time.Duration GET_STREAM_LIFETIME = java.time.Duration.ofMinutes(30);
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     private static final String CORS_HEADERS = String.join(", ", "Authorization", "Content-Type", SESSION_HEADER,
-            VERSION_HEADER, "Last-Event-ID", ServiceCredentials.USER_HEADER);
+            VERSION_HEADER, "Mcp-Method", "Mcp-Name", "Last-Event-ID", ServiceCredentials.USER_HEADER);
 
     private final FrontDoor door;
     private final ToolService tools;
@@ -172,8 +172,10 @@ final class McpEndpointRoutes {
                 return Optional.empty();
             }
         };
-        FrontDoor.Answer answer = door.post(caller, endpoint, Optional.ofNullable(ctx.header(SESSION_HEADER)),
-                Optional.ofNullable(ctx.header(VERSION_HEADER)), body, opener);
+        FrontDoor.RequestHeaders headers = new FrontDoor.RequestHeaders(Optional.ofNullable(ctx.header(VERSION_HEADER)),
+                Optional.ofNullable(ctx.header("Mcp-Method")), Optional.ofNullable(ctx.header("Mcp-Name")));
+        FrontDoor.Answer answer = door.post(caller, endpoint, Optional.ofNullable(ctx.header(SESSION_HEADER)), headers,
+                body, opener);
         try {
             switch (answer) {
                 case FrontDoor.Answer.Json j -> {

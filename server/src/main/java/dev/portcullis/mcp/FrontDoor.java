@@ -84,6 +84,11 @@ public final class FrontDoor {
         }
     }
 
+    /** The headers a request's protocol handling reads: the version, and the 2026-07-28 mirrors of the body. */
+    public record RequestHeaders(Optional<String> version, Optional<String> method, Optional<String> name) {
+        public static final RequestHeaders NONE = new RequestHeaders(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
     /** Opens the POST's event stream, when the client accepts one. */
     public interface StreamOpener {
         Optional<Sink> open();
@@ -94,8 +99,9 @@ public final class FrontDoor {
     }
 
     /** A {@code POST}: one JSON-RPC message from the client. */
-    public Answer post(Caller caller, Endpoint endpoint, Optional<String> sessionId, Optional<String> versionHeader,
+    public Answer post(Caller caller, Endpoint endpoint, Optional<String> sessionId, RequestHeaders headers,
                        Object body, StreamOpener streams) {
+        Optional<String> versionHeader = headers.version();
         if (!(body instanceof Map<?, ?> raw)) {
             return refusal(400, null, RpcError.INVALID_REQUEST, body instanceof List
                     ? "JSON-RPC batches are not accepted; send one message per request" : "Expected a JSON-RPC message");
@@ -106,6 +112,13 @@ public final class FrontDoor {
             return refusal(400, id, RpcError.INVALID_REQUEST, "The message must be JSON-RPC 2.0 (\"jsonrpc\": \"2.0\")");
         }
         Object method = message.get("method");
+        Map<String, Object> params = asMap(message.get("params"));
+        if (sessionId.isEmpty() && StatelessProtocol.applies(versionHeader, params)) {
+            if (id == null || method == null) {
+                return new Answer.Accepted(); // a notification or an answer without a session: nothing to do
+            }
+            return stateless(caller, endpoint, id, String.valueOf(method), params, headers);
+        }
         if ("initialize".equals(method)) {
             return initialize(caller, endpoint, id, asMap(message.get("params")));
         }
@@ -164,40 +177,88 @@ public final class FrontDoor {
         String version = VERSIONS.contains(requested) ? requested : VERSIONS.getFirst();
         FrontSession session = sessions.add(new FrontSession(caller, endpoint.server(), version,
                 asMap(params.get("capabilities")), clock.instant()));
+        Description described = describe(caller, endpoint, session);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("protocolVersion", version);
-        Map<String, Object> serverInfo = new LinkedHashMap<>(Map.of("name", "portcullis", "title", "Portcullis", "version", "0.1.0"));
-        Map<String, Object> capabilities = aggregateCapabilities();
-        String instructions = "Tools, resources and prompts of every MCP server you use through Portcullis. Names are "
-                + "<server>__<name>; a tool named <server>__authorize connects your account at that server.";
-        if (endpoint.server().isPresent()) {
-            String server = endpoint.server().get();
-            instructions = null;
-            try {
-                if (!tools.needsAuthorization(caller, server)) {
-                    UpstreamSession upstream = tools.withServer(caller, server, ToolService.Intent.LOOK, s -> s);
-                    capabilities = upstream.capabilities() == null ? Map.of() : new LinkedHashMap<>(json.convertValue(upstream.capabilities(), MAP));
-                    capabilities.put("tools", Map.of("listChanged", true));
-                    if (upstream.serverInfo() != null) {
-                        serverInfo = new LinkedHashMap<>(json.convertValue(upstream.serverInfo(), MAP));
-                    }
-                    instructions = upstream.instructions().orElse(null);
-                    session.used(server);
-                } else {
-                    capabilities = new LinkedHashMap<>(Map.of("tools", Map.of("listChanged", true)));
-                }
-            } catch (RuntimeException e) {
-                // Not reachable now: the client still gets a session, and the tools as they can be listed.
-                log.debug("initialize at /mcp/{} without the server's own capabilities: {}", server, e.getMessage());
-                capabilities = new LinkedHashMap<>(Map.of("tools", Map.of("listChanged", true)));
-            }
-        }
+        Map<String, Object> capabilities = described.capabilities();
+        Map<String, Object> serverInfo = described.serverInfo();
+        String instructions = described.instructions();
         result.put("capabilities", capabilities);
         result.put("serverInfo", serverInfo);
         if (instructions != null) {
             result.put("instructions", instructions);
         }
         return new Answer.Json(200, result(id, result), Optional.of(session.id()));
+    }
+
+    /** What an endpoint says of itself: at initialize, and at {@code server/discover}. */
+    private record Description(Map<String, Object> capabilities, Map<String, Object> serverInfo, String instructions) {
+    }
+
+    /**
+     * The aggregate's own description, or, at {@code /mcp/{server}}, the server's (its capabilities,
+     * identity and instructions) when it can be reached without starting an authorization.
+     */
+    private Description describe(Caller caller, Endpoint endpoint, FrontSession session) {
+        Map<String, Object> serverInfo = new LinkedHashMap<>(Map.of("name", "portcullis", "title", "Portcullis", "version", "0.1.0"));
+        if (endpoint.server().isEmpty()) {
+            return new Description(aggregateCapabilities(), serverInfo, "Tools, resources and prompts of every MCP server you "
+                    + "use through Portcullis. Names are <server>__<name>; a tool named <server>__authorize connects your "
+                    + "account at that server.");
+        }
+        String server = endpoint.server().get();
+        Map<String, Object> toolsOnly = new LinkedHashMap<>(Map.of("tools", Map.of("listChanged", true)));
+        try {
+            if (tools.needsAuthorization(caller, server)) {
+                return new Description(toolsOnly, serverInfo, null);
+            }
+            UpstreamSession upstream = tools.withServer(caller, server, ToolService.Intent.LOOK, s -> s);
+            Map<String, Object> capabilities = upstream.capabilities() == null ? new LinkedHashMap<>()
+                    : new LinkedHashMap<>(json.convertValue(upstream.capabilities(), MAP));
+            capabilities.put("tools", Map.of("listChanged", true));
+            if (upstream.serverInfo() != null) {
+                serverInfo = new LinkedHashMap<>(json.convertValue(upstream.serverInfo(), MAP));
+            }
+            session.used(server);
+            return new Description(capabilities, serverInfo, upstream.instructions().orElse(null));
+        } catch (RuntimeException e) {
+            // Not reachable now: the client still gets an answer, and the tools as they can be listed.
+            log.debug("/mcp/{} described without the server's own capabilities: {}", server, e.getMessage());
+            return new Description(toolsOnly, serverInfo, null);
+        }
+    }
+
+    /** A request of the stateless 2026-07-28 revision: checked, run without a session, its result marked. */
+    private Answer stateless(Caller caller, Endpoint endpoint, Object id, String method, Map<String, Object> params,
+                             RequestHeaders headers) {
+        Optional<StatelessProtocol.Refusal> refusal = StatelessProtocol.check(headers, method, params);
+        if (refusal.isPresent()) {
+            StatelessProtocol.Refusal r = refusal.get();
+            return new Answer.Json(r.status(), error(id, r.code(), r.message(), r.data()), Optional.empty());
+        }
+        FrontSession request = new FrontSession(caller, endpoint.server(), StatelessProtocol.VERSION,
+                StatelessProtocol.capabilities(params), clock.instant());
+        if ("server/discover".equals(method)) {
+            Description described = describe(caller, endpoint, request);
+            Map<String, Object> capabilities = new LinkedHashMap<>(described.capabilities());
+            // What the session revisions had and this one does not: no log level, no subscribe, no list
+            // changes without subscriptions/listen.
+            capabilities.remove("logging");
+            capabilities.replaceAll((k, v) -> v instanceof Map<?, ?> ? Map.of() : v);
+            Map<String, Object> result = new LinkedHashMap<>();
+            List<String> supported = new ArrayList<>(List.of(StatelessProtocol.VERSION));
+            supported.addAll(VERSIONS);
+            result.put("supportedVersions", supported);
+            result.put("capabilities", capabilities);
+            if (described.instructions() != null) {
+                result.put("instructions", described.instructions());
+            }
+            result.put("_meta", Map.of(StatelessProtocol.META_SERVER_INFO, described.serverInfo()));
+            return new Answer.Json(200, StatelessProtocol.decorate(method, result(id, result)), Optional.empty());
+        }
+        Map<String, Object> answer = answer(caller, request, id, method, params, Optional.empty());
+        boolean notFound = answer.get("error") instanceof Map<?, ?> e && Integer.valueOf(RpcError.METHOD_NOT_FOUND).equals(e.get("code"));
+        return new Answer.Json(notFound ? 404 : 200, StatelessProtocol.decorate(method, answer), Optional.empty());
     }
 
     private static Map<String, Object> aggregateCapabilities() {

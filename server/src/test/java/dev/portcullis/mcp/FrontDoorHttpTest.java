@@ -240,4 +240,95 @@ class FrontDoorHttpTest {
                 .headers(h -> h.put("Mcp-Session-Id", session)));
         assertThat(ApiClient.json(badCursor).get("error").get("code").asInt()).isEqualTo(-32602);
     }
+
+    // --- the stateless 2026-07-28 revision, on the same URLs -------------------------------------
+
+    private static final String META = """
+            "_meta":{"io.modelcontextprotocol/protocolVersion":"%s",
+             "io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"}}""";
+
+    private static ContentResponse stateless(String method, String params, String version, String... headers) {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"" + method + "\",\"params\":{" + params + "}}";
+        Request r = as(post("/mcp", body), "alice");
+        r.headers(h -> {
+            if (version != null) {
+                h.put("MCP-Protocol-Version", version);
+            }
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                h.put(headers[i], headers[i + 1]);
+            }
+        });
+        return Http.send(r);
+    }
+
+    private static int code(ContentResponse r) {
+        return ApiClient.json(r).get("error").get("code").asInt();
+    }
+
+    @Test
+    void stateless_discover_describes_the_endpoint_with_a_complete_cacheable_result() {
+        ContentResponse r = stateless("server/discover", META.formatted("2026-07-28"), "2026-07-28", "Mcp-Method", "server/discover");
+        assertThat(r.getStatus()).isEqualTo(200);
+        JsonNode result = ApiClient.json(r).get("result");
+        assertThat(result.get("supportedVersions").toString()).contains("2026-07-28", "2025-11-25");
+        assertThat(result.get("capabilities").has("tools")).isTrue();
+        assertThat(result.get("capabilities").has("logging")).as("setLevel is gone in 2026-07-28").isFalse();
+        assertThat(result.get("_meta").get("io.modelcontextprotocol/serverInfo").get("name").asString()).isEqualTo("portcullis");
+        assertThat(result.get("resultType").asString()).isEqualTo("complete");
+        assertThat(result.get("cacheScope").asString()).isEqualTo("private");
+        assertThat(result.get("ttlMs").asInt()).isZero();
+    }
+
+    @Test
+    void stateless_requests_are_checked_as_the_revision_says() {
+        ContentResponse noHeader = stateless("tools/list", META.formatted("2026-07-28"), null, "Mcp-Method", "tools/list");
+        assertThat(noHeader.getStatus()).isEqualTo(400);
+        assertThat(code(noHeader)).isEqualTo(-32020);
+        ContentResponse noMeta = stateless("tools/list", "", "2026-07-28", "Mcp-Method", "tools/list");
+        assertThat(noMeta.getStatus()).isEqualTo(400);
+        assertThat(code(noMeta)).isEqualTo(-32602);
+        ContentResponse mismatch = stateless("tools/list", META.formatted("2026-07-28"), "2026-08-01", "Mcp-Method", "tools/list");
+        assertThat(mismatch.getStatus()).isEqualTo(400);
+        assertThat(code(mismatch)).isEqualTo(-32020);
+        ContentResponse unsupported = stateless("server/discover", META.formatted("v999.0.0"), "v999.0.0", "Mcp-Method", "server/discover");
+        assertThat(unsupported.getStatus()).isEqualTo(400);
+        JsonNode error = ApiClient.json(unsupported).get("error");
+        assertThat(error.get("code").asInt()).isEqualTo(-32022);
+        assertThat(error.get("data").get("requested").asString()).isEqualTo("v999.0.0");
+        assertThat(error.get("data").get("supported").toString()).contains("2026-07-28");
+        assertThat(ApiClient.json(unsupported).get("id").asInt()).as("errors carry the request's id").isEqualTo(7);
+        ContentResponse noMethodHeader = stateless("tools/list", META.formatted("2026-07-28"), "2026-07-28");
+        assertThat(noMethodHeader.getStatus()).isEqualTo(400);
+        assertThat(code(noMethodHeader)).isEqualTo(-32020);
+        ContentResponse wrongMethodHeader = stateless("tools/list", META.formatted("2026-07-28"), "2026-07-28", "Mcp-Method", "prompts/list");
+        assertThat(code(wrongMethodHeader)).isEqualTo(-32020);
+        String call = "\"name\":\"everything__echo\",\"arguments\":{}," + META.formatted("2026-07-28");
+        ContentResponse noName = stateless("tools/call", call, "2026-07-28", "Mcp-Method", "tools/call");
+        assertThat(code(noName)).isEqualTo(-32020);
+        ContentResponse wrongName = stateless("tools/call", call, "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "other");
+        assertThat(code(wrongName)).isEqualTo(-32020);
+        ContentResponse spaced = stateless("tools/call", call, "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", " everything__echo ");
+        assertThat(spaced.getStatus()).as("surrounding whitespace is not part of a header's value").isEqualTo(200);
+    }
+
+    @Test
+    void methods_the_revision_removed_and_unknown_ones_are_not_found() {
+        for (String method : new String[] {"initialize", "ping", "logging/setLevel", "resources/subscribe", "nope/nope"}) {
+            ContentResponse r = stateless(method, META.formatted("2026-07-28"), "2026-07-28", "Mcp-Method", method);
+            assertThat(r.getStatus()).as(method).isEqualTo(404);
+            assertThat(code(r)).as(method).isEqualTo(-32601);
+        }
+    }
+
+    @Test
+    void stateless_and_session_clients_share_the_url() {
+        ContentResponse list = stateless("tools/list", META.formatted("2026-07-28"), "2026-07-28", "Mcp-Method", "tools/list");
+        assertThat(list.getStatus()).isEqualTo(200);
+        JsonNode result = ApiClient.json(list).get("result");
+        assertThat(result.get("tools").isArray()).isTrue();
+        assertThat(result.get("resultType").asString()).isEqualTo("complete");
+        assertThat(list.getHeaders().get("Mcp-Session-Id")).as("no session is made").isNull();
+        ContentResponse session = initialize("alice", "2025-11-25");
+        assertThat(session.getHeaders().get("Mcp-Session-Id")).isNotNull();
+    }
 }
