@@ -45,6 +45,12 @@ final class FrontRelay implements CallObserver {
         sink().ifPresent(s -> s.send(FrontDoor.notification(method, params)));
     }
 
+    /** A 2026-07-28 client gets a stateless server's {@code input_required} as it is, and retries itself. */
+    @Override
+    public boolean takesInputRequests() {
+        return StatelessProtocol.VERSION.equals(session.protocolVersion());
+    }
+
     @Override
     public CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params) {
         if (!session.accepts(method, params)) {

@@ -18,6 +18,15 @@ public interface CallObserver {
      */
     CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params);
 
+    /**
+     * Whether the client takes a stateless server's {@code input_required} results itself (a 2026-07-28
+     * client, which retries with the answers); otherwise the gateway asks it each input request and
+     * retries for it.
+     */
+    default boolean takesInputRequests() {
+        return false;
+    }
+
     /** Nobody to tell or ask: the REST API's calls. */
     CallObserver NONE = new CallObserver() {
         @Override

@@ -26,6 +26,16 @@ final class RelayedCalls {
     }
 
     private final AtomicLong ids = new AtomicLong();
+    /** The stateless revision's per-request {@code _meta}; null on a session. */
+    private volatile Map<String, Object> requestMeta;
+
+    void requestMeta(Map<String, Object> meta) {
+        this.requestMeta = meta;
+    }
+
+    boolean isStateless() {
+        return requestMeta != null;
+    }
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Pending> byToken = new ConcurrentHashMap<>();
 
@@ -42,6 +52,12 @@ final class RelayedCalls {
             meta.forEach((k, v) -> newMeta.put(String.valueOf(k), v));
             newMeta.put("progressToken", token);
             sent.put("_meta", newMeta);
+        }
+        Map<String, Object> meta = requestMeta;
+        if (meta != null) {
+            Map<String, Object> merged = new LinkedHashMap<>(asMap(sent.get("_meta")));
+            meta.forEach(merged::putIfAbsent);
+            sent.put("_meta", merged);
         }
         Pending p = new Pending(id, new CompletableFuture<>(), observer, clientToken, token);
         pending.put(id, p);

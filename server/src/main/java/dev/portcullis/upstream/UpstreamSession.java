@@ -43,6 +43,13 @@ public final class UpstreamSession implements AutoCloseable {
     private final Instant connectedAt;
     private volatile McpSyncClient client;
     private volatile ObservedTransport transport;
+    /** What a server of the stateless revision said of itself; null on a session. */
+    private volatile StatelessUpstream.Discovered stateless;
+    /** The capabilities the gateway declares per request to a stateless server (the same as at initialize). */
+    private static final Map<String, Object> STATELESS_CAPABILITIES = Map.of("sampling", Map.of(), "roots", Map.of(),
+            "elicitation", Map.of("form", Map.of(), "url", Map.of()));
+    /** How many rounds of input requests one call may take before the gateway gives up on it. */
+    static final int MAX_INPUT_ROUNDS = 8;
     private volatile Instant lastUsed;
     private volatile UpstreamException failure;
     private volatile ToolList tools;
@@ -75,6 +82,18 @@ public final class UpstreamSession implements AutoCloseable {
                 }, session::onlyOneUsersCall,
                 () -> server.scope() instanceof ConnectionScope.User ? listener.clientOf(server.key()) : Optional.empty()));
         session.transport = observed;
+        if (transport instanceof dev.portcullis.upstream.transport.StreamableHttpClientTransport http) {
+            try {
+                session.stateless = StatelessUpstream.discover(observed, http, STATELESS_CAPABILITIES, server.initTimeout())
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                session.close();
+                throw session.translate(e, server.initTimeout(), "server/discover");
+            }
+            if (session.stateless != null) {
+                return session; // no initialize, no session: every request stands alone
+            }
+        }
         McpSyncClient client = McpClient.sync(observed)
                 .clientInfo(CLIENT_INFO)
                 .capabilities(RELAYED_CAPABILITIES)
@@ -156,7 +175,12 @@ public final class UpstreamSession implements AutoCloseable {
     }
 
     public boolean isAlive() {
-        return failure == null && client != null;
+        return failure == null && (client != null || stateless != null);
+    }
+
+    /** Whether the server speaks the stateless 2026-07-28 revision to the gateway. */
+    public boolean isStateless() {
+        return stateless != null;
     }
 
     public Optional<UpstreamException> failure() {
@@ -173,15 +197,15 @@ public final class UpstreamSession implements AutoCloseable {
 
     /** What the server said it can do, when it initialized. */
     public McpSchema.ServerCapabilities capabilities() {
-        return client.getServerCapabilities();
+        return stateless != null ? stateless.capabilities() : client.getServerCapabilities();
     }
 
     public McpSchema.Implementation serverInfo() {
-        return client.getServerInfo();
+        return stateless != null ? stateless.serverInfo() : client.getServerInfo();
     }
 
     public Optional<String> instructions() {
-        return Optional.ofNullable(client.getServerInstructions());
+        return Optional.ofNullable(stateless != null ? stateless.instructions() : client.getServerInstructions());
     }
 
     /**
@@ -215,14 +239,15 @@ public final class UpstreamSession implements AutoCloseable {
             synchronized (this) {
                 current = tools;
                 if (current == null) {
-                    McpSchema.ServerCapabilities capabilities = client.getServerCapabilities();
+                    McpSchema.ServerCapabilities capabilities = capabilities();
                     if (capabilities != null && capabilities.tools() == null) {
                         // A server that offers no tools has none to list (the SDK would throw).
                         tools = new ToolList(java.util.List.of(), Optional.empty());
                         return tools;
                     }
                     try {
-                        current = lister.list(server.name(), client).permittedBy(server.config().toolPolicy());
+                        current = (stateless != null ? lister.list(server.name(), this::statelessToolPage)
+                                : lister.list(server.name(), client)).permittedBy(server.config().toolPolicy());
                     } catch (RuntimeException e) {
                         throw translate(e, server.requestTimeout(), "tools/list");
                     }
@@ -247,7 +272,21 @@ public final class UpstreamSession implements AutoCloseable {
             meta = Map.of("progressToken", token);
         }
         try {
+            if (stateless != null) {
+                Map<String, Object> params = new java.util.LinkedHashMap<>();
+                params.put("name", tool);
+                params.put("arguments", arguments);
+                if (!meta.isEmpty()) {
+                    params.put("_meta", meta);
+                }
+                return transport.unmarshalFrom(new Relayed(this, McpSchema.METHOD_TOOLS_CALL, params, CallObserver.NONE).await(),
+                        new io.modelcontextprotocol.json.TypeRef<McpSchema.CallToolResult>() {
+                        });
+            }
             return client.callTool(new McpSchema.CallToolRequest(tool, arguments, meta));
+        } catch (RpcError e) {
+            throw new GatewayException(ErrorCode.UPSTREAM_ERROR, "'" + server.name() + "' answered tools/call with error "
+                    + e.code() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             throw translate(e, server.requestTimeout(), "tools/call");
         } finally {
@@ -268,6 +307,10 @@ public final class UpstreamSession implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+        return new Relayed(this, method, params, observer);
+    }
+
+    private RelayedCalls.Pending send(String method, Map<String, Object> params, CallObserver observer) {
         begin();
         touch();
         RelayedCalls.Pending pending = transport.send(method, params, observer);
@@ -275,19 +318,38 @@ public final class UpstreamSession implements AutoCloseable {
             touch();
             end();
         });
-        return new Relayed(this, method, pending);
+        return pending;
     }
 
-    /** A relayed request under way. */
+    /** One page of tools from a stateless server. */
+    private McpSchema.ListToolsResult statelessToolPage(String cursor) {
+        Map<String, Object> params = cursor == null ? Map.of() : Map.of("cursor", cursor);
+        return transport.unmarshalFrom(new Relayed(this, McpSchema.METHOD_TOOLS_LIST, params, CallObserver.NONE).await(),
+                new io.modelcontextprotocol.json.TypeRef<McpSchema.ListToolsResult>() {
+                });
+    }
+
+    /**
+     * A relayed request under way. A stateless server may answer {@code input_required} (multi-round-trip
+     * requests): unless the client takes those itself, the gateway asks the client each input request
+     * (elicitation, sampling, roots — the same relay as a session server's requests), and sends the
+     * request again with the answers and the server's {@code requestState} exactly as it came, for at most
+     * {@value #MAX_INPUT_ROUNDS} rounds.
+     */
     public static final class Relayed {
         private final UpstreamSession session;
         private final String method;
-        private final RelayedCalls.Pending pending;
+        private final Map<String, Object> params;
+        private final CallObserver observer;
+        private volatile RelayedCalls.Pending pending;
+        private volatile String cancelled;
 
-        private Relayed(UpstreamSession session, String method, RelayedCalls.Pending pending) {
+        private Relayed(UpstreamSession session, String method, Map<String, Object> params, CallObserver observer) {
             this.session = session;
             this.method = method;
-            this.pending = pending;
+            this.params = params;
+            this.observer = observer;
+            this.pending = session.send(method, params, observer);
         }
 
         /**
@@ -296,6 +358,54 @@ public final class UpstreamSession implements AutoCloseable {
          * at the server.
          */
         public Map<String, Object> await() {
+            Map<String, Object> result = awaitOne();
+            for (int round = 1; isInputRequired(result) && !observer.takesInputRequests(); round++) {
+                if (round > MAX_INPUT_ROUNDS) {
+                    throw new UpstreamException.ProtocolViolation("'" + session.server.name() + "' asked for input more than "
+                            + MAX_INPUT_ROUNDS + " times in one " + method, null);
+                }
+                Map<String, Object> retry = new java.util.LinkedHashMap<>(params);
+                retry.put("inputResponses", answers(result.get("inputRequests")));
+                if (result.containsKey("requestState")) {
+                    retry.put("requestState", result.get("requestState")); // untouched: it is the server's
+                } else {
+                    retry.remove("requestState");
+                }
+                if (cancelled != null) {
+                    throw new UpstreamException.Cancelled("the request was cancelled");
+                }
+                pending = session.send(method, retry, observer);
+                result = awaitOne();
+            }
+            return result;
+        }
+
+        private static boolean isInputRequired(Map<String, Object> result) {
+            return "input_required".equals(result.get("resultType"));
+        }
+
+        /** The client's answer to each input request; a request it cannot answer is declined or left out. */
+        private Map<String, Object> answers(Object inputRequests) {
+            Map<String, Object> answers = new java.util.LinkedHashMap<>();
+            RelayedCalls.asMap(inputRequests).forEach((key, request) -> {
+                Map<String, Object> r = RelayedCalls.asMap(request);
+                String asked = String.valueOf(r.get("method"));
+                try {
+                    answers.put(key, observer.ask(asked, RelayedCalls.asMap(r.get("params")))
+                            .get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UpstreamException.Cancelled("the gateway stopped waiting for the client's answer");
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    if (ServerRequests.ELICITATION.equals(asked)) {
+                        answers.put(key, Map.of("action", "decline"));
+                    }
+                }
+            });
+            return answers;
+        }
+
+        private Map<String, Object> awaitOne() {
             Duration timeout = sdkTimeout(session.server);
             try {
                 return pending.result().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -325,7 +435,19 @@ public final class UpstreamSession implements AutoCloseable {
 
         /** Tells the server the request is no longer wanted ({@code notifications/cancelled}). */
         public void cancel(String reason) {
+            cancelled = reason;
             session.transport.cancel(pending, reason);
+        }
+    }
+
+    /** How long a person may take to answer one input request of a stateless server. */
+    static final Duration ANSWER_WITHIN = Duration.ofMinutes(10);
+
+    /** Tells the server the client's roots changed. */
+    public void rootsChanged() {
+        if (transport != null && failure == null && stateless == null) {
+            transport.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
+                    McpSchema.METHOD_NOTIFICATION_ROOTS_LIST_CHANGED, Map.of())).subscribe(null, e -> { });
         }
     }
 
@@ -341,14 +463,6 @@ public final class UpstreamSession implements AutoCloseable {
     /** Whether this is one user's own session (not the shared connection every user's calls run on). */
     public boolean isUsersOwn() {
         return server.scope() instanceof ConnectionScope.User;
-    }
-
-    /** Tells the server the client's roots changed. */
-    public void rootsChanged() {
-        if (transport != null && failure == null) {
-            transport.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
-                    McpSchema.METHOD_NOTIFICATION_ROOTS_LIST_CHANGED, Map.of())).subscribe(null, e -> { });
-        }
     }
 
     private void begin() {
@@ -421,6 +535,10 @@ public final class UpstreamSession implements AutoCloseable {
      */
     void closeAndWait() {
         McpSyncClient c = client;
+        if (c == null && transport != null) {
+            transport.close(); // stateless: no session to end
+            return;
+        }
         if (c != null) {
             try {
                 c.closeGracefully();

@@ -56,6 +56,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
     private volatile StreamableSession session = StreamableSession.NONE;
     private volatile boolean closed;
     private volatile boolean streaming;
+    /** Speaking the stateless 2026-07-28 revision: no session, every request mirrored in headers. */
+    private volatile boolean stateless;
 
     /**
      * @param client   the gateway's started, egress-guarded client
@@ -72,6 +74,22 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
     public Mono<Void> connect(Function<Mono<JSONRPCMessage>, Mono<JSONRPCMessage>> handler) {
         inbound.handler(handler);
         return Mono.empty();
+    }
+
+    /**
+     * Speaks a stateless revision from now on: no {@code initialize}, no {@code Mcp-Session-Id}; every
+     * request carries the version header and mirrors its method and name in {@code Mcp-Method} and
+     * {@code Mcp-Name}. {@link #useSessions()} goes back.
+     */
+    public void useStateless(String version) {
+        stateless = true;
+        session = new StreamableSession(null, version);
+    }
+
+    /** Back to the session revisions (the server did not take the stateless one). */
+    public void useSessions() {
+        stateless = false;
+        session = StreamableSession.NONE;
     }
 
     @Override
@@ -92,13 +110,18 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         }
         StreamableSession sent = session;
         Deadline deadline = Deadline.after(settings.requestTimeout());
-        Outgoing post = sessionHeaders(Outgoing.builder("POST", settings), sent)
-                .header(HttpHeader.ACCEPT.asString(), ACCEPT_BOTH)
-                .json(body)
-                .build();
+        Outgoing.Builder builder = sessionHeaders(Outgoing.builder("POST", settings), sent)
+                .header(HttpHeader.ACCEPT.asString(), ACCEPT_BOTH);
+        if (stateless) {
+            mirror(builder, message);
+        }
+        Outgoing post = builder.json(body).build();
         StreamRead read;
         try (HttpExchange exchange = HttpExchange.open(client, Hop.configured(settings.endpoint()), post,
                 deadline.remaining(), deadline.remainingMillis(), settings.sseReadTimeout())) {
+            if (stateless && errorAnswered(exchange, requestId, answered)) {
+                return;
+            }
             requireSuccess(exchange, sent);
             if (initialize) {
                 session = new StreamableSession(exchange.header("Mcp-Session-Id"), null);
@@ -231,6 +254,9 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
     /** The optional GET stream for server-initiated requests and notifications, one per session. */
     @Override
     public boolean listen() {
+        if (stateless) {
+            return false; // the stateless revision has no session stream (subscriptions/listen replaces it)
+        }
         StreamableSession current = session;
         if (closed || current.protocolVersion() == null || listening.get() == current) {
             return false;
@@ -295,8 +321,53 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         }
     }
 
+    /** 2026-07-28: the method, and the tool's or prompt's name or the resource's URI, repeated in headers. */
+    private static void mirror(Outgoing.Builder builder, JSONRPCMessage message) {
+        String method = message instanceof McpSchema.JSONRPCRequest r ? r.method()
+                : message instanceof McpSchema.JSONRPCNotification n ? n.method() : null;
+        if (method == null) {
+            return;
+        }
+        builder.header("Mcp-Method", method);
+        Object params = message instanceof McpSchema.JSONRPCRequest r ? r.params() : null;
+        if (params instanceof Map<?, ?> p) {
+            Object name = switch (method) {
+                case "tools/call", "prompts/get" -> p.get("name");
+                case "resources/read" -> p.get("uri");
+                default -> null;
+            };
+            if (name instanceof String text && text.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                builder.header("Mcp-Name", text); // a name a header cannot carry as it is goes without the mirror
+            }
+        }
+    }
+
     private static Outgoing.Builder sessionHeaders(Outgoing.Builder builder, StreamableSession sent) {
         return builder.header("Mcp-Session-Id", sent.id()).header("MCP-Protocol-Version", sent.protocolVersion());
+    }
+
+    /**
+     * The stateless revision answers some refusals with a 4xx status and a JSON-RPC error in the body
+     * (an unsupported version with the ones the server supports, incomplete {@code _meta}, a method it
+     * does not have): that error is the answer to the request, and is passed on as one.
+     */
+    private boolean errorAnswered(HttpExchange exchange, Object requestId, Runnable answered) {
+        int status = exchange.status();
+        if (requestId == null || status < 400 || status >= 500 || status == 401 || status == 403
+                || !exchange.mediaType().equals("application/json")) {
+            return false;
+        }
+        try {
+            for (JSONRPCMessage m : inbound.decodeBody(exchange.readBody(settings.maxMessageBytes()))) {
+                if (m instanceof McpSchema.JSONRPCResponse r && r.error() != null && Inbound.answers(m, requestId)) {
+                    pass(m, requestId, false, answered);
+                    return true;
+                }
+            }
+        } catch (IOException | UpstreamException e) {
+            return false;
+        }
+        return false;
     }
 
     private void requireSuccess(HttpExchange exchange, StreamableSession sent) {

@@ -1,0 +1,186 @@
+package dev.portcullis.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.portcullis.Gateway;
+import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.testing.ApiClient;
+import dev.portcullis.testing.Http;
+import dev.portcullis.testing.TestConfigs;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpMethod;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The gateway as a client of a server that speaks only the stateless 2026-07-28 revision: it is found
+ * by {@code server/discover}, spoken to without a session with {@code _meta} and mirrored headers on
+ * every request, and its multi-round-trip {@code input_required} answers are either answered for the
+ * caller (a REST call, which has no one to ask: the elicitation is declined) or passed to a
+ * 2026-07-28 client as they are, {@code requestState} untouched. A server of the session revisions is
+ * the rest of the suite's business: every other upstream test runs against one.
+ */
+class StatelessUpstreamTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String STATE = "opaque-state-{\"n\":1}";
+
+    @TempDir
+    static Path dir;
+    static HttpServer upstream;
+    static Gateway gateway;
+    static Http http;
+    static ApiClient api;
+    static final List<Map<String, Object>> seen = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/mcp", StatelessUpstreamTest::answer);
+        upstream.start();
+        PortcullisConfig config = TestConfigs.fromYaml("""
+                server: {port: 0}
+                auth: {secret: %s}
+                mcpSettings: {allowedAddresses: ['127.0.0.1']}
+                mcpServers:
+                  modern: {type: streamable-http, url: "http://127.0.0.1:%d/mcp"}
+                """.formatted(TestConfigs.SECRET, upstream.getAddress().getPort()), dir);
+        gateway = Gateway.start(config);
+        http = new Http(gateway.port());
+        api = new ApiClient(http, config);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        http.close();
+        gateway.close();
+        upstream.stop(0);
+    }
+
+    /** A 2026-07-28-only server: no initialize, every request checked, one tool that needs a name first. */
+    @SuppressWarnings("unchecked")
+    private static void answer(HttpExchange exchange) throws IOException {
+        Map<String, Object> request = JSON.readValue(exchange.getRequestBody().readAllBytes(), Map.class);
+        Map<String, Object> params = (Map<String, Object>) request.getOrDefault("params", Map.of());
+        Map<String, Object> meta = (Map<String, Object>) params.getOrDefault("_meta", Map.of());
+        String method = String.valueOf(request.get("method"));
+        seen.add(Map.of("method", method, "versionHeader", String.valueOf(exchange.getRequestHeaders().getFirst("MCP-Protocol-Version")),
+                "methodHeader", String.valueOf(exchange.getRequestHeaders().getFirst("Mcp-Method")),
+                "nameHeader", String.valueOf(exchange.getRequestHeaders().getFirst("Mcp-Name")),
+                "metaVersion", String.valueOf(meta.get("io.modelcontextprotocol/protocolVersion")),
+                "session", String.valueOf(exchange.getRequestHeaders().getFirst("Mcp-Session-Id")),
+                "requestState", String.valueOf(params.get("requestState"))));
+        Object result;
+        int status = 200;
+        if (!"2026-07-28".equals(meta.get("io.modelcontextprotocol/protocolVersion"))) {
+            status = 400;
+            result = null;
+        } else {
+            result = switch (method) {
+                case "server/discover" -> Map.of("supportedVersions", List.of("2026-07-28"), "capabilities", Map.of("tools", Map.of()),
+                        "_meta", Map.of("io.modelcontextprotocol/serverInfo", Map.of("name", "modern-server", "version", "2")),
+                        "resultType", "complete");
+                case "tools/list" -> Map.of("tools", List.of(Map.of("name", "greet", "inputSchema", Map.of("type", "object"))),
+                        "resultType", "complete", "ttlMs", 0);
+                case "tools/call" -> greet(params);
+                default -> null;
+            };
+        }
+        Map<String, Object> body = result != null ? Map.of("jsonrpc", "2.0", "id", request.get("id"), "result", result)
+                : Map.of("jsonrpc", "2.0", "id", request.get("id"), "error", Map.of("code", -32022, "message", "Unsupported",
+                        "data", Map.of("supported", List.of("2026-07-28"), "requested", String.valueOf(meta.get(
+                                "io.modelcontextprotocol/protocolVersion")))));
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object greet(Map<String, Object> params) {
+        Map<String, Object> responses = (Map<String, Object>) params.get("inputResponses");
+        if (responses == null) {
+            return Map.of("resultType", "input_required", "requestState", STATE, "inputRequests", Map.of("who",
+                    Map.of("method", "elicitation/create", "params", Map.of("message", "Your name?", "requestedSchema",
+                            Map.of("type", "object", "properties", Map.of("name", Map.of("type", "string")))))));
+        }
+        if (!STATE.equals(params.get("requestState"))) {
+            return Map.of("content", List.of(Map.of("type", "text", "text", "tampered state")), "isError", true);
+        }
+        Map<String, Object> who = (Map<String, Object>) responses.get("who");
+        String text = "accept".equals(who.get("action"))
+                ? "Hello, " + ((Map<String, Object>) who.get("content")).get("name") + "!"
+                : "no name: " + who.get("action");
+        return Map.of("content", List.of(Map.of("type", "text", "text", text)), "resultType", "complete");
+    }
+
+    @Test
+    void a_rest_call_reaches_the_server_statelessly_and_its_input_request_is_declined_for_want_of_someone_to_ask() {
+        int before = seen.size();
+        ContentResponse r = api.send(ApiClient.As.user("alice"), "POST", "/api/mcp/modern/tools/greet/call", "{\"arguments\":{}}");
+        assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(200);
+        assertThat(r.getContentAsString()).contains("no name: decline");
+        assertThat(seen).extracting(m -> m.get("method")).contains("server/discover", "tools/list", "tools/call")
+                .doesNotContain("initialize");
+        List<Map<String, Object>> call = List.copyOf(seen.subList(before, seen.size()));
+        assertThat(seen).allSatisfy(m -> {
+            assertThat(m.get("versionHeader")).isEqualTo("2026-07-28");
+            assertThat(m.get("metaVersion")).isEqualTo("2026-07-28");
+            assertThat(m.get("methodHeader")).isEqualTo(m.get("method"));
+            assertThat(m.get("session")).isEqualTo("null");
+        });
+        assertThat(call).filteredOn(m -> m.get("method").equals("tools/call")).allSatisfy(m ->
+                assertThat(m.get("nameHeader")).isEqualTo("greet"));
+        assertThat(call).filteredOn(m -> m.get("method").equals("tools/call")).extracting(m -> m.get("requestState"))
+                .as("the retry sends the server's state back as it came").containsExactly("null", STATE);
+    }
+
+    @Test
+    void a_2026_client_gets_the_input_request_itself_and_its_retry_goes_through_untouched() {
+        String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{\"elicitation\":{}}}";
+        String first = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"greet\",\"arguments\":{}," + meta + "}}";
+        JsonNode asked = ApiClient.json(post(first));
+        assertThat(asked.get("result").get("resultType").asString()).isEqualTo("input_required");
+        assertThat(asked.get("result").get("requestState").asString()).isEqualTo(STATE);
+        String retry = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"greet\",\"arguments\":{},"
+                + "\"inputResponses\":{\"who\":{\"action\":\"accept\",\"content\":{\"name\":\"Alice\"}}},"
+                + "\"requestState\":" + JSON.writeValueAsString(STATE) + "," + meta + "}}";
+        JsonNode done = ApiClient.json(post(retry));
+        assertThat(done.get("result").get("content").get(0).get("text").asString()).isEqualTo("Hello, Alice!");
+        assertThat(done.get("result").get("resultType").asString()).isEqualTo("complete");
+    }
+
+    @Test
+    void the_servers_own_description_reaches_a_client_of_the_endpoint() {
+        String discover = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"server/discover\",\"params\":{\"_meta\":{"
+                + "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+        JsonNode result = ApiClient.json(Http.send(http.request("/mcp/modern").method(HttpMethod.POST)
+                .headers(h -> h.put("Authorization", "Bearer " + api.token(ApiClient.As.user("alice")))
+                        .put("MCP-Protocol-Version", "2026-07-28").put("Mcp-Method", "server/discover"))
+                .body(new StringRequestContent("application/json", discover)))).get("result");
+        assertThat(result.get("_meta").get("io.modelcontextprotocol/serverInfo").get("name").asString()).isEqualTo("modern-server");
+    }
+
+    private static ContentResponse post(String body) {
+        return Http.send(http.request("/mcp/modern").method(HttpMethod.POST)
+                .headers(h -> h.put("Authorization", "Bearer " + api.token(ApiClient.As.user("alice")))
+                        .put("MCP-Protocol-Version", "2026-07-28").put("Mcp-Method", "tools/call").put("Mcp-Name", "greet")
+                        .put("Accept", "application/json, text/event-stream"))
+                .body(new StringRequestContent("application/json", body)));
+    }
+}
