@@ -358,6 +358,39 @@ test('the MCP Inspector CLI lists tools, calls echo, reads a resource and gets a
   assert.ok(prompt.messages.length > 0);
 });
 
+test('a stateless 2026-07-28 client gets input_required for a session server that asks, and its retry finishes the call', async () => {
+  const token = await env.token('alice');
+  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+    'io.modelcontextprotocol/clientInfo': { name: 'stateless', version: '1' } };
+  const post = async (id, params) => {
+    const r = await fetch(`${env.base}/mcp`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/call',
+      'Mcp-Name': params.name }, body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { ...params, _meta: meta } }) });
+    assert.equal(r.status, 200);
+    return r.json();
+  };
+  const first = await post(1, { name: 'everything-http__trigger-elicitation-request', arguments: {} });
+  assert.equal(first.result.resultType, 'input_required', JSON.stringify(first));
+  const [key, request] = Object.entries(first.result.inputRequests)[0];
+  assert.equal(request.method, 'elicitation/create');
+  const content = {};
+  for (const [name, schema] of Object.entries(request.params.requestedSchema?.properties ?? {})) {
+    content[name] = schema.type === 'boolean' ? true : schema.type === 'number' || schema.type === 'integer' ? 3
+      : schema.enum ? schema.enum[0] : 'from the stateless client';
+  }
+  const bob = await env.token('bob');
+  const stolen = await fetch(`${env.base}/mcp`, { method: 'POST', headers: { Authorization: `Bearer ${bob}`, 'Content-Type': 'application/json',
+    'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/call', 'Mcp-Name': 'everything-http__trigger-elicitation-request' },
+  body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'everything-http__trigger-elicitation-request',
+    arguments: {}, requestState: first.result.requestState, inputResponses: {}, _meta: meta } }) });
+  assert.equal(stolen.status, 400, "another user cannot continue the request");
+  const done = await post(2, { name: 'everything-http__trigger-elicitation-request', arguments: {},
+    inputResponses: { [key]: { action: 'accept', content } }, requestState: first.result.requestState });
+  assert.equal(done.id, 2);
+  assert.equal(done.result.resultType, 'complete');
+  assert.match(JSON.stringify(done.result.content), /from the stateless client|accept/);
+});
+
 test('the gateway logged no failure of its own', () => {
   const log = fs.readFileSync(path.join(scratch, 'gateway.log'), 'utf8');
   const errors = log.split('\n').filter((l) => / ERROR /.test(l));

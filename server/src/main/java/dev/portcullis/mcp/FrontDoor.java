@@ -256,10 +256,77 @@ public final class FrontDoor {
             result.put("_meta", Map.of(StatelessProtocol.META_SERVER_INFO, described.serverInfo()));
             return new Answer.Json(200, StatelessProtocol.decorate(method, result(id, result)), Optional.empty());
         }
-        Map<String, Object> answer = answer(caller, request, id, method, params, Optional.empty());
+        if (STREAMED.contains(method)) {
+            return bridged(caller, endpoint, request, id, method, params);
+        }
+        return statelessAnswer(method, answer(caller, request, id, method, params, Optional.empty()));
+    }
+
+    private static Answer statelessAnswer(String method, Map<String, Object> answer) {
         boolean notFound = answer.get("error") instanceof Map<?, ?> e && Integer.valueOf(RpcError.METHOD_NOT_FOUND).equals(e.get("code"));
         return new Answer.Json(notFound ? 404 : 200, StatelessProtocol.decorate(method, answer), Optional.empty());
     }
+
+    /**
+     * A stateless request that may need the client's input on the way: run with an {@link InputBridge},
+     * so that a session server's requests become {@code input_required}, and the client's retry (its
+     * {@code requestState} naming the bridge) continues the same server request.
+     */
+    private Answer bridged(Caller caller, Endpoint endpoint, FrontSession request, Object id, String method,
+                           Map<String, Object> params) {
+        InputBridge bridge;
+        if (params.get("requestState") instanceof String state && state.startsWith(InputBridge.STATE_PREFIX)) {
+            bridge = bridges.get(state);
+            if (bridge == null || !bridge.belongsTo(caller, endpoint.server()) || bridge.expired(clock.instant())) {
+                return new Answer.Json(400, error(id, RpcError.INVALID_PARAMS, "The requestState is unknown, expired or "
+                        + "from another replica; send the request again without it"), Optional.empty());
+            }
+            bridge.answer(asMap(params.get("inputResponses")));
+        } else {
+            try {
+                bridge = startBridge(caller, endpoint, request, id, method, params);
+            } catch (RpcError e) {
+                return new Answer.Json(429, error(id, e.code(), e.getMessage()), Optional.empty());
+            }
+        }
+        try {
+            InputBridge.Outcome outcome = bridge.next();
+            if (outcome instanceof InputBridge.Outcome.InputRequired required) {
+                bridges.put(bridge.token(), bridge);
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("resultType", "input_required");
+                result.put("inputRequests", required.inputRequests());
+                result.put("requestState", bridge.token());
+                return new Answer.Json(200, result(id, result), Optional.empty());
+            }
+            bridges.remove(bridge.token());
+            Map<String, Object> answer = new LinkedHashMap<>(((InputBridge.Outcome.Done) outcome).answer());
+            answer.put("id", id); // the retry's id: the server's result answers the request the client made last
+            return statelessAnswer(method, answer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer.Cancelled();
+        }
+    }
+
+    private InputBridge startBridge(Caller caller, Endpoint endpoint, FrontSession request, Object id, String method,
+                                    Map<String, Object> params) {
+        var now = clock.instant();
+        bridges.values().removeIf(b -> b.expired(now));
+        long mine = bridges.values().stream().filter(b -> b.belongsTo(caller, endpoint.server())).count();
+        if (mine >= MAX_BRIDGES_PER_USER) {
+            throw new RpcError(RpcError.INTERNAL_ERROR, "Too many requests are waiting for your input; answer or drop some first");
+        }
+        InputBridge bridge = new InputBridge(caller, endpoint.server(), now);
+        request.bridge(bridge);
+        Thread.ofVirtual().name("mcp-stateless-request").start(() ->
+                bridge.finish(answer(caller, request, id, method, params, Optional.empty())));
+        return bridge;
+    }
+
+    /** Requests of stateless clients waiting for their input, by requestState. */
+    private final Map<String, InputBridge> bridges = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_BRIDGES_PER_USER = 16;
 
     private static Map<String, Object> aggregateCapabilities() {
         Map<String, Object> c = new LinkedHashMap<>();

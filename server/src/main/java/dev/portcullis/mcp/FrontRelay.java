@@ -56,6 +56,9 @@ final class FrontRelay implements CallObserver {
         if (!session.accepts(method, params)) {
             return CompletableFuture.failedFuture(ServerRequests.unsupported(method));
         }
+        if (session.bridge().isPresent()) {
+            return session.bridge().get().ask(method, rewrite.apply(params)); // the client's retry answers it
+        }
         Optional<Sink> sink = sink();
         if (sink.isEmpty()) {
             return CompletableFuture.failedFuture(new RpcError(RpcError.INTERNAL_ERROR,

@@ -40,6 +40,8 @@ final class FrontSession {
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     /** Servers this session has used: their announcements concern it. */
     private final Set<String> used = ConcurrentHashMap.newKeySet();
+    /** For a stateless request: where a server's input requests go (the client keeps no stream). */
+    private volatile InputBridge bridge;
     private volatile String logLevel;
     private volatile Sink stream;
     private volatile Instant lastSeen;
@@ -200,6 +202,14 @@ final class FrontSession {
 
     Set<String> usedServers() {
         return Set.copyOf(used);
+    }
+
+    Optional<InputBridge> bridge() {
+        return Optional.ofNullable(bridge);
+    }
+
+    void bridge(InputBridge bridge) {
+        this.bridge = bridge;
     }
 
     Optional<String> logLevel() {

@@ -1,0 +1,124 @@
+package dev.portcullis.mcp;
+
+import dev.portcullis.identity.Caller;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One stateless (2026-07-28) client's request to a server of the session revisions that asks for
+ * input while it runs: the server's request (elicitation, sampling, roots) cannot reach a client that
+ * keeps no stream, so the gateway holds the server's request open, answers the client
+ * {@code input_required} with the input requests and a {@code requestState} naming this bridge, and
+ * when the client's retry brings the answers, gives them to the waiting server and goes on waiting for
+ * its result. The state is this replica's: a retry that lands elsewhere is told to start again.
+ */
+final class InputBridge {
+    static final String STATE_PREFIX = "portcullis-input:";
+    /** How long a client has to come back with the answers. */
+    static final Duration ANSWER_WITHIN = Duration.ofMinutes(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** An input request of the server's, waiting for the client's answer. */
+    record Asked(String key, String method, Map<String, Object> params, CompletableFuture<Map<String, Object>> answer) {
+    }
+
+    /** What the client's request gets now: the server's result (or failure), or input requests. */
+    sealed interface Outcome {
+        record Done(Map<String, Object> answer) implements Outcome {
+        }
+
+        record InputRequired(Map<String, Object> inputRequests) implements Outcome {
+        }
+    }
+
+    private final String token;
+    private final String tenantId;
+    private final String userId;
+    private final Optional<String> endpoint;
+    private final Instant expires;
+    private final CompletableFuture<Map<String, Object>> upstream = new CompletableFuture<>();
+    private final LinkedBlockingQueue<Asked> asked = new LinkedBlockingQueue<>();
+    private final Map<String, Asked> open = new ConcurrentHashMap<>();
+    private final AtomicInteger keys = new AtomicInteger();
+
+    InputBridge(Caller caller, Optional<String> endpoint, Instant now) {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        this.token = STATE_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        this.tenantId = caller.tenantId().orElse("");
+        this.userId = caller.userId();
+        this.endpoint = endpoint;
+        this.expires = now.plus(ANSWER_WITHIN);
+    }
+
+    String token() {
+        return token;
+    }
+
+    /** Only the user who made the request, at the endpoint it was made at, may continue it. */
+    boolean belongsTo(Caller caller, Optional<String> at) {
+        return tenantId.equals(caller.tenantId().orElse("")) && userId.equals(caller.userId()) && endpoint.equals(at);
+    }
+
+    boolean expired(Instant now) {
+        return now.isAfter(expires);
+    }
+
+    /** The server's final answer (its result message, or the error message the relay produced). */
+    void finish(Map<String, Object> answer) {
+        upstream.complete(answer);
+    }
+
+    /** The server asks the client for input: held until the client's retry answers it. */
+    CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params) {
+        Asked a = new Asked("input-" + keys.incrementAndGet(), method, params, new CompletableFuture<>());
+        open.put(a.key(), a);
+        asked.add(a);
+        a.answer().whenComplete((r, e) -> open.remove(a.key()));
+        return a.answer().orTimeout(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The client's retry: its answers, by the keys it was given; a request it left unanswered is declined. */
+    void answer(Map<String, Object> inputResponses) {
+        for (Asked a : open.values()) {
+            Object response = inputResponses.get(a.key());
+            if (response instanceof Map<?, ?> r) {
+                a.answer().complete(FrontDoor.asMap(r));
+            } else {
+                a.answer().completeExceptionally(new dev.portcullis.upstream.RpcError(dev.portcullis.upstream.RpcError.INVALID_PARAMS,
+                        "The client gave no answer to " + a.method()));
+            }
+        }
+    }
+
+    /**
+     * Waits for what comes first: the server's answer, or its input requests (those arriving within a
+     * moment of each other go out together).
+     */
+    Outcome next() throws InterruptedException {
+        while (true) {
+            if (upstream.isDone()) {
+                return new Outcome.Done(upstream.join());
+            }
+            Asked first = asked.poll(50, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                continue;
+            }
+            Map<String, Object> requests = new LinkedHashMap<>();
+            for (Asked a = first; a != null; a = asked.poll(100, TimeUnit.MILLISECONDS)) {
+                requests.put(a.key(), Map.of("method", a.method(), "params", a.params()));
+            }
+            return new Outcome.InputRequired(requests);
+        }
+    }
+}
