@@ -41,9 +41,33 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done; echo "nothing listens on $1" >&2; exit 1; }
 
-FIX_PORT=$(free_port); GW_PORT=$(free_port); PROXY_PORT=$(free_port)
+FIX_PORT=$(free_port); GW_PORT=$(free_port); PROXY_PORT=$(free_port); OLD_PORT=$(free_port); PROXY2_PORT=$(free_port)
 (cd "$WORK/fixture" && PORT=$FIX_PORT exec npx tsx everything-server.ts >"$WORK/fixture.log" 2>&1) & PIDS+=($!)
 wait_port "$FIX_PORT"
+
+# The same server as one of the session revisions only: a proxy that refuses the stateless revision
+# (as a 2025-11-25 server does), so the gateway falls back to initialize and sessions with it.
+cat >"$WORK/session-only.mjs" <<'JS'
+import http from 'node:http';
+const [listen, target] = process.argv.slice(2);
+http.createServer((req, res) => {
+  if (!req.headers['mcp-session-id'] && req.headers['mcp-protocol-version'] === '2026-07-28') {
+    res.writeHead(400, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Bad Request: No valid session ID provided' } }));
+    req.resume();
+    return;
+  }
+  const up = http.request({ host: '127.0.0.1', port: target, path: req.url, method: req.method,
+    headers: { ...req.headers, host: `localhost:${target}` } }, (r) => {
+    res.writeHead(r.statusCode, r.headers);
+    r.pipe(res);
+  });
+  up.on('error', () => res.destroy());
+  req.pipe(up);
+}).listen(Number(listen), '127.0.0.1');
+JS
+node "$WORK/session-only.mjs" "$OLD_PORT" "$FIX_PORT" & PIDS+=($!)
+wait_port "$OLD_PORT"
 
 mkdir -p "$WORK/gateway"
 cat >"$WORK/gateway/portcullis.yaml" <<YAML
@@ -51,9 +75,10 @@ cat >"$WORK/gateway/portcullis.yaml" <<YAML
 server: {host: 127.0.0.1, port: $GW_PORT, publicUrl: "http://localhost:$PROXY_PORT"}
 storage: {dataDir: "$WORK/gateway/data"}
 mcpSettings:
-  allowedAddresses: ["localhost:$FIX_PORT", "127.0.0.1:$FIX_PORT"]
+  allowedAddresses: ["localhost:$FIX_PORT", "127.0.0.1:$FIX_PORT", "localhost:$OLD_PORT", "127.0.0.1:$OLD_PORT"]
 mcpServers:
   conformance: {type: streamable-http, url: "http://localhost:$FIX_PORT/mcp", timeout: 60000}
+  session-only: {type: streamable-http, url: "http://localhost:$OLD_PORT/mcp", timeout: 60000}
 YAML
 rm -rf "$WORK/gateway/data"
 ./portcullis --version >/dev/null
@@ -64,9 +89,9 @@ TOKEN=$(./portcullis token --config "$WORK/gateway/portcullis.yaml" --user confo
 # The proxy: every request as it came, plus the token; the answer as it came (streams included).
 cat >"$WORK/proxy.mjs" <<'JS'
 import http from 'node:http';
-const [listen, target, token] = process.argv.slice(2);
+const [listen, target, token, server] = process.argv.slice(2);
 http.createServer((req, res) => {
-  const up = http.request({ host: '127.0.0.1', port: target, path: '/mcp/conformance', method: req.method,
+  const up = http.request({ host: '127.0.0.1', port: target, path: `/mcp/${server}`, method: req.method,
     headers: { ...req.headers, authorization: `Bearer ${token}` } }, (r) => {
     res.writeHead(r.statusCode, r.headers);
     r.pipe(res);
@@ -75,12 +100,15 @@ http.createServer((req, res) => {
   req.pipe(up);
 }).listen(Number(listen), '127.0.0.1');
 JS
-node "$WORK/proxy.mjs" "$PROXY_PORT" "$GW_PORT" "$TOKEN" & PIDS+=($!)
+node "$WORK/proxy.mjs" "$PROXY_PORT" "$GW_PORT" "$TOKEN" conformance & PIDS+=($!)
+node "$WORK/proxy.mjs" "$PROXY2_PORT" "$GW_PORT" "$TOKEN" session-only & PIDS+=($!)
 wait_port "$PROXY_PORT"
+wait_port "$PROXY2_PORT"
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 node "$SUITE" server --url "http://localhost:$FIX_PORT/mcp" --suite all -o "$OUT/direct" >"$OUT/direct.log" 2>&1 || true
 node "$SUITE" server --url "http://localhost:$PROXY_PORT/mcp" --suite all -o "$OUT/gateway" >"$OUT/gateway.log" 2>&1 || true
+node "$SUITE" server --url "http://localhost:$PROXY2_PORT/mcp" --suite all -o "$OUT/bridged" >"$OUT/bridged.log" 2>&1 || true
 
 node "$SUITE" list --server >"$OUT/scenarios.txt" 2>&1
 
@@ -110,23 +138,31 @@ for (const line of fs.readFileSync(path.join(out, 'scenarios.txt'), 'utf8').spli
 }
 const direct = read('direct');
 const gateway = read('gateway');
+const bridged = read('bridged');
 const names = [...new Set([...Object.keys(direct), ...Object.keys(gateway)])].sort();
 let same = 0;
 let same2025 = 0;
 let count2025 = 0;
-const lines = [`| scenario (suite ${version}) | revisions | direct | through /mcp/{server} |`, '|---|---|---|---|'];
+let bridgedSame = 0;
+let bridged2025 = 0;
+const lines = [`| scenario (suite ${version}) | revisions | direct | through /mcp/{server} | through /mcp/{server}, upstream on sessions |`, '|---|---|---|---|---|'];
 for (const n of names) {
   const a = direct[n]?.text ?? 'not run';
   const b = gateway[n]?.text ?? 'not run';
   const agree = (direct[n]?.failed > 0) === (gateway[n]?.failed > 0) && !!direct[n] === !!gateway[n];
   const of2025 = /2025-(06-18|11-25)/.test(tags[n] ?? '');
+  const bridgedAgrees = (direct[n]?.failed > 0) === (bridged[n]?.failed > 0) && !!direct[n] === !!bridged[n];
+  bridgedSame += bridgedAgrees ? 1 : 0;
+  bridged2025 += of2025 && bridgedAgrees ? 1 : 0;
   same += agree ? 1 : 0;
   count2025 += of2025 ? 1 : 0;
   same2025 += of2025 && agree ? 1 : 0;
-  lines.push(`| \`${n}\` | ${tags[n] ?? '?'} | ${a} | ${b} |`);
+  lines.push(`| \`${n}\` | ${tags[n] ?? '?'} | ${a} | ${b} | ${bridged[n]?.text ?? 'not run'} |`);
 }
-lines.push('', `${same} of ${names.length} scenarios give the same result directly and through the gateway; `
-  + `${same2025} of the ${count2025} scenarios of revisions 2025-06-18 and 2025-11-25.`);
+lines.push('', `Through the gateway speaking 2026-07-28 upstream: ${same} of ${names.length} scenarios give the same result `
+  + `as directly; ${same2025} of the ${count2025} scenarios of revisions 2025-06-18 and 2025-11-25.`,
+  '', `Through the gateway to the server on sessions (bridged): ${bridgedSame} of ${names.length}; `
+  + `${bridged2025} of the ${count2025} scenarios of revisions 2025-06-18 and 2025-11-25.`);
 fs.writeFileSync(path.join(out, 'table.md'), lines.join('\n') + '\n');
 console.log(lines.join('\n'));
 JS

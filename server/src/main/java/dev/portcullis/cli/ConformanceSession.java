@@ -79,13 +79,46 @@ final class ConformanceSession implements AutoCloseable {
         }
         JsonNode tools = listing.path("tools");
         out.println("tools: " + tools.valueStream().map(t -> t.path("name").asString()).toList());
-        Optional<Map.Entry<String, Map<String, Object>>> expected = scenario.expectedTool();
-        if (expected.isEmpty() && tools.isEmpty()) {
-            out.println("no tool to call; done");
-            return true;
+        java.util.List<Map.Entry<String, Map<String, Object>>> calls = scenario.toolCalls();
+        if (calls.isEmpty() && scenario.callsEveryTool()) {
+            calls = tools.valueStream().map(t -> Map.entry(t.path("name").asString(), Map.<String, Object>of())).toList();
         }
-        String tool = expected.map(Map.Entry::getKey).orElseGet(() -> tools.get(0).path("name").asString());
-        Map<String, Object> arguments = expected.map(Map.Entry::getValue).orElse(Map.of());
+        if (calls.isEmpty()) {
+            Optional<Map.Entry<String, Map<String, Object>>> expected = scenario.expectedTool();
+            if (expected.isEmpty() && tools.isEmpty()) {
+                out.println("no tool to call; done");
+                return true;
+            }
+            calls = java.util.List.of(expected.orElseGet(() -> Map.entry(tools.get(0).path("name").asString(),
+                    sampleArguments(tools.get(0).path("inputSchema")))));
+        }
+        for (Map.Entry<String, Map<String, Object>> call : calls) {
+            if (!call(call.getKey(), call.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A value for each required property of a tool's input schema, by its type: what a person would type. */
+    static Map<String, Object> sampleArguments(JsonNode schema) {
+        Map<String, Object> arguments = new java.util.LinkedHashMap<>();
+        schema.path("required").valueStream().map(JsonNode::asString).forEach(name -> {
+            String type = schema.path("properties").path(name).path("type").asString("string");
+            arguments.put(name, switch (type) {
+                case "integer", "number" -> 1;
+                case "boolean" -> true;
+                case "array" -> java.util.List.of();
+                case "object" -> Map.of();
+                default -> "conformance";
+            });
+        });
+        return arguments;
+    }
+
+    /** One tool call, authorizing on the way when the server asks; true when it succeeded. */
+    private boolean call(String tool, Map<String, Object> arguments) throws Exception {
+        int authorizations = 0;
         while (true) {
             Reply call = send(api("POST", "/api/mcp/" + server + "/tools/" + URLEncoder.encode(tool, StandardCharsets.UTF_8) + "/call")
                     .body(new StringRequestContent("application/json", JSON.writeValueAsString(Map.of("arguments", arguments)))));

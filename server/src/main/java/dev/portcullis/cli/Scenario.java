@@ -11,13 +11,32 @@ import tools.jackson.databind.json.JsonMapper;
  * which pre-registered client credentials and, when given, pinned endpoints are read.
  */
 record Scenario(String name, Optional<String> clientId, Optional<String> clientSecret,
-                Optional<String> authorizationUrl, Optional<String> tokenUrl) {
+                Optional<String> authorizationUrl, Optional<String> tokenUrl,
+                java.util.List<Map.Entry<String, Map<String, Object>>> toolCalls) {
+
+    Scenario(String name, Optional<String> clientId, Optional<String> clientSecret, Optional<String> authorizationUrl,
+             Optional<String> tokenUrl) {
+        this(name, clientId, clientSecret, authorizationUrl, tokenUrl, java.util.List.of());
+    }
 
     static Scenario of(String name, Optional<String> contextJson) {
         JsonNode context = contextJson.filter(s -> !s.isBlank()).map(s -> JsonMapper.builder().build().readTree(s))
                 .filter(JsonNode::isObject).orElse(null);
         return new Scenario(name, text(context, "client_id"), text(context, "client_secret"),
-                text(context, "authorization_url"), text(context, "token_url"));
+                text(context, "authorization_url"), text(context, "token_url"), toolCalls(context));
+    }
+
+    /** The calls a scenario's context asks for ({@code toolCalls: [{name, arguments}]}), in order. */
+    @SuppressWarnings("unchecked")
+    private static java.util.List<Map.Entry<String, Map<String, Object>>> toolCalls(JsonNode context) {
+        if (context == null || !context.path("toolCalls").isArray()) {
+            return java.util.List.of();
+        }
+        JsonMapper json = JsonMapper.builder().build();
+        return context.get("toolCalls").valueStream().filter(c -> c.path("name").isString())
+                .map(c -> Map.entry(c.get("name").asString(), c.path("arguments").isObject()
+                        ? (Map<String, Object>) json.convertValue(c.get("arguments"), Map.class) : Map.<String, Object>of()))
+                .toList();
     }
 
     private static Optional<String> text(JsonNode context, String field) {
@@ -29,6 +48,11 @@ record Scenario(String name, Optional<String> clientId, Optional<String> clientS
 
     boolean isAuth() {
         return name.startsWith("auth/");
+    }
+
+    /** Scenarios whose server checks how the client treats each of its tools: every tool listed is called. */
+    boolean callsEveryTool() {
+        return name.equals("sep-2322-client-request-state");
     }
 
     /** The tool this scenario's server expects to be called, with its arguments; empty: the first one listed. */

@@ -126,8 +126,16 @@ final class ObservedTransport implements McpClientTransport {
 
     /** Sends a relayed request; its answer completes the pending result. */
     RelayedCalls.Pending send(String method, Map<String, Object> params, CallObserver observer) {
+        return send(method, params, observer, Map.of());
+    }
+
+    /** As {@link #send(String, Map, CallObserver)}, the request carrying these headers too (HTTP transports). */
+    RelayedCalls.Pending send(String method, Map<String, Object> params, CallObserver observer, Map<String, String> headers) {
         var started = relayed.start(method, params, observer);
         RelayedCalls.Pending p = started.getKey();
+        if (!headers.isEmpty() && delegate instanceof dev.portcullis.upstream.transport.StreamableHttpClientTransport http) {
+            http.headersFor(p.id(), headers);
+        }
         delegate.sendMessage(started.getValue()).subscribe(null, e -> p.result().completeExceptionally(e));
         return p;
     }

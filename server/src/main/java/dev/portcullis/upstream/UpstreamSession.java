@@ -246,7 +246,7 @@ public final class UpstreamSession implements AutoCloseable {
                         return tools;
                     }
                     try {
-                        current = (stateless != null ? lister.list(server.name(), this::statelessToolPage)
+                        current = (stateless != null ? withValidHeaders(lister.list(server.name(), this::statelessToolPage))
                                 : lister.list(server.name(), client)).permittedBy(server.config().toolPolicy());
                     } catch (RuntimeException e) {
                         throw translate(e, server.requestTimeout(), "tools/list");
@@ -311,14 +311,38 @@ public final class UpstreamSession implements AutoCloseable {
     }
 
     private RelayedCalls.Pending send(String method, Map<String, Object> params, CallObserver observer) {
+        Map<String, String> headers = stateless != null && McpSchema.METHOD_TOOLS_CALL.equals(method) ? toolHeaders(params) : Map.of();
         begin();
         touch();
-        RelayedCalls.Pending pending = transport.send(method, params, observer);
+        RelayedCalls.Pending pending = transport.send(method, params, observer, headers);
         pending.result().whenComplete((r, e) -> {
             touch();
             end();
         });
         return pending;
+    }
+
+    /** A stateless server's tools without those whose header designations the revision does not allow. */
+    private ToolList withValidHeaders(ToolList listed) {
+        java.util.List<McpSchema.Tool> valid = listed.tools().stream().filter(t -> {
+            boolean ok = ToolHeaders.valid(t.inputSchema());
+            if (!ok) {
+                org.slf4j.LoggerFactory.getLogger(UpstreamSession.class).warn(
+                        "'{}' lists the tool '{}' with a header designation the protocol does not allow; it is left out",
+                        server.name(), t.name());
+            }
+            return ok;
+        }).toList();
+        return valid.size() == listed.tools().size() ? listed : new ToolList(valid, listed.truncated());
+    }
+
+    /** The designated parameters of a 2026-07-28 tool call, as headers (see {@link ToolHeaders}). */
+    private Map<String, String> toolHeaders(Map<String, Object> params) {
+        if (!(params.get("arguments") instanceof Map<?, ?> arguments)) {
+            return Map.of();
+        }
+        return listedTools().find(String.valueOf(params.get("name")))
+                .map(tool -> ToolHeaders.of(tool.inputSchema(), RelayedCalls.asMap(arguments))).orElse(Map.of());
     }
 
     /** One page of tools from a stateless server. */

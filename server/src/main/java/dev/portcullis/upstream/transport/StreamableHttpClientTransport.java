@@ -58,6 +58,15 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
     private volatile boolean streaming;
     /** Speaking the stateless 2026-07-28 revision: no session, every request mirrored in headers. */
     private volatile boolean stateless;
+    /** Headers one request carries besides the mirrors (a tool's designated parameters), by request id. */
+    private final Map<String, Map<String, String>> requestHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Headers the request with this id is to carry, for the stateless revision's tool parameters. */
+    public void headersFor(Object requestId, Map<String, String> headers) {
+        if (!headers.isEmpty()) {
+            requestHeaders.put(String.valueOf(requestId), Map.copyOf(headers));
+        }
+    }
 
     /**
      * @param client   the gateway's started, egress-guarded client
@@ -114,6 +123,12 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
                 .header(HttpHeader.ACCEPT.asString(), ACCEPT_BOTH);
         if (stateless) {
             mirror(builder, message);
+        }
+        if (requestId != null) {
+            Map<String, String> extra = requestHeaders.remove(String.valueOf(requestId));
+            if (extra != null) {
+                extra.forEach(builder::header);
+            }
         }
         Outgoing post = builder.json(body).build();
         StreamRead read;
