@@ -12,7 +12,7 @@ cd "$PEERS"
 want='{"name":"portcullis-test-peers","private":true,"dependencies":{
   "@modelcontextprotocol/server-everything":"2026.8.31",
   "@modelcontextprotocol/sdk":"1.32.2",
-  "@modelcontextprotocol/conformance":"0.1.16"}}'
+  "@modelcontextprotocol/conformance":"0.2.0-alpha.12"}}'
 if [ ! -f package.json ] || [ "$(cat package.json)" != "$want" ] || [ ! -d node_modules/@modelcontextprotocol/server-everything ]; then
   echo "peers: installing pinned MCP peers into .peers/" >&2
   printf '%s' "$want" > package.json

@@ -262,9 +262,22 @@ public final class FrontDoor {
         return statelessAnswer(method, answer(caller, request, id, method, params, Optional.empty()));
     }
 
+    /**
+     * A stateless answer with the HTTP status the revision gives its errors: method not found 404; a
+     * capability the client did not declare, a header that disagrees, a version not spoken 400 (what a
+     * stateless server answered is relayed with the status it would have had).
+     */
     private static Answer statelessAnswer(String method, Map<String, Object> answer) {
-        boolean notFound = answer.get("error") instanceof Map<?, ?> e && Integer.valueOf(RpcError.METHOD_NOT_FOUND).equals(e.get("code"));
-        return new Answer.Json(notFound ? 404 : 200, StatelessProtocol.decorate(method, answer), Optional.empty());
+        int status = 200;
+        if (answer.get("error") instanceof Map<?, ?> e && e.get("code") instanceof Number code) {
+            status = switch (code.intValue()) {
+                case RpcError.METHOD_NOT_FOUND -> 404;
+                case StatelessProtocol.MISSING_CAPABILITY, StatelessProtocol.HEADER_MISMATCH,
+                     StatelessProtocol.UNSUPPORTED_VERSION -> 400;
+                default -> 200;
+            };
+        }
+        return new Answer.Json(status, StatelessProtocol.decorate(method, answer), Optional.empty());
     }
 
     /**

@@ -22,6 +22,8 @@ final class StatelessProtocol {
     /** The revision's errors: a header that disagrees with the body, an unsupported version. */
     static final int HEADER_MISMATCH = -32020;
     static final int UNSUPPORTED_VERSION = -32022;
+    /** A request that needs a capability the client did not declare. */
+    static final int MISSING_CAPABILITY = -32021;
     /** Methods of the session revisions that 2026-07-28 removed: not found, as the revision says. */
     static final Set<String> REMOVED = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
             "resources/unsubscribe", "notifications/initialized");
