@@ -49,10 +49,11 @@ public final class FrontDoor {
     private final AuthorizationLinks links;
     private final McpJsonMapper json;
 
-    public FrontDoor(ToolService tools, AuthorizationLinks links, McpJsonMapper json, Clock clock) {
+    public FrontDoor(ToolService tools, AuthorizationLinks links, McpJsonMapper json, Clock clock,
+                     dev.portcullis.store.shared.KeyValueStore shared, tools.jackson.databind.ObjectMapper mapper) {
         this.tools = tools;
         this.catalog = new FrontCatalog(tools, json);
-        this.sessions = new FrontSessions(clock);
+        this.sessions = new FrontSessions(clock, shared, mapper);
         this.links = links;
         this.json = json;
         this.clock = clock;

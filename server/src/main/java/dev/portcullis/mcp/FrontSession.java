@@ -48,15 +48,42 @@ final class FrontSession {
 
     FrontSession(Caller caller, Optional<String> server, String protocolVersion, Map<String, Object> clientCapabilities,
                  Instant now) {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        this.id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        this.tenantId = caller.tenantId().orElse("");
-        this.userId = caller.userId();
+        this(newId(), caller.tenantId().orElse(""), caller.userId(), server, protocolVersion, clientCapabilities, now);
+    }
+
+    /** A session as its record in the shared store describes it (opened on another replica). */
+    FrontSession(String id, String tenantId, String userId, Optional<String> server, String protocolVersion,
+                 Map<String, Object> clientCapabilities, Instant now) {
+        this.id = id;
+        this.tenantId = tenantId;
+        this.userId = userId;
         this.server = server;
         this.protocolVersion = protocolVersion;
         this.clientCapabilities = Map.copyOf(clientCapabilities);
         this.lastSeen = now;
+    }
+
+    private static String newId() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** What another replica needs to serve this session: who, where, which revision, what the client can do. */
+    Map<String, Object> record() {
+        Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("tenant", tenantId);
+        r.put("user", userId);
+        r.put("server", server.orElse(null));
+        r.put("version", protocolVersion);
+        r.put("capabilities", clientCapabilities);
+        return r;
+    }
+
+    static FrontSession fromRecord(String id, Map<String, Object> r, Instant now) {
+        return new FrontSession(id, String.valueOf(r.get("tenant")), String.valueOf(r.get("user")),
+                Optional.ofNullable(r.get("server")).map(String::valueOf), String.valueOf(r.get("version")),
+                FrontDoor.asMap(r.get("capabilities")), now);
     }
 
     String id() {

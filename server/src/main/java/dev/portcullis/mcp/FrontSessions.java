@@ -11,21 +11,27 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The front door's sessions on this replica. A session lives in the replica that created it (its
- * streams are open there): a deployment with several replicas routes a session's requests to one
- * replica by {@code Mcp-Session-Id}, or uses the stateless 2026-07-28 revision. Idle sessions are
- * forgotten; a user may hold a bounded number.
+ * The front door's sessions. What a session is (whose, at which endpoint, which revision, what the
+ * client declared) is kept in the shared store, so a request that a round-robin balancer sends to
+ * another replica finds it there and is served; what is under way in it (streams, requests, their
+ * cancellation) stays on the replica where it runs. Ending a session removes its record, so every
+ * replica stops serving it. Idle sessions are forgotten; a user may hold a bounded number.
  */
 final class FrontSessions {
     static final Duration IDLE = Duration.ofHours(1);
     static final int PER_USER = 64;
     static final int TOTAL = 20_000;
 
+    private static final String PREFIX = "mcp:session:";
     private final Map<String, FrontSession> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final dev.portcullis.store.shared.KeyValueStore shared;
+    private final tools.jackson.databind.ObjectMapper json;
 
-    FrontSessions(Clock clock) {
+    FrontSessions(Clock clock, dev.portcullis.store.shared.KeyValueStore shared, tools.jackson.databind.ObjectMapper json) {
         this.clock = clock;
+        this.shared = shared;
+        this.json = json;
     }
 
     FrontSession add(FrontSession session) {
@@ -41,20 +47,38 @@ final class FrontSessions {
                     + " MCP client sessions; try again shortly");
         }
         sessions.put(session.id(), session);
+        shared.put(PREFIX + session.id(), json.writeValueAsString(session.record()), IDLE);
         return session;
     }
 
     /** The caller's session with this id; anyone else's reads as absent. */
+    @SuppressWarnings("unchecked")
     Optional<FrontSession> find(String id, Caller caller) {
-        FrontSession s = id == null ? null : sessions.get(id);
-        if (s == null || !s.belongsTo(caller) || s.lastSeen().plus(IDLE).isBefore(clock.instant())) {
+        if (id == null || id.length() > 64) {
             return Optional.empty();
+        }
+        Optional<String> record = shared.get(PREFIX + id); // ended on any replica: ended here too
+        if (record.isEmpty()) {
+            Optional.ofNullable(sessions.remove(id)).ifPresent(FrontSession::close);
+            return Optional.empty();
+        }
+        FrontSession s = sessions.computeIfAbsent(id, k -> FrontSession.fromRecord(k,
+                (Map<String, Object>) json.readValue(record.get(), Map.class), clock.instant()));
+        if (!s.belongsTo(caller) || s.lastSeen().plus(IDLE).isBefore(clock.instant())) {
+            return Optional.empty();
+        }
+        if (s.lastSeen().plus(REFRESH).isBefore(clock.instant())) {
+            shared.put(PREFIX + id, record.get(), IDLE); // still in use: kept for another idle period
         }
         s.seen(clock.instant());
         return Optional.of(s);
     }
 
+    /** How often a session in use renews its record's lifetime. */
+    private static final Duration REFRESH = Duration.ofMinutes(5);
+
     void remove(FrontSession session) {
+        shared.delete(PREFIX + session.id());
         if (sessions.remove(session.id(), session)) {
             session.close();
         }

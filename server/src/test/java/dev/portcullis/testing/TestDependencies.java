@@ -85,7 +85,8 @@ public final class TestDependencies {
                                 .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC()), new ToolService.CallLimits(16, 64));
         HttpServer.OAuthServices oauth = oauth(config, database, json);
         var door = new dev.portcullis.mcp.FrontDoor(tools, oauth.links(),
-                new io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper(json), Clock.systemUTC());
+                new io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper(json), Clock.systemUTC(),
+                dev.portcullis.store.shared.SharedState.memory(Clock.systemUTC()).keyValues(), json);
         return new HttpServer.Dependencies(config.server(),
                 TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
                 new RolePermissions(McpPermissionDefaults.LIBRECHAT, config.peoplePicker(), overrides), registry, tools,
