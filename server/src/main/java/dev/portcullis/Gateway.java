@@ -193,7 +193,7 @@ public final class Gateway implements AutoCloseable {
                         audit, new ChangeLimiter(shared.keyValues(), config.upstream().serverChangesPerMinute(), clock)), json, clock),
                 new ServerSharing(registry, audit, json, clock, people));
         AuthorizationLinks links = new AuthorizationLinks(shared.keyValues(), config.server().publicUrl(), json);
-        FrontDoor door = new FrontDoor(tools, links, mcpJson, clock, shared.keyValues(), json);
+        FrontDoor door = new FrontDoor(tools, links, mcpJson, clock, shared.keyValues(), json, sealer);
         io.micrometer.core.instrument.Gauge.builder("portcullis.mcp.sessions", door, FrontDoor::sessionCount)
                 .description("MCP client sessions open at the front door (/mcp) on this replica").register(metrics);
         FrontDoorEvents events = new FrontDoorEvents(door, shared.pubSub(), json);

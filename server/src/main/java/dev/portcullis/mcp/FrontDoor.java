@@ -50,7 +50,9 @@ public final class FrontDoor {
     private final McpJsonMapper json;
 
     public FrontDoor(ToolService tools, AuthorizationLinks links, McpJsonMapper json, Clock clock,
-                     dev.portcullis.store.shared.KeyValueStore shared, tools.jackson.databind.ObjectMapper mapper) {
+                     dev.portcullis.store.shared.KeyValueStore shared, tools.jackson.databind.ObjectMapper mapper,
+                     dev.portcullis.crypto.SecretSealer sealer) {
+        this.sealer = sealer;
         this.tools = tools;
         this.catalog = new FrontCatalog(tools, json);
         this.sessions = new FrontSessions(clock, shared, mapper);
@@ -60,6 +62,9 @@ public final class FrontDoor {
     }
 
     private final Clock clock;
+    private final dev.portcullis.crypto.SecretSealer sealer;
+    /** A stateless server's own requestState, sealed to the user, endpoint and request it came with. */
+    static final String UPSTREAM_STATE_PREFIX = "portcullis-upstream:";
 
     /** The endpoint a request came to: the aggregate, or one server. */
     public record Endpoint(Optional<String> server) {
@@ -289,6 +294,22 @@ public final class FrontDoor {
     private Answer bridged(Caller caller, Endpoint endpoint, FrontSession request, Object id, String method,
                            Map<String, Object> params) {
         InputBridge bridge;
+        Object givenState = params.get("requestState");
+        if (givenState instanceof String state && state.startsWith(UPSTREAM_STATE_PREFIX)) {
+            try {
+                params = new LinkedHashMap<>(params);
+                params.put("requestState", sealer.open(state.substring(UPSTREAM_STATE_PREFIX.length()),
+                        stateContext(caller, endpoint, method, params)));
+            } catch (RuntimeException e) {
+                return new Answer.Json(400, error(id, RpcError.INVALID_PARAMS, "The requestState was not given for this "
+                        + "request; send the request again without it"), Optional.empty());
+            }
+        } else if (givenState != null && !(givenState instanceof String g && g.startsWith(InputBridge.STATE_PREFIX))) {
+            // The gateway never hands out a server's state as it is: whatever this is, it is not for the server.
+            params = new LinkedHashMap<>(params);
+            params.remove("requestState");
+            params.remove("inputResponses");
+        }
         if (params.get("requestState") instanceof String state && state.startsWith(InputBridge.STATE_PREFIX)) {
             bridge = bridges.get(state);
             if (bridge == null || !bridge.belongsTo(caller, endpoint.server()) || bridge.expired(clock.instant())) {
@@ -316,11 +337,36 @@ public final class FrontDoor {
             bridges.remove(bridge.token());
             Map<String, Object> answer = new LinkedHashMap<>(((InputBridge.Outcome.Done) outcome).answer());
             answer.put("id", id); // the retry's id: the server's result answers the request the client made last
-            return statelessAnswer(method, answer);
+            return statelessAnswer(method, sealUpstreamState(caller, endpoint, method, params, answer));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer.Cancelled();
         }
+    }
+
+    /**
+     * A stateless server's {@code input_required} keeps its {@code requestState}, sealed (AES-GCM, the
+     * gateway's key) to the user, the endpoint and the request: a client can only give it back with the
+     * same request, and no other user and no other server ever receives it.
+     */
+    private Map<String, Object> sealUpstreamState(Caller caller, Endpoint endpoint, String method, Map<String, Object> params,
+                                                  Map<String, Object> answer) {
+        if (!(answer.get("result") instanceof Map<?, ?> raw) || !"input_required".equals(raw.get("resultType"))
+                || !(raw.get("requestState") instanceof String state)) {
+            return answer;
+        }
+        Map<String, Object> result = asMap(raw);
+        result.put("requestState", UPSTREAM_STATE_PREFIX + sealer.seal(state, stateContext(caller, endpoint, method, params)));
+        Map<String, Object> copy = new LinkedHashMap<>(answer);
+        copy.put("result", result);
+        return copy;
+    }
+
+    private static dev.portcullis.crypto.SealContext stateContext(Caller caller, Endpoint endpoint, String method,
+                                                                  Map<String, Object> params) {
+        return new dev.portcullis.crypto.SealContext(caller.tenantId().orElse(""), caller.userId(),
+                endpoint.server().orElse("*"), "mcp.requestState/" + method + "/"
+                + StatelessProtocol.nameOf(method, params).orElse(""));
     }
 
     private InputBridge startBridge(Caller caller, Endpoint endpoint, FrontSession request, Object id, String method,
@@ -333,8 +379,14 @@ public final class FrontDoor {
         }
         InputBridge bridge = new InputBridge(caller, endpoint.server(), now);
         request.bridge(bridge);
-        Thread.ofVirtual().name("mcp-stateless-request").start(() ->
-                bridge.finish(answer(caller, request, id, method, params, Optional.empty())));
+        Thread.ofVirtual().name("mcp-stateless-request").start(() -> {
+            try {
+                bridge.finish(answer(caller, request, id, method, params, Optional.empty()));
+            } catch (Throwable t) { // whatever happens, the waiting client gets an answer
+                log.warn("a stateless {} failed", method, t);
+                bridge.finish(error(id, RpcError.INTERNAL_ERROR, "The request failed inside the gateway"));
+            }
+        });
         return bridge;
     }
 

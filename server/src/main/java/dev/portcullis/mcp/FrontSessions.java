@@ -67,18 +67,25 @@ final class FrontSessions {
         if (!s.belongsTo(caller) || s.lastSeen().plus(IDLE).isBefore(clock.instant())) {
             return Optional.empty();
         }
-        if (s.lastSeen().plus(REFRESH).isBefore(clock.instant())) {
+        java.time.Instant now = clock.instant();
+        java.time.Instant renewed = renewedAt.getOrDefault(id, java.time.Instant.EPOCH);
+        if (renewed.plus(REFRESH).isBefore(now)) {
             shared.put(PREFIX + id, record.get(), IDLE); // still in use: kept for another idle period
+            renewedAt.put(id, now);
         }
-        s.seen(clock.instant());
+        s.seen(now);
         return Optional.of(s);
     }
+
+    /** When this replica last renewed each session's record. */
+    private final Map<String, java.time.Instant> renewedAt = new ConcurrentHashMap<>();
 
     /** How often a session in use renews its record's lifetime. */
     private static final Duration REFRESH = Duration.ofMinutes(5);
 
     void remove(FrontSession session) {
         shared.delete(PREFIX + session.id());
+        renewedAt.remove(session.id());
         if (sessions.remove(session.id(), session)) {
             session.close();
         }
@@ -92,8 +99,14 @@ final class FrontSessions {
         return sessions.size();
     }
 
+    /** Sessions idle here are forgotten here; their records expire on their own (another replica may use them). */
     private void forgetIdle() {
         var limit = clock.instant().minus(IDLE);
-        sessions.values().stream().filter(s -> s.lastSeen().isBefore(limit)).toList().forEach(this::remove);
+        sessions.values().stream().filter(s -> s.lastSeen().isBefore(limit)).toList().forEach(s -> {
+            renewedAt.remove(s.id());
+            if (sessions.remove(s.id(), s)) {
+                s.close();
+            }
+        });
     }
 }

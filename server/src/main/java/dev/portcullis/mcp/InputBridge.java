@@ -79,8 +79,12 @@ final class InputBridge {
         upstream.complete(answer);
     }
 
-    /** The server asks the client for input: held until the client's retry answers it. */
+    /** The server asks the client for input: held until the client's retry answers it; at most {@value #MAX_ASKED} at once. */
     CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params) {
+        if (open.size() >= MAX_ASKED) {
+            return CompletableFuture.failedFuture(new dev.portcullis.upstream.RpcError(dev.portcullis.upstream.RpcError.INTERNAL_ERROR,
+                    "Too many requests for input are waiting for the client"));
+        }
         Asked a = new Asked("input-" + keys.incrementAndGet(), method, params, new CompletableFuture<>());
         open.put(a.key(), a);
         asked.add(a);
@@ -106,7 +110,8 @@ final class InputBridge {
      * moment of each other go out together).
      */
     Outcome next() throws InterruptedException {
-        while (true) {
+        long deadline = System.nanoTime() + ANSWER_WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
             if (upstream.isDone()) {
                 return new Outcome.Done(upstream.join());
             }
@@ -115,10 +120,19 @@ final class InputBridge {
                 continue;
             }
             Map<String, Object> requests = new LinkedHashMap<>();
-            for (Asked a = first; a != null; a = asked.poll(100, TimeUnit.MILLISECONDS)) {
+            long batchEnds = System.nanoTime() + BATCH.toNanos();
+            for (Asked a = first; a != null && requests.size() < MAX_ASKED; ) {
                 requests.put(a.key(), Map.of("method", a.method(), "params", a.params()));
+                long left = batchEnds - System.nanoTime();
+                a = left > 0 ? asked.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS) : null;
             }
             return new Outcome.InputRequired(requests);
         }
+        return new Outcome.Done(Map.of("jsonrpc", "2.0", "error", Map.of("code", dev.portcullis.upstream.RpcError.INTERNAL_ERROR,
+                "message", "The server did not answer within " + ANSWER_WITHIN.toMinutes() + " minutes")));
     }
+
+    /** How many input requests one held request may have open at once, and how long one batch gathers. */
+    static final int MAX_ASKED = 16;
+    private static final Duration BATCH = Duration.ofSeconds(1);
 }

@@ -55,9 +55,7 @@ final class RelayedCalls {
         }
         Map<String, Object> meta = requestMeta;
         if (meta != null) {
-            Map<String, Object> merged = new LinkedHashMap<>(asMap(sent.get("_meta")));
-            meta.forEach(merged::putIfAbsent);
-            sent.put("_meta", merged);
+            sent.put("_meta", protocolMeta(asMap(sent.get("_meta")), meta));
         }
         Pending p = new Pending(id, new CompletableFuture<>(), observer, clientToken, token);
         pending.put(id, p);
@@ -66,6 +64,33 @@ final class RelayedCalls {
         }
         p.result().whenComplete((r, e) -> forget(p));
         return Map.entry(p, new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, id, sent));
+    }
+
+    /**
+     * The gateway speaks for itself upstream: its protocol version and identity replace whatever a
+     * client put under those keys. The capabilities are what both can answer: a client's request says
+     * what that client declared (and the gateway relays all of it); without a client, the gateway's.
+     */
+    static Map<String, Object> protocolMeta(Map<String, Object> clientMeta, Map<String, Object> gateway) {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        clientMeta.forEach((k, v) -> {
+            if (!k.startsWith("io.modelcontextprotocol/")) {
+                merged.put(k, v);
+            }
+        });
+        merged.putAll(gateway);
+        String capabilitiesKey = "io.modelcontextprotocol/clientCapabilities";
+        if (clientMeta.get(capabilitiesKey) instanceof Map<?, ?> declared) {
+            Map<String, Object> ours = asMap(gateway.get(capabilitiesKey));
+            Map<String, Object> both = new LinkedHashMap<>();
+            declared.forEach((k, v) -> {
+                if (ours.containsKey(String.valueOf(k))) {
+                    both.put(String.valueOf(k), v);
+                }
+            });
+            merged.put(capabilitiesKey, both);
+        }
+        return merged;
     }
 
     private void forget(Pending p) {

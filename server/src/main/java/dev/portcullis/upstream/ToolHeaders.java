@@ -37,7 +37,10 @@ final class ToolHeaders {
             }
             Object value = arguments.get(String.valueOf(property.getKey()));
             if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                headers.put(PREFIX + name, encode(String.valueOf(value)));
+                String encoded = encode(String.valueOf(value));
+                if (encoded.length() <= MAX_VALUE) { // longer is left out, as the revision says
+                    headers.put(PREFIX + name, encoded);
+                }
             }
         }
         return headers;
@@ -69,8 +72,16 @@ final class ToolHeaders {
     /** Where a designation may stand: not on numbers (their text is not one value), objects, arrays or null. */
     private static final java.util.Set<String> PRIMITIVE = java.util.Set.of("string", "integer", "boolean");
 
+    /** The longest header value sent. */
+    static final int MAX_VALUE = 8192;
+
+    /**
+     * A value as its header carries it. A plain value that merely looks encoded is encoded too, so
+     * nothing between the gateway and the server can read it as something else.
+     */
     static String encode(String value) {
-        boolean plain = value.equals(value.strip()) && value.chars().allMatch(c -> c >= 0x20 && c <= 0x7e);
+        boolean plain = value.equals(value.strip()) && value.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)
+                && !value.startsWith("=?base64?");
         return plain ? value : "=?base64?" + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + "?=";
     }
 }

@@ -50,6 +50,8 @@ public final class UpstreamSession implements AutoCloseable {
             "elicitation", Map.of("form", Map.of(), "url", Map.of()));
     /** How many rounds of input requests one call may take before the gateway gives up on it. */
     static final int MAX_INPUT_ROUNDS = 8;
+    /** How many input requests one round may carry. */
+    static final int MAX_INPUT_REQUESTS = 16;
     private volatile Instant lastUsed;
     private volatile UpstreamException failure;
     private volatile ToolList tools;
@@ -411,7 +413,15 @@ public final class UpstreamSession implements AutoCloseable {
         /** The client's answer to each input request; a request it cannot answer is declined or left out. */
         private Map<String, Object> answers(Object inputRequests) {
             Map<String, Object> answers = new java.util.LinkedHashMap<>();
-            RelayedCalls.asMap(inputRequests).forEach((key, request) -> {
+            Map<String, Object> requests = RelayedCalls.asMap(inputRequests);
+            if (requests.size() > MAX_INPUT_REQUESTS) {
+                throw new UpstreamException.ProtocolViolation("'" + session.server.name() + "' asked for "
+                        + requests.size() + " inputs at once; at most " + MAX_INPUT_REQUESTS + " are relayed", null);
+            }
+            requests.forEach((key, request) -> {
+                if (cancelled != null) {
+                    throw new UpstreamException.Cancelled("the request was cancelled");
+                }
                 Map<String, Object> r = RelayedCalls.asMap(request);
                 String asked = String.valueOf(r.get("method"));
                 try {

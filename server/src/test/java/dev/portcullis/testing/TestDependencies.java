@@ -86,7 +86,8 @@ public final class TestDependencies {
         HttpServer.OAuthServices oauth = oauth(config, database, json);
         var door = new dev.portcullis.mcp.FrontDoor(tools, oauth.links(),
                 new io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper(json), Clock.systemUTC(),
-                dev.portcullis.store.shared.SharedState.memory(Clock.systemUTC()).keyValues(), json);
+                dev.portcullis.store.shared.SharedState.memory(Clock.systemUTC()).keyValues(), json,
+                Sealers.fromSettings(config.encryption(), config.storage().dataDir()));
         return new HttpServer.Dependencies(config.server(),
                 TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
                 new RolePermissions(McpPermissionDefaults.LIBRECHAT, config.peoplePicker(), overrides), registry, tools,

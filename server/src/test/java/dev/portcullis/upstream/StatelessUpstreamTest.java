@@ -154,13 +154,20 @@ class StatelessUpstreamTest {
         String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
                 + "\"io.modelcontextprotocol/clientCapabilities\":{\"elicitation\":{}}}";
         String first = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"greet\",\"arguments\":{}," + meta + "}}";
-        JsonNode asked = ApiClient.json(post(first));
+        JsonNode asked = ApiClient.json(post(first, "alice"));
         assertThat(asked.get("result").get("resultType").asString()).isEqualTo("input_required");
-        assertThat(asked.get("result").get("requestState").asString()).isEqualTo(STATE);
-        String retry = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"greet\",\"arguments\":{},"
+        String sealed = asked.get("result").get("requestState").asString();
+        assertThat(sealed).as("the server's state is sealed to the user and request").startsWith("portcullis-upstream:")
+                .doesNotContain("opaque-state");
+        java.util.function.Function<String, String> retry = state -> "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"greet\",\"arguments\":{},"
                 + "\"inputResponses\":{\"who\":{\"action\":\"accept\",\"content\":{\"name\":\"Alice\"}}},"
-                + "\"requestState\":" + JSON.writeValueAsString(STATE) + "," + meta + "}}";
-        JsonNode done = ApiClient.json(post(retry));
+                + "\"requestState\":" + JSON.writeValueAsString(state) + "," + meta + "}}";
+        assertThat(post(retry.apply(sealed), "bob").getStatus()).as("another user cannot use it").isEqualTo(400);
+        JsonNode raw = ApiClient.json(post(retry.apply(STATE), "alice"));
+        assertThat(raw.get("result").get("resultType").asString()).as("a state the gateway did not give out never reaches "
+                + "the server: the request starts afresh").isEqualTo("input_required");
+        JsonNode done = ApiClient.json(post(retry.apply(sealed), "alice"));
         assertThat(done.get("result").get("content").get(0).get("text").asString()).isEqualTo("Hello, Alice!");
         assertThat(done.get("result").get("resultType").asString()).isEqualTo("complete");
     }
@@ -176,9 +183,9 @@ class StatelessUpstreamTest {
         assertThat(result.get("_meta").get("io.modelcontextprotocol/serverInfo").get("name").asString()).isEqualTo("modern-server");
     }
 
-    private static ContentResponse post(String body) {
+    private static ContentResponse post(String body, String user) {
         return Http.send(http.request("/mcp/modern").method(HttpMethod.POST)
-                .headers(h -> h.put("Authorization", "Bearer " + api.token(ApiClient.As.user("alice")))
+                .headers(h -> h.put("Authorization", "Bearer " + api.token(ApiClient.As.user(user)))
                         .put("MCP-Protocol-Version", "2026-07-28").put("Mcp-Method", "tools/call").put("Mcp-Name", "greet")
                         .put("Accept", "application/json, text/event-stream"))
                 .body(new StringRequestContent("application/json", body)));

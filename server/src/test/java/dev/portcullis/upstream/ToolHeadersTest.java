@@ -25,6 +25,10 @@ class ToolHeadersTest {
         assertThat(ToolHeaders.encode(" padded")).isEqualTo("=?base64?IHBhZGRlZA==?=");
         assertThat(ToolHeaders.encode("Zürich")).isEqualTo("=?base64?WsO8cmljaA==?=");
         assertThat(ToolHeaders.encode("a\r\nInjected: 1")).startsWith("=?base64?").doesNotContain("\n");
+        assertThat(ToolHeaders.encode("=?base64?YWRtaW4=?=")).as("a value that looks encoded is encoded")
+                .isEqualTo("=?base64?PT9iYXNlNjQ/WVdSdGFXND0/PQ==?=");
+        assertThat(ToolHeaders.of(Map.of("properties", Map.of("r", Map.of("type", "string", "x-mcp-header", "R"))),
+                Map.of("r", "x".repeat(9000)))).as("too long for a header: left out").isEmpty();
     }
 
     @Test

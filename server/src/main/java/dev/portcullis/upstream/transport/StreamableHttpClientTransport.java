@@ -110,8 +110,9 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         if (closed) {
             throw new UpstreamException.Unreachable("the transport is closed", null);
         }
-        byte[] body = inbound.encode(message, settings.maxMessageBytes());
         Object requestId = message instanceof McpSchema.JSONRPCRequest request ? request.id() : null;
+        Map<String, String> extra = requestId == null ? null : requestHeaders.remove(String.valueOf(requestId));
+        byte[] body = inbound.encode(message, settings.maxMessageBytes());
         boolean initialize = message instanceof McpSchema.JSONRPCRequest request
                 && McpSchema.METHOD_INITIALIZE.equals(request.method());
         if (initialize) {
@@ -124,11 +125,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         if (stateless) {
             mirror(builder, message);
         }
-        if (requestId != null) {
-            Map<String, String> extra = requestHeaders.remove(String.valueOf(requestId));
-            if (extra != null) {
-                extra.forEach(builder::header);
-            }
+        if (extra != null) {
+            extra.forEach(builder::header);
         }
         Outgoing post = builder.json(body).build();
         StreamRead read;
