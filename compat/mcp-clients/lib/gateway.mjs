@@ -91,5 +91,6 @@ export async function startAll(scratch) {
     }
   });
   const token = (user) => portcullisToken(config, ['--user', user]);
-  return { gateway, base, config, token, children: [everythingHttp.child, oauthDemo.child, probe.child] };
+  return { gateway, base, config, token, everythingUrl: everythingHttp.localhostUrl,
+    children: [everythingHttp.child, oauthDemo.child, probe.child] };
 }

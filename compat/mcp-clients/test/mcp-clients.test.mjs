@@ -391,6 +391,52 @@ test('a stateless 2026-07-28 client gets input_required for a session server tha
   assert.match(JSON.stringify(done.result.content), /from the stateless client|accept/);
 });
 
+test('a 2026-07-28 client listens with subscriptions/listen and hears a list change, tagged, as it asked', async () => {
+  const token = await env.token('frank');
+  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+  const controller = new AbortController();
+  const r = await fetch(`${env.base}/mcp`, { method: 'POST', signal: controller.signal, headers: { Authorization: `Bearer ${token}`,
+    'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2026-07-28',
+    'Mcp-Method': 'subscriptions/listen' }, body: JSON.stringify({ jsonrpc: '2.0', id: 'listen-1', method: 'subscriptions/listen',
+    params: { notifications: { toolsListChanged: true }, _meta: meta } }) });
+  assert.equal(r.status, 200);
+  const frames = [];
+  const reader = r.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        const lines = buffer.split('\n');
+        buffer = lines.pop();
+        for (const line of lines) {
+          if (line.startsWith('data: ')) frames.push(JSON.parse(line.slice(6)));
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  await waitFor('the acknowledgement', async () => frames.length > 0);
+  assert.equal(frames[0].method, 'notifications/subscriptions/acknowledged');
+  assert.equal(frames[0].params._meta['io.modelcontextprotocol/subscriptionId'], 'listen-1');
+  assert.deepEqual(frames[0].params.notifications, { toolsListChanged: true });
+  // frank adds a server of his own: the servers he may use changed
+  const created = await fetch(`${env.base}/api/mcp/servers`, { method: 'POST', headers: { Authorization: `Bearer ${token}`,
+    'Content-Type': 'application/json' }, body: JSON.stringify({ config: { type: 'streamable-http', title: 'Franks echo',
+    url: env.everythingUrl } }) });
+  assert.equal(created.status, 201, await created.text());
+  await waitFor('a tools/list_changed on the listen stream', async () => frames.some((f) => f.method === 'notifications/tools/list_changed'));
+  const change = frames.find((f) => f.method === 'notifications/tools/list_changed');
+  assert.equal(change.params._meta['io.modelcontextprotocol/subscriptionId'], 'listen-1');
+  assert.ok(!frames.some((f) => f.method === 'notifications/prompts/list_changed'), 'only what was asked for');
+  controller.abort();
+  await pump;
+});
+
 test('the gateway logged no failure of its own', () => {
   const log = fs.readFileSync(path.join(scratch, 'gateway.log'), 'utf8');
   const errors = log.split('\n').filter((l) => / ERROR /.test(l));

@@ -189,6 +189,15 @@ final class McpEndpointRoutes {
                         ctx.status(204);
                     }
                 }
+                case FrontDoor.Answer.Listening l -> {
+                    try {
+                        opened[0].awaitClose(GET_STREAM_LIFETIME);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        l.ended().run();
+                    }
+                }
             }
         } finally {
             if (opened[0] != null) {

@@ -88,6 +88,10 @@ public final class FrontDoor {
         /** The client cancelled the request: the specification says it gets no answer. */
         record Cancelled() implements Answer {
         }
+
+        /** A listen stream is open: the HTTP layer keeps it until the client goes away, then {@code ended} runs. */
+        record Listening(Runnable ended) implements Answer {
+        }
     }
 
     /** The headers a request's protocol handling reads: the version, and the 2026-07-28 mirrors of the body. */
@@ -123,7 +127,7 @@ public final class FrontDoor {
             if (id == null || method == null) {
                 return new Answer.Accepted(); // a notification or an answer without a session: nothing to do
             }
-            return stateless(caller, endpoint, id, String.valueOf(method), params, headers);
+            return stateless(caller, endpoint, id, String.valueOf(method), params, headers, streams);
         }
         if ("initialize".equals(method)) {
             return initialize(caller, endpoint, id, asMap(message.get("params")));
@@ -236,11 +240,14 @@ public final class FrontDoor {
 
     /** A request of the stateless 2026-07-28 revision: checked, run without a session, its result marked. */
     private Answer stateless(Caller caller, Endpoint endpoint, Object id, String method, Map<String, Object> params,
-                             RequestHeaders headers) {
+                             RequestHeaders headers, StreamOpener streams) {
         Optional<StatelessProtocol.Refusal> refusal = StatelessProtocol.check(headers, method, params);
         if (refusal.isPresent()) {
             StatelessProtocol.Refusal r = refusal.get();
             return new Answer.Json(r.status(), error(id, r.code(), r.message(), r.data()), Optional.empty());
+        }
+        if ("subscriptions/listen".equals(method)) {
+            return listen(caller, endpoint, id, params, streams);
         }
         FrontSession request = new FrontSession(caller, endpoint.server(), StatelessProtocol.VERSION,
                 StatelessProtocol.capabilities(params), clock.instant());
@@ -818,14 +825,85 @@ public final class FrontDoor {
 
     /** Sessions a server's announcement concerns: the user's own for a user's connection, every user's for a shared one. */
     void toSessions(java.util.function.Predicate<FrontSession> concerned, Supplier<Map<String, Object>> message) {
-        for (FrontSession s : sessions.all()) {
+        for (FrontSession s : sessions()) {
             if (concerned.test(s)) {
-                s.stream().ifPresent(sink -> sink.send(message.get()));
+                s.stream().ifPresent(sink -> {
+                    Map<String, Object> m = message.get();
+                    if (s.listensFor(String.valueOf(m.get("method")))) {
+                        sink.send(tagged(s, m));
+                    }
+                });
             }
         }
     }
 
+    /** Sends a notification to one session's stream, as that stream takes it (a listen stream: if asked for, tagged). */
+    void sendTo(FrontSession s, Map<String, Object> message) {
+        if (s.listensFor(String.valueOf(message.get("method")))) {
+            s.stream().ifPresent(sink -> sink.send(tagged(s, message)));
+        }
+    }
+
+    /** A listen stream's notifications carry its subscription id in {@code _meta}. */
+    private static Map<String, Object> tagged(FrontSession s, Map<String, Object> message) {
+        if (s.subscriptionId().isEmpty()) {
+            return message;
+        }
+        Map<String, Object> params = asMap(message.get("params"));
+        Map<String, Object> meta = asMap(params.get("_meta"));
+        meta.put(SUBSCRIPTION_ID, s.subscriptionId().get());
+        params.put("_meta", meta);
+        return notification(String.valueOf(message.get("method")), params);
+    }
+
+    /** The sessions, and the 2026-07-28 clients listening without one. */
     Iterable<FrontSession> sessions() {
-        return sessions.all();
+        List<FrontSession> all = new ArrayList<>(sessions.all());
+        all.addAll(listeners);
+        return all;
+    }
+
+    static final String SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
+    /** What {@code subscriptions/listen} may ask for, and the notification each one is. */
+    private static final Map<String, String> LISTENABLE = Map.of("toolsListChanged", "notifications/tools/list_changed",
+            "promptsListChanged", "notifications/prompts/list_changed",
+            "resourcesListChanged", "notifications/resources/list_changed");
+    private final Set<FrontSession> listeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_LISTENERS_PER_USER = 16;
+
+    /**
+     * {@code subscriptions/listen} (2026-07-28): a stream that first acknowledges the notifications it
+     * will carry (those asked for that the gateway sends), then carries them, tagged with the listen
+     * request's id, until the client goes away. What the gateway knows changes: servers added, changed,
+     * removed or shared, authorizations, and the list changes of servers it holds sessions with.
+     */
+    private Answer listen(Caller caller, Endpoint endpoint, Object id, Map<String, Object> params, StreamOpener streams) {
+        long mine = listeners.stream().filter(l -> l.belongsTo(caller)).count();
+        if (mine >= MAX_LISTENERS_PER_USER) {
+            return new Answer.Json(429, error(id, RpcError.INTERNAL_ERROR, "You have the maximum of "
+                    + MAX_LISTENERS_PER_USER + " listen streams open"), Optional.empty());
+        }
+        Map<String, Object> asked = asMap(params.get("notifications"));
+        Map<String, Object> honored = new LinkedHashMap<>();
+        Set<String> methods = new java.util.HashSet<>();
+        LISTENABLE.forEach((key, method) -> {
+            if (Boolean.TRUE.equals(asked.get(key))) {
+                honored.put(key, true);
+                methods.add(method);
+            }
+        });
+        Optional<Sink> stream = streams.open();
+        if (stream.isEmpty()) {
+            return new Answer.Json(406, error(id, RpcError.INVALID_REQUEST,
+                    "subscriptions/listen answers with a stream: send Accept: text/event-stream"), Optional.empty());
+        }
+        FrontSession listener = new FrontSession(caller, endpoint.server(), StatelessProtocol.VERSION,
+                StatelessProtocol.capabilities(params), clock.instant());
+        String subscriptionId = String.valueOf(id);
+        stream.get().send(notification("notifications/subscriptions/acknowledged",
+                Map.of("_meta", Map.of(SUBSCRIPTION_ID, subscriptionId), "notifications", honored)));
+        listener.listen(subscriptionId, methods, stream.get());
+        listeners.add(listener);
+        return new Answer.Listening(() -> listeners.remove(listener));
     }
 }

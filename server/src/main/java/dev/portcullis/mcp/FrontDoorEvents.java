@@ -54,7 +54,7 @@ public final class FrontDoorEvents implements UpstreamListener, AutoCloseable {
                             && user.map(u -> s.isOf(u.tenantId(), u.userId())).orElse(true)) {
                         Map<String, Object> p = new LinkedHashMap<>(params);
                         p.put("uri", seen);
-                        s.stream().ifPresent(sink -> sink.send(FrontDoor.notification(method, p)));
+                        door.sendTo(s, FrontDoor.notification(method, p));
                     }
                 }
             }
@@ -78,7 +78,8 @@ public final class FrontDoorEvents implements UpstreamListener, AutoCloseable {
         }
         java.util.List<FrontSession> candidates = new java.util.ArrayList<>();
         door.sessions().forEach(s -> {
-            if (s.isOf(u.tenantId(), u.userId()) && covers(s, key.serverName()) && s.stream().isPresent()) {
+            if (s.isOf(u.tenantId(), u.userId()) && covers(s, key.serverName()) && s.stream().isPresent()
+                    && s.subscriptionId().isEmpty()) { // a listen stream carries no requests
                 candidates.add(s);
             }
         });
@@ -104,11 +105,9 @@ public final class FrontDoorEvents implements UpstreamListener, AutoCloseable {
             if (!s.isOf(tenant, user) || !covers(s, server)) {
                 continue;
             }
-            s.stream().ifPresent(sink -> {
-                s.authorizationCompleted(server).ifPresent(id -> sink.send(FrontDoor.notification(
-                        "notifications/elicitation/complete", Map.of("elicitationId", id))));
-                LIST_CHANGES.forEach(m -> sink.send(FrontDoor.notification(m, Map.of())));
-            });
+            s.authorizationCompleted(server).ifPresent(id -> door.sendTo(s, FrontDoor.notification(
+                    "notifications/elicitation/complete", Map.of("elicitationId", id))));
+            LIST_CHANGES.forEach(m -> door.sendTo(s, FrontDoor.notification(m, Map.of())));
         }
     }
 

@@ -40,6 +40,25 @@ final class FrontSession {
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     /** Servers this session has used: their announcements concern it. */
     private final Set<String> used = ConcurrentHashMap.newKeySet();
+    /** For a {@code subscriptions/listen} stream: its id, and the notifications its client asked for. */
+    private volatile String subscriptionId;
+    private volatile Set<String> listensFor = Set.of();
+
+    void listen(String subscriptionId, Set<String> methods, Sink stream) {
+        this.subscriptionId = subscriptionId;
+        this.listensFor = Set.copyOf(methods);
+        this.stream = stream;
+    }
+
+    /** Whether this is a listen stream (2026-07-28), which hears only what it asked for, tagged with its id. */
+    Optional<String> subscriptionId() {
+        return Optional.ofNullable(subscriptionId);
+    }
+
+    boolean listensFor(String method) {
+        return subscriptionId == null || listensFor.contains(method);
+    }
+
     /** For a stateless request: where a server's input requests go (the client keeps no stream). */
     private volatile InputBridge bridge;
     private volatile String logLevel;
