@@ -253,16 +253,22 @@ export async function startGateway(scratch, peers) {
     log: path.join(scratch, 'gateway.log'),
   });
   const base = `http://127.0.0.1:${port}`;
-  // The launcher builds the jar when it is missing or stale; scripts/librechat-compat builds it first.
+  await waitForHealth(child, base);
+  return { child, port, base, config, secret };
+}
+
+/**
+ * Waits until a started gateway answers /healthz. The launcher builds the jar when it is missing or
+ * stale (the suites' scripts build it first), hence the long bound.
+ */
+export async function waitForHealth(child, base) {
   await waitUntil(child, 'answer on /healthz', 300_000, async () => {
     try {
-      const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
-      return r.ok;
+      return (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) })).ok;
     } catch {
       return false;
     }
   });
-  return { child, port, base, config, secret };
 }
 
 /** `./portcullis token ...` against the generated configuration. */

@@ -1,11 +1,16 @@
 // A headless Chromium driven over WebDriver (Debian's chromium and chromium-driver), loopback only:
 // what a person does with an authorization link — open it, read the page, click, follow redirects.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { canConnect, freePort } from '../../librechat/lib/harness.mjs';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** Chromium's binary: CHROMIUM_BINARY, else the chromium on PATH. */
+function chromium() {
+  return process.env.CHROMIUM_BINARY ?? execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+}
 
 export async function startBrowser(scratch) {
   const port = await freePort();
@@ -26,7 +31,7 @@ export async function startBrowser(scratch) {
   };
   const profile = fs.mkdtempSync(path.join(scratch, 'chromium-'));
   const session = await call('POST', '/session', { capabilities: { alwaysMatch: { browserName: 'chrome',
-    'goog:chromeOptions': { binary: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu',
+    'goog:chromeOptions': { binary: chromium(), args: ['--headless', '--no-sandbox', '--disable-gpu',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
       `--user-data-dir=${profile}`, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1'] } } } });
   const id = session.sessionId;

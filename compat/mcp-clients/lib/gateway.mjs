@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
-  ROOT, PEERS, canConnect, freePort, start, startEverythingHttp, startOAuthDemo, waitUntil, portcullisToken,
+  ROOT, PEERS, canConnect, freePort, start, startEverythingHttp, startOAuthDemo, waitForHealth, waitUntil, portcullisToken,
 } from '../../librechat/lib/harness.mjs';
 
 export { stop, scratchDir, tail, requirePeers, portcullisToken } from '../../librechat/lib/harness.mjs';
@@ -83,13 +83,7 @@ export async function startAll(scratch) {
     env: { ...process.env }, cwd: scratch, log: path.join(scratch, 'gateway.log'),
   });
   const base = `http://127.0.0.1:${port}`;
-  await waitUntil(gateway, 'answer on /healthz', 300_000, async () => {
-    try {
-      return (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) })).ok;
-    } catch {
-      return false;
-    }
-  });
+  await waitForHealth(gateway, base);
   const token = (user) => portcullisToken(config, ['--user', user]);
   return { gateway, base, config, token, everythingUrl: everythingHttp.localhostUrl,
     children: [everythingHttp.child, oauthDemo.child, probe.child] };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -36,6 +37,9 @@ after(async () => {
     }
   }
 });
+
+/** The client's root: a folder of the run's scratch directory, as an editor would offer its workspace. */
+const projectRoot = () => pathToFileURL(path.join(scratch, 'project')).href;
 
 const FULL = { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } };
 
@@ -69,7 +73,7 @@ async function connect(user, endpoint = '/mcp', { capabilities = FULL, headers }
   if (capabilities.roots) {
     client.setRequestHandler(ListRootsRequestSchema, async (req) => {
       client.asked.push(req);
-      return { roots: [{ uri: 'file:///work/project', name: 'project' }] };
+      return { roots: [{ uri: projectRoot(), name: 'project' }] };
     });
   }
   client.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => client.notified.push(n));
@@ -231,10 +235,10 @@ test('sampling, form elicitation, URL elicitation and roots round-trip to the cl
   assert.ok(client.asked.some((r) => r.params?.mode === 'url' && r.params.url === 'https://example.com/approve'));
   // Roots: a server asks for them when it starts, outside any call — on a user's own connection
   // (a header from the user's id makes it one) the user's client is asked.
-  await waitFor('the roots at the server', async () => /file:\/\/\/work\/project/.test(JSON.stringify(
-    await client.callTool({ name: 'everything-mine__get-roots-list', arguments: {} }))));
+  await waitFor('the roots at the server', async () => JSON.stringify(
+    await client.callTool({ name: 'everything-mine__get-roots-list', arguments: {} })).includes(projectRoot()));
   const shared = await client.callTool({ name: 'everything-http__get-roots-list', arguments: {} });
-  assert.doesNotMatch(JSON.stringify(shared), /file:\/\/\/work\/project/, "a shared connection never gets one client's roots");
+  assert.ok(!JSON.stringify(shared).includes(projectRoot()), "a shared connection never gets one client's roots");
   assert.ok(client.asked.some((r) => r.method === 'sampling/createMessage'));
   assert.equal(other.asked.length, 0, 'another session of the same user was never asked');
 });
