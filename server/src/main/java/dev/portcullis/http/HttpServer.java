@@ -212,12 +212,12 @@ public final class HttpServer implements AutoCloseable {
                     // The client's doing, not a fault of ours: no stack trace, no 500, but counted.
                     requestMetrics.clientAborted(ctx);
                     log.debug("client closed the connection before the request body was complete: {} {}",
-                            ctx.method(), ctx.path());
+                            ctx.method(), loggablePath(ctx));
                     ErrorBody.send(ctx, ErrorCode.REQUEST_BODY_INCOMPLETE,
                             "The connection closed before the whole request body arrived; send the complete body");
                     return;
                 }
-                log.error("unhandled failure on {} {}", ctx.method(), ctx.path(), e);
+                log.error("unhandled failure on {} {}", ctx.method(), loggablePath(ctx), e);
                 ErrorBody.send(ctx, ErrorCode.INTERNAL_ERROR,
                         "An internal error occurred; quote the request id when you report it");
             });
@@ -290,12 +290,15 @@ public final class HttpServer implements AutoCloseable {
         ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "unavailable", "checks", results));
     }
 
+    /** The path as logs may show it: an authorization link's ticket stands for a user while it lives. */
+    static String loggablePath(Context ctx) {
+        return ctx.path().replaceFirst("/oauth/link/[^/]+$", "/oauth/link/…");
+    }
+
     private static void recordRequest(Context ctx, Float ms, RequestMetrics metrics) {
         int status = ctx.statusCode();
         metrics.record(ctx, status, ms);
-        // An authorization link's ticket stands for a user while it lives: it stays out of the log.
-        String path = ctx.path().replaceFirst("/oauth/link/[^/]+$", "/oauth/link/…");
-        accessLog.info("{} {} {} {}ms", ctx.method(), path, status, String.format(java.util.Locale.ROOT, "%.1f", ms));
+        accessLog.info("{} {} {} {}ms", ctx.method(), loggablePath(ctx), status, String.format(java.util.Locale.ROOT, "%.1f", ms));
         MDC.remove("requestId");
     }
 

@@ -61,10 +61,6 @@ public final class ServiceCredentials {
                 java.util.Map.of());
     }
 
-    public boolean isEmpty() {
-        return entries.isEmpty();
-    }
-
     private static byte[] digest(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));

@@ -88,9 +88,6 @@ final class FrontCatalog {
 
     private List<Map<String, Object>> toolsOf(Caller caller, String server) {
         try {
-            if (tools.needsAuthorization(caller, server)) {
-                return List.of(standIn(server));
-            }
             return tools.toolsForListing(caller, server).tools().stream()
                     .map(t -> json.convertValue(t, MAP)).toList();
         } catch (GatewayException e) {

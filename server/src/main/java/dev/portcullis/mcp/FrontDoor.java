@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +95,6 @@ public final class FrontDoor {
 
     /** The headers a request's protocol handling reads: the version, and the 2026-07-28 mirrors of the body. */
     public record RequestHeaders(Optional<String> version, Optional<String> method, Optional<String> name) {
-        public static final RequestHeaders NONE = new RequestHeaders(Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** Opens the POST's event stream, when the client accepts one. */
@@ -518,7 +516,7 @@ public final class FrontDoor {
             if (FrontCatalog.AUTHORIZE.equals(target.get().tool()) && tools.needsAuthorization(caller, server)) {
                 throw tools.startAuthorization(caller, tools.server(caller, server));
             }
-            return result(id, tools.relayToolCall(caller, server, relayed, relay(session, stream, server),
+            return result(id, tools.relayToolCall(caller, server, relayed, new FrontRelay(session, stream),
                     r -> session.started(key, r)));
         } catch (OAuthRequiredException e) {
             return authorizationNeeded(session, id, e, true);
@@ -565,12 +563,6 @@ public final class FrontDoor {
             return result(id, toolError(text));
         }
         return error(id, RpcError.INTERNAL_ERROR, text, Map.of("error", ErrorCode.OAUTH_REQUIRED.name(), "authorizationUrl", link));
-    }
-
-    private FrontRelay relay(FrontSession session, Optional<Sink> stream, String server) {
-        UnaryOperator<Map<String, Object>> rewrite = session.server().isPresent() ? UnaryOperator.identity()
-                : params -> params;
-        return new FrontRelay(session, stream, rewrite);
     }
 
     /** A list method: one server's page at {@code /mcp/{server}}; in the aggregate, server after server. */
@@ -656,7 +648,7 @@ public final class FrontDoor {
         session.used(server);
         Map<String, Object> relayed = new LinkedHashMap<>(params);
         relayed.put("uri", original);
-        Map<String, Object> answer = tools.relay(caller, server, method, relayed, relay(session, stream, server),
+        Map<String, Object> answer = tools.relay(caller, server, method, relayed, new FrontRelay(session, stream),
                 ToolService.Intent.USE, r -> session.started(String.valueOf(id), r));
         switch (method) {
             case "resources/subscribe" -> session.subscriptions().add(uri);
@@ -686,7 +678,7 @@ public final class FrontDoor {
         Map<String, Object> relayed = new LinkedHashMap<>(params);
         relayed.put("name", target.get()[1]);
         return result(id, tools.relay(caller, target.get()[0], "prompts/get", relayed,
-                relay(session, stream, target.get()[0]), ToolService.Intent.USE, r -> session.started(String.valueOf(id), r)));
+                new FrontRelay(session, stream), ToolService.Intent.USE, r -> session.started(String.valueOf(id), r)));
     }
 
     private Optional<String[]> promptTarget(Caller caller, FrontSession session, String name) {
@@ -744,7 +736,7 @@ public final class FrontDoor {
         }
         Map<String, Object> relayed = new LinkedHashMap<>(params);
         relayed.put("ref", relayedRef);
-        return result(id, tools.relay(caller, server, "completion/complete", relayed, relay(session, stream, server),
+        return result(id, tools.relay(caller, server, "completion/complete", relayed, new FrontRelay(session, stream),
                 ToolService.Intent.USE, r -> session.started(String.valueOf(id), r)));
     }
 

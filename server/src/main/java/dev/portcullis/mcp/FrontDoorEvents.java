@@ -84,7 +84,7 @@ public final class FrontDoorEvents implements UpstreamListener, AutoCloseable {
             }
         });
         return candidates.stream().max(java.util.Comparator.comparing(FrontSession::lastSeen))
-                .map(s -> new FrontRelay(s, Optional.empty(), java.util.function.UnaryOperator.identity()));
+                .map(s -> new FrontRelay(s, Optional.empty()));
     }
 
     private static boolean covers(FrontSession s, String server) {

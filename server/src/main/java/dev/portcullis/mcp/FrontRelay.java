@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 /**
  * The client behind one front-door request, as the upstream server's side sees it: progress and log
@@ -23,13 +22,10 @@ final class FrontRelay implements CallObserver {
 
     private final FrontSession session;
     private final Optional<Sink> requestStream;
-    /** Rewrites what the server's request names for the client (the aggregate's resource URIs). */
-    private final UnaryOperator<Map<String, Object>> rewrite;
 
-    FrontRelay(FrontSession session, Optional<Sink> requestStream, UnaryOperator<Map<String, Object>> rewrite) {
+    FrontRelay(FrontSession session, Optional<Sink> requestStream) {
         this.session = session;
         this.requestStream = requestStream;
-        this.rewrite = rewrite;
     }
 
     private Optional<Sink> sink() {
@@ -57,7 +53,7 @@ final class FrontRelay implements CallObserver {
             return CompletableFuture.failedFuture(ServerRequests.unsupported(method));
         }
         if (session.bridge().isPresent()) {
-            return session.bridge().get().ask(method, rewrite.apply(params)); // the client's retry answers it
+            return session.bridge().get().ask(method, params); // the client's retry answers it
         }
         Optional<Sink> sink = sink();
         if (sink.isEmpty()) {
@@ -69,7 +65,7 @@ final class FrontRelay implements CallObserver {
         request.put("jsonrpc", "2.0");
         request.put("id", asked.getKey());
         request.put("method", method);
-        request.put("params", rewrite.apply(params));
+        request.put("params", params);
         if (!sink.get().send(request)) {
             asked.getValue().completeExceptionally(new RpcError(RpcError.INTERNAL_ERROR, "The client's stream closed"));
         }

@@ -17,7 +17,6 @@ final class StatelessProtocol {
     static final String VERSION = "2026-07-28";
     static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
     static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
-    static final String META_CLIENT_INFO = "io.modelcontextprotocol/clientInfo";
     static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
     /** The revision's errors: a header that disagrees with the body, an unsupported version. */
     static final int HEADER_MISMATCH = -32020;

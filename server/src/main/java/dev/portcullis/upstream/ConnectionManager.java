@@ -64,6 +64,19 @@ public final class ConnectionManager implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** What every session hears through: the listeners, each in turn. */
+    private final UpstreamListener fanOut = new UpstreamListener() {
+        @Override
+        public void notification(ConnectionKey k, String method, Map<String, Object> params) {
+            announce(k, method, params);
+        }
+
+        @Override
+        public Optional<CallObserver> clientOf(ConnectionKey k) {
+            return listeners.stream().map(l -> l.clientOf(k)).flatMap(Optional::stream).findFirst();
+        }
+    };
+
     private void announce(ConnectionKey key, String method, Map<String, Object> params) {
         for (UpstreamListener l : listeners) {
             try {
@@ -99,17 +112,7 @@ public final class ConnectionManager implements AutoCloseable {
                 continue;
             }
             try {
-                UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, new UpstreamListener() {
-                    @Override
-                    public void notification(ConnectionKey k, String method, Map<String, Object> params) {
-                        announce(k, method, params);
-                    }
-
-                    @Override
-                    public Optional<CallObserver> clientOf(ConnectionKey k) {
-                        return listeners.stream().map(l -> l.clientOf(k)).flatMap(Optional::stream).findFirst();
-                    }
-                });
+                UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, fanOut);
                 breakerFor(server).succeeded();
                 attempt.complete(session);
                 return session;
@@ -228,17 +231,7 @@ public final class ConnectionManager implements AutoCloseable {
      * adding, which must not count against them or be reused.
      */
     public <T> T once(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
-        try (UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, new UpstreamListener() {
-                    @Override
-                    public void notification(ConnectionKey k, String method, Map<String, Object> params) {
-                        announce(k, method, params);
-                    }
-
-                    @Override
-                    public Optional<CallObserver> clientOf(ConnectionKey k) {
-                        return listeners.stream().map(l -> l.clientOf(k)).flatMap(Optional::stream).findFirst();
-                    }
-                })) {
+        try (UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, fanOut)) {
             return work.apply(session);
         }
     }

@@ -32,10 +32,6 @@ final class RelayedCalls {
     void requestMeta(Map<String, Object> meta) {
         this.requestMeta = meta;
     }
-
-    boolean isStateless() {
-        return requestMeta != null;
-    }
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, Pending> byToken = new ConcurrentHashMap<>();
 

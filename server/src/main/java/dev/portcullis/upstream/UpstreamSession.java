@@ -180,10 +180,6 @@ public final class UpstreamSession implements AutoCloseable {
         return failure == null && (client != null || stateless != null);
     }
 
-    /** Whether the server speaks the stateless 2026-07-28 revision to the gateway. */
-    public boolean isStateless() {
-        return stateless != null;
-    }
 
     public Optional<UpstreamException> failure() {
         return Optional.ofNullable(failure);
