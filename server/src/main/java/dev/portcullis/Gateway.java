@@ -3,6 +3,7 @@ package dev.portcullis;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.crypto.Sealers;
 import dev.portcullis.crypto.SecretSealer;
+import dev.portcullis.store.shared.ReplicaCalls;
 import dev.portcullis.oauth.ClientIdentities;
 import dev.portcullis.oauth.Discovery;
 import dev.portcullis.oauth.OAuthHttp;
@@ -193,7 +194,9 @@ public final class Gateway implements AutoCloseable {
                         audit, new ChangeLimiter(shared.keyValues(), config.upstream().serverChangesPerMinute(), clock)), json, clock),
                 new ServerSharing(registry, audit, json, clock, people));
         AuthorizationLinks links = new AuthorizationLinks(shared.keyValues(), config.server().publicUrl(), json);
-        FrontDoor door = new FrontDoor(tools, links, mcpJson, clock, shared.keyValues(), json, sealer);
+        ReplicaCalls replicaCalls = new ReplicaCalls(shared.pubSub(), json);
+        closeInReverse.add(replicaCalls);
+        FrontDoor door = new FrontDoor(tools, links, mcpJson, clock, shared.keyValues(), json, sealer, replicaCalls);
         io.micrometer.core.instrument.Gauge.builder("portcullis.mcp.sessions", door, FrontDoor::sessionCount)
                 .description("MCP client sessions open at the front door (/mcp) on this replica").register(metrics);
         FrontDoorEvents events = new FrontDoorEvents(door, shared.pubSub(), json);

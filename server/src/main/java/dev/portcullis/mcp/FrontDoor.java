@@ -50,8 +50,9 @@ public final class FrontDoor {
 
     public FrontDoor(ToolService tools, AuthorizationLinks links, McpJsonMapper json, Clock clock,
                      dev.portcullis.store.shared.KeyValueStore shared, tools.jackson.databind.ObjectMapper mapper,
-                     dev.portcullis.crypto.SecretSealer sealer) {
+                     dev.portcullis.crypto.SecretSealer sealer, dev.portcullis.store.shared.ReplicaCalls replicas) {
         this.sealer = sealer;
+        this.bridges = new InputBridges(replicas, mapper, clock);
         this.tools = tools;
         this.catalog = new FrontCatalog(tools, json);
         this.sessions = new FrontSessions(clock, shared, mapper);
@@ -62,6 +63,8 @@ public final class FrontDoor {
 
     private final Clock clock;
     private final dev.portcullis.crypto.SecretSealer sealer;
+    /** Requests of stateless clients waiting for their input, on this replica and reachable from the others. */
+    private final InputBridges bridges;
     /** A stateless server's own requestState, sealed to the user, endpoint and request it came with. */
     static final String UPSTREAM_STATE_PREFIX = "portcullis-upstream:";
 
@@ -298,7 +301,6 @@ public final class FrontDoor {
      */
     private Answer bridged(Caller caller, Endpoint endpoint, FrontSession request, Object id, String method,
                            Map<String, Object> params) {
-        InputBridge bridge;
         Object givenState = params.get("requestState");
         if (givenState instanceof String state && state.startsWith(UPSTREAM_STATE_PREFIX)) {
             try {
@@ -315,34 +317,33 @@ public final class FrontDoor {
             params.remove("requestState");
             params.remove("inputResponses");
         }
-        if (params.get("requestState") instanceof String state && state.startsWith(InputBridge.STATE_PREFIX)) {
-            bridge = bridges.get(state);
-            if (bridge == null || !bridge.belongsTo(caller, endpoint.server()) || bridge.expired(clock.instant())) {
-                return new Answer.Json(400, error(id, RpcError.INVALID_PARAMS, "The requestState is unknown, expired or "
-                        + "from another replica; send the request again without it"), Optional.empty());
-            }
-            bridge.answer(asMap(params.get("inputResponses")));
-        } else {
-            try {
-                bridge = startBridge(caller, endpoint, request, id, method, params);
-            } catch (RpcError e) {
-                return new Answer.Json(429, error(id, e.code(), e.getMessage()), Optional.empty());
-            }
-        }
         try {
-            InputBridge.Outcome outcome = bridge.next();
-            if (outcome instanceof InputBridge.Outcome.InputRequired required) {
-                bridges.put(bridge.token(), bridge);
+            Optional<InputBridge.Outcome> outcome;
+            if (params.get("requestState") instanceof String state && state.startsWith(InputBridge.STATE_PREFIX)) {
+                outcome = bridges.continueWith(state, caller, endpoint.server(), asMap(params.get("inputResponses")));
+                if (outcome.isEmpty()) {
+                    return new Answer.Json(400, error(id, RpcError.INVALID_PARAMS, "The requestState is unknown, expired or "
+                            + "not yours; send the request again without it"), Optional.empty());
+                }
+            } else {
+                Map<String, Object> first = params;
+                outcome = Optional.of(bridges.start(caller, endpoint.server(), bridge -> {
+                    request.bridge(bridge);
+                    return answer(caller, request, id, method, first, Optional.empty());
+                }));
+            }
+            if (outcome.get() instanceof InputBridge.Outcome.InputRequired required) {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("resultType", "input_required");
                 result.put("inputRequests", required.inputRequests());
-                result.put("requestState", bridge.token());
+                result.put("requestState", required.requestState());
                 return new Answer.Json(200, result(id, result), Optional.empty());
             }
-            bridges.remove(bridge.token());
-            Map<String, Object> answer = new LinkedHashMap<>(((InputBridge.Outcome.Done) outcome).answer());
+            Map<String, Object> answer = new LinkedHashMap<>(((InputBridge.Outcome.Done) outcome.get()).answer());
             answer.put("id", id); // the retry's id: the server's result answers the request the client made last
             return statelessAnswer(method, sealUpstreamState(caller, endpoint, method, params, answer));
+        } catch (RpcError e) {
+            return new Answer.Json(429, error(id, e.code(), e.getMessage()), Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer.Cancelled();
@@ -373,31 +374,6 @@ public final class FrontDoor {
                 endpoint.server().orElse("*"), "mcp.requestState/" + method + "/"
                 + StatelessProtocol.nameOf(method, params).orElse(""));
     }
-
-    private InputBridge startBridge(Caller caller, Endpoint endpoint, FrontSession request, Object id, String method,
-                                    Map<String, Object> params) {
-        var now = clock.instant();
-        bridges.values().removeIf(b -> b.expired(now));
-        long mine = bridges.values().stream().filter(b -> b.belongsTo(caller, endpoint.server())).count();
-        if (mine >= MAX_BRIDGES_PER_USER) {
-            throw new RpcError(RpcError.INTERNAL_ERROR, "Too many requests are waiting for your input; answer or drop some first");
-        }
-        InputBridge bridge = new InputBridge(caller, endpoint.server(), now);
-        request.bridge(bridge);
-        Thread.ofVirtual().name("mcp-stateless-request").start(() -> {
-            try {
-                bridge.finish(answer(caller, request, id, method, params, Optional.empty()));
-            } catch (Throwable t) { // whatever happens, the waiting client gets an answer
-                log.warn("a stateless {} failed", method, t);
-                bridge.finish(error(id, RpcError.INTERNAL_ERROR, "The request failed inside the gateway"));
-            }
-        });
-        return bridge;
-    }
-
-    /** Requests of stateless clients waiting for their input, by requestState. */
-    private final Map<String, InputBridge> bridges = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_BRIDGES_PER_USER = 16;
 
     private static Map<String, Object> aggregateCapabilities() {
         Map<String, Object> c = new LinkedHashMap<>();

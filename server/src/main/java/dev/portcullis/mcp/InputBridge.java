@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * keeps no stream, so the gateway holds the server's request open, answers the client
  * {@code input_required} with the input requests and a {@code requestState} naming this bridge, and
  * when the client's retry brings the answers, gives them to the waiting server and goes on waiting for
- * its result. The state is this replica's: a retry that lands elsewhere is told to start again.
+ * its result. The server's request is held on this replica's connection, so the state names the replica
+ * ({@code portcullis-input:<replica>.<random>}) and a retry that lands on another is carried here by
+ * {@link InputBridges}.
  */
 final class InputBridge {
     static final String STATE_PREFIX = "portcullis-input:";
@@ -37,7 +39,7 @@ final class InputBridge {
         record Done(Map<String, Object> answer) implements Outcome {
         }
 
-        record InputRequired(Map<String, Object> inputRequests) implements Outcome {
+        record InputRequired(String requestState, Map<String, Object> inputRequests) implements Outcome {
         }
     }
 
@@ -51,10 +53,10 @@ final class InputBridge {
     private final Map<String, Asked> open = new ConcurrentHashMap<>();
     private final AtomicInteger keys = new AtomicInteger();
 
-    InputBridge(Caller caller, Optional<String> endpoint, Instant now) {
+    InputBridge(String replicaId, Caller caller, Optional<String> endpoint, Instant now) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        this.token = STATE_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        this.token = STATE_PREFIX + replicaId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         this.tenantId = caller.tenantId().orElse("");
         this.userId = caller.userId();
         this.endpoint = endpoint;
@@ -67,7 +69,20 @@ final class InputBridge {
 
     /** Only the user who made the request, at the endpoint it was made at, may continue it. */
     boolean belongsTo(Caller caller, Optional<String> at) {
-        return tenantId.equals(caller.tenantId().orElse("")) && userId.equals(caller.userId()) && endpoint.equals(at);
+        return belongsTo(caller.tenantId().orElse(""), caller.userId(), at);
+    }
+
+    boolean belongsTo(String tenant, String user, Optional<String> at) {
+        return tenantId.equals(tenant) && userId.equals(user) && endpoint.equals(at);
+    }
+
+    /** The replica a state was handed out by, if it is one of this gateway's. */
+    static Optional<String> replicaOf(String requestState) {
+        if (!requestState.startsWith(STATE_PREFIX)) {
+            return Optional.empty();
+        }
+        int dot = requestState.indexOf('.', STATE_PREFIX.length());
+        return dot > STATE_PREFIX.length() ? Optional.of(requestState.substring(STATE_PREFIX.length(), dot)) : Optional.empty();
     }
 
     boolean expired(Instant now) {
@@ -126,7 +141,7 @@ final class InputBridge {
                 long left = batchEnds - System.nanoTime();
                 a = left > 0 ? asked.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS) : null;
             }
-            return new Outcome.InputRequired(requests);
+            return new Outcome.InputRequired(token, requests);
         }
         return new Outcome.Done(Map.of("jsonrpc", "2.0", "error", Map.of("code", dev.portcullis.upstream.RpcError.INTERNAL_ERROR,
                 "message", "The server did not answer within " + ANSWER_WITHIN.toMinutes() + " minutes")));

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two replicas on the machine's PostgreSQL and Redis behind a round-robin front (each request goes to
  * the next replica): a 2025-11-25 session opened on one keeps working on the other, ending it on one
- * ends it on both, and stateless 2026-07-28 requests succeed on either.
+ * ends it on both, stateless 2026-07-28 requests succeed on either, and a stateless client's retry
+ * with its answers continues a session server's request held open on the other replica.
  */
 class TwoReplicaFrontDoorTest {
     @TempDir
@@ -121,5 +122,51 @@ class TwoReplicaFrontDoorTest {
             assertThat(r.getStatus()).isEqualTo(200);
             assertThat(r.getContentAsString()).contains("Echo: s" + i, "\"resultType\":\"complete\"");
         }
+    }
+
+    /**
+     * A 2026-07-28 client calls a tool of a 2025-11-25 server that asks for input: the server's request
+     * is held on the replica the call reached; the retry, sent by the front to the other replica, is
+     * carried back to it and finishes the call.
+     */
+    @Test
+    void an_input_required_retry_that_lands_on_the_other_replica_finishes_the_call() {
+        next = 0; // the first request to replica A, the retry to B
+        String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{\"elicitation\":{}}}";
+        String tool = "everything__trigger-elicitation-request";
+        ContentResponse first = send("POST", """
+                {"jsonrpc":"2.0","id":40,"method":"tools/call","params":{"name":"%s","arguments":{},%s}}"""
+                .formatted(tool, meta), null, "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", tool);
+        assertThat(first.getStatus()).as(first.getContentAsString()).isEqualTo(200);
+        tools.jackson.databind.JsonNode asked = ApiClient.json(first).get("result");
+        assertThat(asked.get("resultType").asString()).isEqualTo("input_required");
+        String state = asked.get("requestState").asString();
+        String key = asked.get("inputRequests").propertyNames().iterator().next();
+        assertThat(asked.get("inputRequests").get(key).get("method").asString()).isEqualTo("elicitation/create");
+
+        ContentResponse stolen = Http.send(replicas.get(1).request("/mcp").method(HttpMethod.POST).headers(h -> h
+                        .put("Authorization", "Bearer " + api.token(ApiClient.As.user("mallory").inTenant(TENANT)))
+                        .put("MCP-Protocol-Version", "2026-07-28").put("Mcp-Method", "tools/call").put("Mcp-Name", tool))
+                .body(new StringRequestContent("application/json", """
+                        {"jsonrpc":"2.0","id":41,"method":"tools/call","params":{"name":"%s","arguments":{},"requestState":"%s",
+                         "inputResponses":{"%s":{"action":"decline"}},%s}}""".formatted(tool, state, key, meta))));
+        assertThat(stolen.getStatus()).as("another user of the tenant cannot continue it on either replica").isEqualTo(400);
+
+        ContentResponse done = send("POST", """
+                {"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"%s","arguments":{},"requestState":"%s",
+                 "inputResponses":{"%s":{"action":"decline"}},%s}}""".formatted(tool, state, key, meta), null,
+                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", tool);
+        assertThat(done.getStatus()).as(done.getContentAsString()).isEqualTo(200);
+        tools.jackson.databind.JsonNode result = ApiClient.json(done);
+        assertThat(result.get("id").asInt()).isEqualTo(42);
+        assertThat(result.get("result").get("resultType").asString()).isEqualTo("complete");
+        assertThat(result.get("result").get("content").toString()).containsIgnoringCase("declin");
+
+        ContentResponse again = send("POST", """
+                {"jsonrpc":"2.0","id":43,"method":"tools/call","params":{"name":"%s","arguments":{},"requestState":"%s",
+                 "inputResponses":{"%s":{"action":"decline"}},%s}}""".formatted(tool, state, key, meta), null,
+                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", tool);
+        assertThat(again.getStatus()).as("a finished request cannot be continued twice").isEqualTo(400);
     }
 }

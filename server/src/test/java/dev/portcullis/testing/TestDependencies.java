@@ -87,7 +87,8 @@ public final class TestDependencies {
         var door = new dev.portcullis.mcp.FrontDoor(tools, oauth.links(),
                 new io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper(json), Clock.systemUTC(),
                 dev.portcullis.store.shared.SharedState.memory(Clock.systemUTC()).keyValues(), json,
-                Sealers.fromSettings(config.encryption(), config.storage().dataDir()));
+                Sealers.fromSettings(config.encryption(), config.storage().dataDir()),
+                new dev.portcullis.store.shared.ReplicaCalls(new dev.portcullis.store.shared.MemoryPubSub(), json));
         return new HttpServer.Dependencies(config.server(),
                 TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
                 new RolePermissions(McpPermissionDefaults.LIBRECHAT, config.peoplePicker(), overrides), registry, tools,

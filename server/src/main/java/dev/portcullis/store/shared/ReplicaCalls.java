@@ -1,0 +1,168 @@
+package dev.portcullis.store.shared;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * A request to one named replica and its answer, over {@link PubSub}: for state that lives in one
+ * replica's memory and cannot move (a server request held open on this replica's connection, a call's
+ * event stream), so that a request which lands on another replica behind a round-robin balancer still
+ * reaches it. Each replica listens on a channel of its own; the replica called acknowledges at once (so
+ * a replica that is gone is known within {@link #ACK_WITHIN}) and answers when its handler returns.
+ * Calls to this replica run the handler directly.
+ */
+public final class ReplicaCalls implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaCalls.class);
+    /** How soon the replica called must say it has the request. */
+    static final Duration ACK_WITHIN = Duration.ofSeconds(3);
+    private static final String CHANNEL_PREFIX = "replica:";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What one kind of call does on the replica it reaches: the payload in, the answer out. */
+    @FunctionalInterface
+    public interface Handler {
+        String handle(String payload) throws Exception;
+    }
+
+    /** The replica called is not there (stopped, or never was), or did not answer in time. */
+    public static final class Unavailable extends Exception {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    private record Waiting(CompletableFuture<Void> acknowledged, CompletableFuture<String> answered) {
+    }
+
+    private final PubSub pubSub;
+    private final ObjectMapper json;
+    private final String replicaId;
+    private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
+    private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+    private final Subscription subscription;
+
+    public ReplicaCalls(PubSub pubSub, ObjectMapper json) {
+        this.pubSub = Objects.requireNonNull(pubSub, "pubSub");
+        this.json = Objects.requireNonNull(json, "json");
+        this.replicaId = randomId(12);
+        this.subscription = pubSub.subscribe(CHANNEL_PREFIX + replicaId, this::received);
+    }
+
+    /** This replica's name for the lifetime of the process: random, so a restarted replica is a new one. */
+    public String replicaId() {
+        return replicaId;
+    }
+
+    public void handle(String kind, Handler handler) {
+        if (handlers.putIfAbsent(kind, handler) != null) {
+            throw new IllegalStateException("a handler for " + kind + " is already registered");
+        }
+    }
+
+    /**
+     * Runs {@code kind} with {@code payload} on {@code replica} and returns its answer. The handler's
+     * failure comes back as {@link Unavailable} with its message; so does a replica that does not
+     * acknowledge within {@link #ACK_WITHIN} or answer within {@code within}.
+     */
+    public String call(String replica, String kind, String payload, Duration within) throws Unavailable, InterruptedException {
+        if (replica.equals(replicaId)) {
+            return runLocally(kind, payload);
+        }
+        String id = randomId(12);
+        Waiting w = new Waiting(new CompletableFuture<>(), new CompletableFuture<>());
+        waiting.put(id, w);
+        try {
+            pubSub.publish(CHANNEL_PREFIX + replica, json.writeValueAsString(Map.of("t", "call", "id", id, "from", replicaId,
+                    "kind", kind, "body", payload)));
+            try {
+                w.acknowledged().get(ACK_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+                return w.answered().get(within.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new Unavailable(w.acknowledged().isDone() ? "the replica holding it did not answer in time"
+                        : "the replica holding it is not running");
+            } catch (ExecutionException e) {
+                throw new Unavailable(e.getCause().getMessage());
+            }
+        } finally {
+            waiting.remove(id);
+        }
+    }
+
+    private String runLocally(String kind, String payload) throws Unavailable {
+        Handler handler = handlers.get(kind);
+        if (handler == null) {
+            throw new Unavailable("this replica does not handle " + kind);
+        }
+        try {
+            return handler.handle(payload);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("the replica is stopping");
+        } catch (Exception e) {
+            throw new Unavailable(Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName()));
+        }
+    }
+
+    /** Messages on this replica's channel: calls to run, and acknowledgements and answers of calls it made. */
+    private void received(String message) {
+        Map<?, ?> m = json.readValue(message, Map.class);
+        String id = String.valueOf(m.get("id"));
+        switch (String.valueOf(m.get("t"))) {
+            case "call" -> {
+                String from = String.valueOf(m.get("from"));
+                reply(from, Map.of("t", "ack", "id", id));
+                // The handler may wait for minutes: never on the subscription's thread, which delivers the rest.
+                Thread.ofVirtual().name("replica-call").start(() -> {
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("id", id);
+                    try {
+                        answer.put("body", runLocally(String.valueOf(m.get("kind")), String.valueOf(m.get("body"))));
+                        answer.put("t", "answer");
+                    } catch (Unavailable e) {
+                        answer.put("t", "failed");
+                        answer.put("message", e.getMessage());
+                    }
+                    reply(from, answer);
+                });
+            }
+            case "ack" -> Optional.ofNullable(waiting.get(id)).ifPresent(w -> w.acknowledged().complete(null));
+            case "answer" -> Optional.ofNullable(waiting.get(id)).ifPresent(w -> w.answered().complete(String.valueOf(m.get("body"))));
+            case "failed" -> Optional.ofNullable(waiting.get(id)).ifPresent(w -> w.answered().completeExceptionally(
+                    new IllegalStateException(String.valueOf(m.get("message")))));
+            default -> log.debug("ignored a replica message of unknown type");
+        }
+    }
+
+    private void reply(String replica, Map<String, Object> message) {
+        try {
+            pubSub.publish(CHANNEL_PREFIX + replica, json.writeValueAsString(message));
+        } catch (RuntimeException e) {
+            log.warn("could not answer replica {}: {}", replica, e.toString());
+        }
+    }
+
+    private static String randomId(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+        waiting.values().forEach(w -> w.answered().completeExceptionally(new IllegalStateException("the replica is stopping")));
+    }
+}
