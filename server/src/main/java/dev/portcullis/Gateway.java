@@ -214,7 +214,7 @@ public final class Gateway implements AutoCloseable {
                 connections, variables, new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth(), links), metrics,
                 List.copyOf(readiness), json,
                 new HttpServer.People(people, roleOverrides, config.auth().mapping().roles().keySet()),
-                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer())));
+                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicaCalls));
         closeInReverse.add(http);
         tools.warmUp();
     }

@@ -61,7 +61,8 @@ public final class HttpServer implements AutoCloseable {
     public record Dependencies(ServerSettings settings, TokenVerifier tokens, RolePermissions roles,
                                Registry registry, ToolService tools, ConnectionManager connections,
                                UserVariables variables, OAuthServices oauth, PrometheusMeterRegistry metrics,
-                               List<ReadinessCheck> readiness, ObjectMapper json, People people, McpEndpoint mcp) {
+                               List<ReadinessCheck> readiness, ObjectMapper json, People people, McpEndpoint mcp,
+                               dev.portcullis.store.shared.ReplicaCalls replicas) {
     }
 
     /** The MCP front door and its settings; {@code issuer} is {@code auth.issuer}, named in the metadata by default. */
@@ -111,7 +112,8 @@ public final class HttpServer implements AutoCloseable {
         PeoplePickerRoutes peoplePicker = new PeoplePickerRoutes(d.roles(), new PrincipalSearch(d.people().directory()),
                 knownRoles);
         RoleRoutes roleRoutes = new RoleRoutes(new RoleDocuments(d.roles()), d.people().overrides(), knownRoles, bodies);
-        ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json(), bodies);
+        ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json(), bodies,
+                new CallInputs(d.replicas(), d.json()));
         OAuthRoutes oauthRoutes = new OAuthRoutes(new OAuthRoutes.Services(d.oauth().flows(), d.oauth().tokens(),
                 d.oauth().vault(), d.oauth().settings(), d.oauth().links()), d.tools(), d.registry().servers(), permissions, d.settings());
         ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
@@ -161,6 +163,7 @@ public final class HttpServer implements AutoCloseable {
             config.routes.put("/api/roles/{roleName}/people-picker", roleRoutes::putPeoplePicker);
             config.routes.get("/api/mcp/tools", toolRoutes::list);
             config.routes.post("/api/mcp/{server}/tools/{tool}/call", toolRoutes::call);
+            config.routes.post("/api/mcp/{server}/inputs/{inputId}", toolRoutes::answerInput);
             config.routes.post("/api/mcp/{server}/reinitialize", connectionRoutes::reinitialize);
             config.routes.get("/api/mcp/connection/status", connectionRoutes::statusAll);
             config.routes.get("/api/mcp/connection/status/{server}", connectionRoutes::statusOne);

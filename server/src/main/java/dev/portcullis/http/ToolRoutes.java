@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.ObjectMapper;
 
-/** Listing and calling tools: {@code GET /api/mcp/tools} and {@code POST /api/mcp/{server}/tools/{tool}/call}. */
+/**
+ * Listing and calling tools: {@code GET /api/mcp/tools}, {@code POST /api/mcp/{server}/tools/{tool}/call},
+ * and answering what a server asks while a streamed call runs: {@code POST /api/mcp/{server}/inputs/{inputId}}.
+ */
 final class ToolRoutes {
     private static final long LISTING_BUDGET_SECONDS = 60;
     private static final Duration MAX_WAIT_FOR_AUTH = dev.portcullis.oauth.flow.OAuthFlows.PENDING_STALE;
@@ -42,8 +45,11 @@ final class ToolRoutes {
     private final Permissions permissions;
     private final ObjectMapper json;
     private final RequestJson bodies;
+    private final CallInputs inputs;
 
-    ToolRoutes(ToolService tools, UserVariables variables, Permissions permissions, ObjectMapper json, RequestJson bodies) {
+    ToolRoutes(ToolService tools, UserVariables variables, Permissions permissions, ObjectMapper json, RequestJson bodies,
+               CallInputs inputs) {
+        this.inputs = inputs;
         this.tools = tools;
         this.variables = variables;
         this.permissions = permissions;
@@ -128,7 +134,16 @@ final class ToolRoutes {
         Map<String, Object> request = request(ctx);
         Map<String, Object> arguments = arguments(request);
         Duration wait = waitForAuth(request);
+        RestCallClient.Declared declared = RestCallClient.Declared.from(request.get("clientCapabilities"));
         boolean stream = Optional.ofNullable(ctx.header("Accept")).orElse("").contains("text/event-stream");
+        if (declared.any() && !stream) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "'clientCapabilities' needs 'Accept: text/event-stream': what "
+                    + "the server asks comes as input events on the call's stream");
+        }
+        if (declared.any()) {
+            answeringCall(ctx, caller, server, tool, arguments, wait, declared);
+            return;
+        }
         if (!stream) {
             McpSchema.CallToolResult result = invoke(caller, server, tool, arguments, Optional.empty(), wait);
             ctx.json(resultBody(result));
@@ -173,14 +188,92 @@ final class ToolRoutes {
         }
     }
 
-    private void writeEvent(OutputStream out, String name, Object data) {
+    /**
+     * A streamed call whose caller answers the server's questions: relayed with every field of the
+     * result kept, its progress, log messages and questions ({@code input} events) on the stream.
+     */
+    private void answeringCall(Context ctx, Caller caller, String server, String tool, Map<String, Object> arguments,
+                               Duration wait, RestCallClient.Declared declared) throws IOException {
+        ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache");
+        OutputStream out = ctx.res().getOutputStream();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("name", tool);
+        params.put("arguments", arguments);
+        params.put("_meta", Map.of("progressToken", "rest-call"));
+        try (RestCallClient client = new RestCallClient(caller, server, declared, inputs,
+                (event, data) -> writeEvent(out, event, data))) {
+            Map<String, Object> result = tools.relayToolCallWaitingForAuthorization(caller, server, params, client, wait);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("content", result.get("content") == null ? List.of() : result.get("content"));
+            if (result.get("structuredContent") != null) {
+                body.put("structuredContent", result.get("structuredContent"));
+            }
+            body.put("isError", Boolean.TRUE.equals(result.get("isError")));
+            writeEvent(out, "result", body);
+        } catch (OAuthRequiredException e) {
+            Map<String, Object> body = new LinkedHashMap<>(UpstreamErrors.oauthFields(e));
+            body.put("error", ErrorCode.OAUTH_REQUIRED.name());
+            body.put("message", e.getMessage());
+            body.put("status", ErrorCode.OAUTH_REQUIRED.status());
+            body.put("requestId", RequestIds.of(ctx));
+            writeEvent(out, "error", body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writeError(ctx, out, new GatewayException(ErrorCode.SERVICE_UNAVAILABLE, "The gateway is shutting down"));
+        } catch (dev.portcullis.upstream.RpcError e) {
+            writeError(ctx, out, new GatewayException(ErrorCode.UPSTREAM_ERROR, "'" + server + "' answered tools/call with error "
+                    + e.code() + ": " + e.getMessage()));
+        } catch (GatewayException e) {
+            writeError(ctx, out, e);
+        } catch (RuntimeException e) {
+            writeError(ctx, out, UpstreamErrors.toGateway(e));
+        }
+    }
+
+    private void writeError(Context ctx, OutputStream out, GatewayException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.code().name());
+        body.put("message", e.getMessage());
+        body.put("status", e.status());
+        body.put("requestId", RequestIds.of(ctx));
+        writeEvent(out, "error", body);
+    }
+
+    /**
+     * {@code POST /api/mcp/{server}/inputs/{inputId}}: the caller's answer to an {@code input} event of its
+     * call — {@code {"result": {...}}} as MCP's answer to the request (for an elicitation
+     * {@code {"action": "accept", "content": {...}}}), or {@code {"error": {"code": -1, "message": "..."}}}.
+     */
+    void answerInput(Context ctx) throws InterruptedException {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        Map<String, Object> body = request(ctx);
+        List<String> stray = body.keySet().stream().filter(k -> !Set.of("result", "error").contains(k)).sorted().toList();
+        boolean result = body.get("result") instanceof Map<?, ?>;
+        boolean error = body.get("error") instanceof Map<?, ?> e && e.get("message") instanceof String
+                && (e.get("code") == null || e.get("code") instanceof Integer);
+        if (!stray.isEmpty() || result == error) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "Send {\"result\": {...}} with the answer to the request (for an "
+                    + "elicitation {\"result\": {\"action\": \"accept\", \"content\": {...}}}), or {\"error\": {\"code\": -1, "
+                    + "\"message\": \"...\"}} to refuse it");
+        }
+        if (inputs.answer(caller, ctx.pathParam("server"), ctx.pathParam("inputId"), body) != CallInputs.Delivery.DELIVERED) {
+            throw new GatewayException(ErrorCode.NOT_FOUND, "No question with this id is waiting for your answer at '"
+                    + ctx.pathParam("server") + "': it was answered, its call ended, or it expired after "
+                    + CallInputs.ANSWER_WITHIN.toMinutes() + " minutes");
+        }
+        ctx.status(204);
+    }
+
+    /** Writes one event; false when the client went away (the call still completes upstream). */
+    private boolean writeEvent(OutputStream out, String name, Object data) {
         byte[] bytes = ("event: " + name + "\ndata: " + json.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8);
         synchronized (out) {
             try {
                 out.write(bytes);
                 out.flush();
+                return true;
             } catch (IOException e) {
-                // the client went away; the call still completes upstream
+                return false;
             }
         }
     }
@@ -226,7 +319,7 @@ final class ToolRoutes {
     }
 
     /** What the body may hold; anything else is most likely a tool parameter sent outside its wrapper. */
-    private static final Set<String> BODY_FIELDS = Set.of("arguments", "waitForAuthMs");
+    private static final Set<String> BODY_FIELDS = Set.of("arguments", "waitForAuthMs", "clientCapabilities");
     private static final int NAMES_SHOWN = 3;
 
     @SuppressWarnings("unchecked")
@@ -255,7 +348,7 @@ final class ToolRoutes {
         String example = "{\"arguments\": {" + String.join(", ", shown.stream().map(n -> n + ": ...").toList())
                 + (stray.size() > NAMES_SHOWN ? ", ..." : "") + "}}";
         String names = String.join(", ", shown) + (stray.size() > NAMES_SHOWN ? " and " + (stray.size() - NAMES_SHOWN) + " more" : "");
-        return (hasArguments ? "Only \"arguments\" and \"waitForAuthMs\" are read from the body, not " + names
+        return (hasArguments ? "Only \"arguments\", \"waitForAuthMs\" and \"clientCapabilities\" are read from the body, not " + names
                 + "; move the tool's parameters into \"arguments\": "
                 : "Put the tool's parameters under \"arguments\": ") + example;
     }

@@ -175,14 +175,29 @@ public final class ToolService {
                                                                 Map<String, Object> arguments,
                                                                 Optional<ProgressListener> progress,
                                                                 java.time.Duration wait) throws InterruptedException {
+        return waitingForAuthorization(caller, serverName, wait, () -> call(caller, serverName, toolName, arguments, progress));
+    }
+
+    /**
+     * A REST tool call whose caller hears the server's notifications and answers its requests (see
+     * {@link #relayToolCall}), waiting as {@link #callWaitingForAuthorization} does.
+     */
+    public Map<String, Object> relayToolCallWaitingForAuthorization(Caller caller, String serverName, Map<String, Object> params,
+                                                                    CallObserver observer, java.time.Duration wait)
+            throws InterruptedException {
+        return waitingForAuthorization(caller, serverName, wait, () -> relayToolCall(caller, serverName, params, observer, r -> { }));
+    }
+
+    private <T> T waitingForAuthorization(Caller caller, String serverName, java.time.Duration wait,
+                                          java.util.function.Supplier<T> work) throws InterruptedException {
         try {
-            return call(caller, serverName, toolName, arguments, progress);
+            return work.get();
         } catch (OAuthRequiredException required) {
             if (wait.isZero() || !authorization.awaitAuthorization(caller, server(caller, serverName), wait)) {
                 throw required;
             }
             // The completed flow already dropped the old connection and its breaker (authorizationCompleted).
-            return call(caller, serverName, toolName, arguments, progress);
+            return work.get();
         }
     }
 

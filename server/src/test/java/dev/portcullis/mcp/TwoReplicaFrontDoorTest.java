@@ -169,4 +169,26 @@ class TwoReplicaFrontDoorTest {
                 "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", tool);
         assertThat(again.getStatus()).as("a finished request cannot be continued twice").isEqualTo(400);
     }
+
+    /**
+     * A REST caller on replica A is asked by a 2025-11-25 server (an elicitation, an {@code input} event on
+     * its call's stream) and its answer reaches replica B: carried to A, it finishes the call.
+     */
+    @Test
+    void a_rest_callers_answer_that_lands_on_the_other_replica_reaches_the_waiting_call() throws Exception {
+        String alice = api.token(ApiClient.As.user("alice").inTenant(TENANT));
+        try (dev.portcullis.testing.SseCall call = dev.portcullis.testing.SseCall.post(a.port(),
+                "/api/mcp/everything/tools/trigger-elicitation-request/call", alice,
+                "{\"arguments\":{},\"clientCapabilities\":{\"elicitation\":{\"form\":{}}}}")) {
+            tools.jackson.databind.JsonNode input = call.next("input", java.time.Duration.ofSeconds(30)).data();
+            assertThat(input.get("method").asString()).isEqualTo("elicitation/create");
+            String path = "/api/mcp/everything/inputs/" + input.get("inputId").asString();
+            ContentResponse answered = Http.send(replicas.get(1).request(path).method(HttpMethod.POST)
+                    .headers(h -> h.put("Authorization", "Bearer " + alice))
+                    .body(new StringRequestContent("application/json", "{\"result\":{\"action\":\"decline\"}}")));
+            assertThat(answered.getStatus()).as(answered.getContentAsString()).isEqualTo(204);
+            tools.jackson.databind.JsonNode result = call.next("result", java.time.Duration.ofSeconds(30)).data();
+            assertThat(result.get("content").toString()).containsIgnoringCase("declin");
+        }
+    }
 }

@@ -84,17 +84,18 @@ public final class TestDependencies {
                         new dev.portcullis.store.shared.PerMinuteLimit(dev.portcullis.store.shared.SharedState
                                 .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC()), new ToolService.CallLimits(16, 64));
         HttpServer.OAuthServices oauth = oauth(config, database, json);
+        var replicas = new dev.portcullis.store.shared.ReplicaCalls(new dev.portcullis.store.shared.MemoryPubSub(), json);
         var door = new dev.portcullis.mcp.FrontDoor(tools, oauth.links(),
                 new io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper(json), Clock.systemUTC(),
                 dev.portcullis.store.shared.SharedState.memory(Clock.systemUTC()).keyValues(), json,
                 Sealers.fromSettings(config.encryption(), config.storage().dataDir()),
-                new dev.portcullis.store.shared.ReplicaCalls(new dev.portcullis.store.shared.MemoryPubSub(), json));
+                replicas);
         return new HttpServer.Dependencies(config.server(),
                 TokenVerifier.sharedSecret(TestConfigs.SECRET.getBytes(StandardCharsets.UTF_8), config.auth()),
                 new RolePermissions(McpPermissionDefaults.LIBRECHAT, config.peoplePicker(), overrides), registry, tools,
                 connections, variables, oauth, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 readiness, json, new HttpServer.People(people, overrides, config.auth().mapping().roles().keySet()),
-                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()));
+                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicas);
     }
 
     private static HttpServer.OAuthServices oauth(PortcullisConfig config, Database database, JsonMapper json) {

@@ -190,4 +190,43 @@ class StatelessUpstreamTest {
                         .put("Accept", "application/json, text/event-stream"))
                 .body(new StringRequestContent("application/json", body)));
     }
+
+    /**
+     * A REST caller that declares it can answer elicitations gets the server's input request as an
+     * {@code input} event on its call's stream, answers it at the inputs route, and the call finishes
+     * with the answer; only the caller can answer, and only once.
+     */
+    @Test
+    void a_rest_caller_that_declares_elicitation_answers_the_servers_input_request_itself() throws Exception {
+        try (dev.portcullis.testing.SseCall call = dev.portcullis.testing.SseCall.post(gateway.port(), "/api/mcp/modern/tools/greet/call",
+                api.token(ApiClient.As.user("alice")), "{\"arguments\":{},\"clientCapabilities\":{\"elicitation\":{}}}")) {
+            JsonNode input = call.next("input", java.time.Duration.ofSeconds(20)).data();
+            assertThat(input.get("method").asString()).isEqualTo("elicitation/create");
+            assertThat(input.get("params").get("message").asString()).isEqualTo("Your name?");
+            String path = "/api/mcp/modern/inputs/" + input.get("inputId").asString();
+            String answer = "{\"result\":{\"action\":\"accept\",\"content\":{\"name\":\"Alice\"}}}";
+            assertThat(api.send(ApiClient.As.user("bob"), "POST", path, answer).getStatus()).as("not bob's to answer").isEqualTo(404);
+            assertThat(api.send(ApiClient.As.user("alice"), "POST", "/api/mcp/other/inputs/" + input.get("inputId").asString(),
+                    answer).getStatus()).as("the server in the path is the one that asked").isEqualTo(404);
+            assertThat(api.send(ApiClient.As.user("alice"), "POST", path, "{\"action\":\"accept\"}").getStatus())
+                    .as("the answer goes under result").isEqualTo(400);
+            assertThat(api.send(ApiClient.As.user("alice"), "POST", path, answer).getStatus()).isEqualTo(204);
+            assertThat(api.send(ApiClient.As.user("alice"), "POST", path, answer).getStatus()).as("once").isEqualTo(404);
+            JsonNode result = call.next("result", java.time.Duration.ofSeconds(20)).data();
+            assertThat(result.get("content").get(0).get("text").asString()).isEqualTo("Hello, Alice!");
+            assertThat(result.get("isError").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void client_capabilities_need_an_event_stream_and_say_what_they_may_declare() {
+        ContentResponse plain = api.send(ApiClient.As.user("alice"), "POST", "/api/mcp/modern/tools/greet/call",
+                "{\"arguments\":{},\"clientCapabilities\":{\"elicitation\":{}}}");
+        assertThat(plain.getStatus()).isEqualTo(400);
+        assertThat(plain.getContentAsString()).contains("text/event-stream");
+        ContentResponse roots = api.send(ApiClient.As.user("alice"), "POST", "/api/mcp/modern/tools/greet/call",
+                "{\"arguments\":{},\"clientCapabilities\":{\"roots\":{}}}");
+        assertThat(roots.getStatus()).isEqualTo(400);
+        assertThat(roots.getContentAsString()).contains("\\\"elicitation\\\" and \\\"sampling\\\", not roots");
+    }
 }

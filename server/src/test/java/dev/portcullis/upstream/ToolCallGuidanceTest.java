@@ -59,7 +59,7 @@ class ToolCallGuidanceTest {
                 .isEqualTo("Put the tool's parameters under \"arguments\": {\"arguments\": {\"a\": ..., \"b\": ...}}");
         assertThat(error(api.send(ALICE, "POST", "/api/mcp/everything/tools/echo/call",
                 "{\"arguments\": {}, \"message\": \"hi\"}"), 400, "BAD_REQUEST"))
-                .isEqualTo("Only \"arguments\" and \"waitForAuthMs\" are read from the body, not \"message\"; move the tool's"
+                .isEqualTo("Only \"arguments\", \"waitForAuthMs\" and \"clientCapabilities\" are read from the body, not \"message\"; move the tool's"
                         + " parameters into \"arguments\": {\"arguments\": {\"message\": ...}}");
     }
 

@@ -1,0 +1,108 @@
+package dev.portcullis.http;
+
+import dev.portcullis.identity.Caller;
+import dev.portcullis.store.shared.ReplicaCalls;
+import dev.portcullis.upstream.RpcError;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * What MCP servers asked the callers of the REST call route while their calls ran (an elicitation, a
+ * sampling request — directly, or in a 2026-07-28 server's {@code input_required}), each waiting for the
+ * caller to answer with {@code POST /api/mcp/{server}/inputs/{inputId}}. The call's event stream is held
+ * by one replica, so an input's id names it and an answer that lands on another replica is carried there.
+ */
+final class CallInputs {
+    /** How long a person has to answer. */
+    static final Duration ANSWER_WITHIN = Duration.ofMinutes(10);
+    /** Per caller: each holds a call (and its connection's slot) open. */
+    static final int MAX_OPEN_PER_CALLER = 32;
+    private static final String ANSWER = "rest.input.answer";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** One question, for one caller about one server. */
+    record Input(String id, String tenantId, String userId, String server, CompletableFuture<Map<String, Object>> answer) {
+    }
+
+    /** What became of an answer. */
+    enum Delivery { DELIVERED, UNKNOWN }
+
+    private final Map<String, Input> open = new ConcurrentHashMap<>();
+    private final ReplicaCalls replicas;
+    private final ObjectMapper json;
+
+    CallInputs(ReplicaCalls replicas, ObjectMapper json) {
+        this.replicas = replicas;
+        this.json = json;
+        replicas.handle(ANSWER, this::answerHere);
+    }
+
+    /** A new question for the caller about the server; its answer completes the input's future (or its time runs out). */
+    Input ask(Caller caller, String server) {
+        String tenant = caller.tenantId().orElse("");
+        long mine = open.values().stream().filter(i -> i.tenantId().equals(tenant) && i.userId().equals(caller.userId())).count();
+        if (mine >= MAX_OPEN_PER_CALLER) {
+            throw new RpcError(RpcError.INTERNAL_ERROR, "Too many questions are waiting for the caller's answers");
+        }
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        String id = replicas.replicaId() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Input input = new Input(id, tenant, caller.userId(), server, new CompletableFuture<>());
+        open.put(id, input);
+        input.answer().orTimeout(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> open.remove(id));
+        return input;
+    }
+
+    /** The call ended: whatever it still waits for is answered with a refusal, so nothing lingers. */
+    void abandon(Input input) {
+        input.answer().completeExceptionally(new RpcError(RpcError.INTERNAL_ERROR, "The call ended before the answer came"));
+    }
+
+    /** The caller's answer, on whichever replica holds the question. */
+    Delivery answer(Caller caller, String server, String inputId, Map<String, Object> answer) throws InterruptedException {
+        int dot = inputId.indexOf('.');
+        if (dot <= 0) {
+            return Delivery.UNKNOWN;
+        }
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("id", inputId);
+        message.put("tenant", caller.tenantId().orElse(""));
+        message.put("user", caller.userId());
+        message.put("server", server);
+        message.put("answer", answer);
+        try {
+            return Delivery.valueOf(replicas.call(inputId.substring(0, dot), ANSWER, json.writeValueAsString(message),
+                    Duration.ofSeconds(10)));
+        } catch (ReplicaCalls.Unavailable e) {
+            return Delivery.UNKNOWN;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private String answerHere(String payload) {
+        Map<String, Object> message = json.readValue(payload, Map.class);
+        Input input = open.get(String.valueOf(message.get("id")));
+        // Only the caller asked, about the server named in the route, may answer.
+        if (input == null || !input.tenantId().equals(message.get("tenant")) || !input.userId().equals(message.get("user"))
+                || !input.server().equals(message.get("server"))) {
+            return Delivery.UNKNOWN.name();
+        }
+        Map<String, Object> answer = (Map<String, Object>) message.get("answer");
+        boolean taken;
+        if (answer.get("error") instanceof Map<?, ?> error) {
+            taken = input.answer().completeExceptionally(new RpcError(error.get("code") instanceof Number n ? n.intValue()
+                    : RpcError.INTERNAL_ERROR, String.valueOf(Optional.ofNullable(error.get("message")).orElse("Refused"))));
+        } else {
+            taken = input.answer().complete((Map<String, Object>) answer.get("result"));
+        }
+        return (taken ? Delivery.DELIVERED : Delivery.UNKNOWN).name();
+    }
+}
