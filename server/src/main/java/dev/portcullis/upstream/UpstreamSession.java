@@ -45,6 +45,10 @@ public final class UpstreamSession implements AutoCloseable {
     private volatile ObservedTransport transport;
     /** What a server of the stateless revision said of itself; null on a session. */
     private volatile StatelessUpstream.Discovered stateless;
+    /** A stateless server's change notifications; null on a session. */
+    private volatile UpstreamListen listen;
+    /** How long a stateless server said its tool list may be kept ({@code ttlMs}); null when it did not say. */
+    private volatile Duration toolsTtl;
     /** The capabilities the gateway declares per request to a stateless server (the same as at initialize). */
     private static final Map<String, Object> STATELESS_CAPABILITIES = Map.of("sampling", Map.of(), "roots", Map.of(),
             "elicitation", Map.of("form", Map.of(), "url", Map.of()));
@@ -77,6 +81,10 @@ public final class UpstreamSession implements AutoCloseable {
         UpstreamSession session = new UpstreamSession(server, clock, lister);
         ObservedTransport observed = new ObservedTransport(transport, new ObservedTransport.Listeners(session::transportFailed,
                 session::routeProgress, (method, params) -> {
+                    if (UpstreamListen.ACKNOWLEDGED.equals(method)) {
+                        Optional.ofNullable(session.listen).ifPresent(l -> l.acknowledgedBy(params));
+                        return;
+                    }
                     if (McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED.equals(method)) {
                         session.tools = null; // re-listed, within bounds, on next use
                     }
@@ -93,7 +101,11 @@ public final class UpstreamSession implements AutoCloseable {
                 throw session.translate(e, server.initTimeout(), "server/discover");
             }
             if (session.stateless != null) {
-                return session; // no initialize, no session: every request stands alone
+                // No initialize, no session: every request stands alone; changes come on a listen stream.
+                session.listen = new UpstreamListen(observed, server.name(), session.stateless.capabilities(),
+                        () -> session.tools = null, http::streamLease);
+                session.listen.start();
+                return session;
             }
         }
         McpSyncClient client = McpClient.sync(observed)
@@ -140,7 +152,16 @@ public final class UpstreamSession implements AutoCloseable {
      * stream, which the budget may have refused or the server may have ended.
      */
     private boolean hearsChanges() {
+        if (stateless != null) {
+            return listen != null && listen.hearsToolChanges();
+        }
         return onDemand == null || onDemand.isListening();
+    }
+
+    /** Whether the listed tools are past the time they may be kept. */
+    private boolean toolsStale() {
+        Duration kept = toolsTtl != null ? toolsTtl : hearsChanges() ? null : UNHEARD_CHANGES_TTL;
+        return kept != null && !toolsListedAt.plus(kept).isAfter(clock.instant());
     }
 
     /**
@@ -229,8 +250,8 @@ public final class UpstreamSession implements AutoCloseable {
     private ToolList listedTools() {
         touch();
         ToolList current = tools;
-        if (current != null && !hearsChanges() && toolsListedAt.plus(UNHEARD_CHANGES_TTL).isBefore(clock.instant())) {
-            tools = null; // no stream would have told us of a change: list again now and then
+        if (current != null && toolsStale()) {
+            tools = null; // past the server's ttlMs, or no stream would have told us of a change: list again
             current = null;
         }
         if (current == null) {
@@ -305,7 +326,33 @@ public final class UpstreamSession implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+        if (stateless != null && (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(method)
+                || McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(method))) {
+            return new Relayed(this, method, params, observer, subscription(method, params));
+        }
         return new Relayed(this, method, params, observer);
+    }
+
+    /**
+     * A session client's {@code resources/subscribe} (or unsubscribe) to a stateless server, which has
+     * no such method: the resource joins (or leaves) the filter of the gateway's listen stream instead.
+     */
+    private java.util.concurrent.CompletableFuture<Map<String, Object>> subscription(String method, Map<String, Object> params) {
+        if (listen == null || !listen.takesResourceSubscriptions()) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new RpcError(RpcError.METHOD_NOT_FOUND,
+                    "'" + server.name() + "' does not offer resource subscriptions"));
+        }
+        if (!(params.get("uri") instanceof String uri)) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new RpcError(RpcError.INVALID_PARAMS, "uri is required"));
+        }
+        if (McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(method)) {
+            listen.unsubscribe(uri);
+        } else if (!listen.subscribe(uri)) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new RpcError(RpcError.INTERNAL_ERROR,
+                    "The gateway cannot watch more resources of '" + server.name() + "' (at most " + UpstreamListen.MAX_RESOURCES
+                            + ", and only while the stream budget allows a stream to it)"));
+        }
+        return java.util.concurrent.CompletableFuture.completedFuture(Map.of());
     }
 
     private RelayedCalls.Pending send(String method, Map<String, Object> params, CallObserver observer) {
@@ -346,10 +393,17 @@ public final class UpstreamSession implements AutoCloseable {
     /** One page of tools from a stateless server. */
     private McpSchema.ListToolsResult statelessToolPage(String cursor) {
         Map<String, Object> params = cursor == null ? Map.of() : Map.of("cursor", cursor);
-        return transport.unmarshalFrom(new Relayed(this, McpSchema.METHOD_TOOLS_LIST, params, CallObserver.NONE).await(),
-                new io.modelcontextprotocol.json.TypeRef<McpSchema.ListToolsResult>() {
-                });
+        Map<String, Object> page = new Relayed(this, McpSchema.METHOD_TOOLS_LIST, params, CallObserver.NONE).await();
+        if (cursor == null) {
+            toolsTtl = page.get("ttlMs") instanceof Number ttl && ttl.longValue() >= 0
+                    ? Duration.ofMillis(Math.min(ttl.longValue(), MAX_TOOLS_TTL.toMillis())) : null;
+        }
+        return transport.unmarshalFrom(page, new io.modelcontextprotocol.json.TypeRef<McpSchema.ListToolsResult>() {
+        });
     }
+
+    /** However long a server says its list may be kept, the gateway lists again at least this often. */
+    private static final Duration MAX_TOOLS_TTL = Duration.ofHours(1);
 
     /**
      * A relayed request under way. A stateless server may answer {@code input_required} (multi-round-trip
@@ -372,6 +426,16 @@ public final class UpstreamSession implements AutoCloseable {
             this.params = params;
             this.observer = observer;
             this.pending = session.send(method, params, observer);
+        }
+
+        /** A request the gateway answers itself, never sent. */
+        private Relayed(UpstreamSession session, String method, Map<String, Object> params, CallObserver observer,
+                        java.util.concurrent.CompletableFuture<Map<String, Object>> answer) {
+            this.session = session;
+            this.method = method;
+            this.params = params;
+            this.observer = observer;
+            this.pending = new RelayedCalls.Pending(null, answer, observer, null, null);
         }
 
         /**
@@ -580,6 +644,10 @@ public final class UpstreamSession implements AutoCloseable {
 
     @Override
     public void close() {
+        UpstreamListen l = listen;
+        if (l != null) {
+            l.close();
+        }
         McpSyncClient c = client;
         if (c != null) {
             try {

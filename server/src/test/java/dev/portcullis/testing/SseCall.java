@@ -38,10 +38,15 @@ public final class SseCall implements AutoCloseable {
         });
     }
 
-    public static SseCall post(int port, String path, String bearer, String json) {
-        return new SseCall(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + bearer).header("Accept", "text/event-stream")
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    /** @param headers more request headers, as name, value, name, value... */
+    public static SseCall post(int port, String path, String bearer, String json, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + bearer).header("Accept", "application/json, text/event-stream")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return new SseCall(request.build());
     }
 
     /** The next event; fails the test if none comes within the time. */

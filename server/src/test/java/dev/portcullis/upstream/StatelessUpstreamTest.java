@@ -45,11 +45,25 @@ class StatelessUpstreamTest {
     static Http http;
     static ApiClient api;
     static final List<Map<String, Object>> seen = new CopyOnWriteArrayList<>();
+    /** The listen streams the gateway opened, newest last. */
+    static final List<Listen> listens = new CopyOnWriteArrayList<>();
+
+    /** One open {@code subscriptions/listen} stream: what it asked for, and where to write its notifications. */
+    record Listen(Object id, Map<String, Object> filter, java.io.OutputStream out, java.util.concurrent.CountDownLatch ended) {
+        void send(String method, Map<String, Object> params) throws IOException {
+            Map<String, Object> p = new java.util.LinkedHashMap<>(params);
+            p.put("_meta", Map.of("io.modelcontextprotocol/subscriptionId", String.valueOf(id)));
+            out.write(("event: message\ndata: " + JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "method", method, "params", p))
+                    + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
 
     @BeforeAll
     static void start() throws IOException {
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         upstream.createContext("/mcp", StatelessUpstreamTest::answer);
+        upstream.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()); // listen streams stay open
         upstream.start();
         PortcullisConfig config = TestConfigs.fromYaml("""
                 server: {port: 0}
@@ -83,6 +97,17 @@ class StatelessUpstreamTest {
                 "metaVersion", String.valueOf(meta.get("io.modelcontextprotocol/protocolVersion")),
                 "session", String.valueOf(exchange.getRequestHeaders().getFirst("Mcp-Session-Id")),
                 "requestState", String.valueOf(params.get("requestState"))));
+        if ("subscriptions/listen".equals(method)) {
+            listen(exchange, request.get("id"), (Map<String, Object>) params.get("notifications"));
+            return;
+        }
+        if ("notifications/cancelled".equals(method)) {
+            listens.stream().filter(l -> String.valueOf(l.id()).equals(String.valueOf(params.get("requestId"))))
+                    .forEach(l -> l.ended().countDown());
+            exchange.sendResponseHeaders(202, -1);
+            exchange.close();
+            return;
+        }
         Object result;
         int status = 200;
         if (!"2026-07-28".equals(meta.get("io.modelcontextprotocol/protocolVersion"))) {
@@ -90,7 +115,8 @@ class StatelessUpstreamTest {
             result = null;
         } else {
             result = switch (method) {
-                case "server/discover" -> Map.of("supportedVersions", List.of("2026-07-28"), "capabilities", Map.of("tools", Map.of()),
+                case "server/discover" -> Map.of("supportedVersions", List.of("2026-07-28"), "capabilities", Map.of(
+                                "tools", Map.of("listChanged", true), "resources", Map.of("subscribe", true)),
                         "_meta", Map.of("io.modelcontextprotocol/serverInfo", Map.of("name", "modern-server", "version", "2")),
                         "resultType", "complete");
                 case "tools/list" -> Map.of("tools", List.of(Map.of("name", "greet", "inputSchema", Map.of("type", "object"))),
@@ -108,6 +134,22 @@ class StatelessUpstreamTest {
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
+    }
+
+    /** Acknowledges the filter and keeps the stream open until the gateway cancels it or the test ends. */
+    private static void listen(HttpExchange exchange, Object id, Map<String, Object> filter) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        Listen l = new Listen(id, filter, exchange.getResponseBody(), new java.util.concurrent.CountDownLatch(1));
+        l.send("notifications/subscriptions/acknowledged", Map.of("notifications", filter));
+        listens.add(l);
+        try {
+            l.ended().await(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exchange.close();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -228,5 +270,67 @@ class StatelessUpstreamTest {
                 "{\"arguments\":{},\"clientCapabilities\":{\"roots\":{}}}");
         assertThat(roots.getStatus()).isEqualTo(400);
         assertThat(roots.getContentAsString()).contains("\\\"elicitation\\\" and \\\"sampling\\\", not roots");
+    }
+
+    /**
+     * A stateless server sends changes only on a stream the client opens: the gateway keeps a
+     * {@code subscriptions/listen} stream open asking for the list changes the server announces, and
+     * what arrives on it reaches the gateway's own clients.
+     */
+    @Test
+    void the_gateway_listens_for_a_stateless_servers_changes_and_passes_them_on() throws Exception {
+        String alice = api.token(ApiClient.As.user("alice"));
+        try (dev.portcullis.testing.SseCall client = dev.portcullis.testing.SseCall.post(gateway.port(), "/mcp/modern", alice,
+                "{\"jsonrpc\":\"2.0\",\"id\":\"l1\",\"method\":\"subscriptions/listen\",\"params\":{\"notifications\":"
+                        + "{\"toolsListChanged\":true},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                        + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
+                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "subscriptions/listen")) {
+            assertThat(client.next(java.time.Duration.ofSeconds(10)).data().get("method").asString())
+                    .isEqualTo("notifications/subscriptions/acknowledged");
+            assertThat(api.send(ApiClient.As.user("alice"), "GET", "/api/mcp/tools").getStatus()).isEqualTo(200); // connects
+            Listen upstreamStream = awaitListen(l -> Boolean.TRUE.equals(l.filter().get("toolsListChanged")));
+            assertThat(upstreamStream.filter()).as("only what the server announces").doesNotContainKeys("promptsListChanged",
+                    "resourcesListChanged");
+            upstreamStream.send("notifications/tools/list_changed", Map.of());
+            JsonNode heard = client.next(java.time.Duration.ofSeconds(10)).data();
+            assertThat(heard.get("method").asString()).isEqualTo("notifications/tools/list_changed");
+            assertThat(heard.get("params").get("_meta").get("io.modelcontextprotocol/subscriptionId").asString())
+                    .as("tagged with the client's own listen request").isEqualTo("l1");
+        }
+    }
+
+    /**
+     * A session client's {@code resources/subscribe} to a stateless server (which has no such method)
+     * becomes a resource in the filter of the gateway's listen stream; unsubscribing takes it out.
+     */
+    @Test
+    void a_session_clients_resource_subscription_joins_the_listen_streams_filter() throws Exception {
+        String alice = api.token(ApiClient.As.user("alice"));
+        ContentResponse init = Http.send(http.request("/mcp/modern").method(HttpMethod.POST)
+                .headers(h -> h.put("Authorization", "Bearer " + alice).put("Accept", "application/json, text/event-stream"))
+                .body(new StringRequestContent("application/json", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                        + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")));
+        String session = init.getHeaders().get("Mcp-Session-Id");
+        java.util.function.Function<String, ContentResponse> post = body -> Http.send(http.request("/mcp/modern").method(HttpMethod.POST)
+                .headers(h -> h.put("Authorization", "Bearer " + alice).put("Accept", "application/json, text/event-stream")
+                        .put("Mcp-Session-Id", session).put("MCP-Protocol-Version", "2025-11-25"))
+                .body(new StringRequestContent("application/json", body)));
+        ContentResponse subscribed = post.apply("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"note://one\"}}");
+        assertThat(subscribed.getContentAsString()).contains("\"result\"");
+        awaitListen(l -> l.filter().get("resourceSubscriptions") instanceof List<?> uris && uris.contains("note://one"));
+        post.apply("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/unsubscribe\",\"params\":{\"uri\":\"note://one\"}}");
+        Listen latest = awaitListen(l -> !(l.filter().get("resourceSubscriptions") instanceof List<?> uris && uris.contains("note://one")));
+        assertThat(latest.filter()).containsEntry("toolsListChanged", true);
+    }
+
+    private static Listen awaitListen(java.util.function.Predicate<Listen> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (!listens.isEmpty() && wanted.test(listens.getLast())) {
+                return listens.getLast();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no listen stream as wanted; streams: " + listens.stream().map(Listen::filter).toList());
     }
 }

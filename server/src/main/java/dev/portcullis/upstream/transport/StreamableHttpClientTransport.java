@@ -264,6 +264,15 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         return read.broken() != null ? 0 : DEFAULT_RETRY_MILLIS;
     }
 
+    /**
+     * A lease of the stream budget for one long-lived stream to this server (a stateless server's
+     * {@code subscriptions/listen}), or empty when the origin's or owner's cap is reached.
+     */
+    public Optional<StreamBudget.Lease> streamLease() {
+        ConnectionPool pool = settings.pool();
+        return pool.streams().tryAcquire(pool.owner(), StreamBudget.originOf(Hop.configured(settings.endpoint()).target()));
+    }
+
     /** The optional GET stream for server-initiated requests and notifications, one per session. */
     @Override
     public boolean listen() {
