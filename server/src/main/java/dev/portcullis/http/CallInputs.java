@@ -48,15 +48,17 @@ final class CallInputs {
     /** A new question for the caller about the server; its answer completes the input's future (or its time runs out). */
     Input ask(Caller caller, String server) {
         String tenant = caller.tenantId().orElse("");
-        long mine = open.values().stream().filter(i -> i.tenantId().equals(tenant) && i.userId().equals(caller.userId())).count();
-        if (mine >= MAX_OPEN_PER_CALLER) {
-            throw new RpcError(RpcError.INTERNAL_ERROR, "Too many questions are waiting for the caller's answers");
-        }
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String id = replicas.replicaId() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Input input = new Input(id, tenant, caller.userId(), server, new CompletableFuture<>());
-        open.put(id, input);
+        synchronized (open) {
+            long mine = open.values().stream().filter(i -> i.tenantId().equals(tenant) && i.userId().equals(caller.userId())).count();
+            if (mine >= MAX_OPEN_PER_CALLER) {
+                throw new RpcError(RpcError.INTERNAL_ERROR, "Too many questions are waiting for the caller's answers");
+            }
+            open.put(id, input);
+        }
         input.answer().orTimeout(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> open.remove(id));
         return input;
     }
@@ -69,7 +71,7 @@ final class CallInputs {
     /** The caller's answer, on whichever replica holds the question. */
     Delivery answer(Caller caller, String server, String inputId, Map<String, Object> answer) throws InterruptedException {
         int dot = inputId.indexOf('.');
-        if (dot <= 0) {
+        if (dot <= 0 || !ReplicaCalls.isReplicaId(inputId.substring(0, dot))) {
             return Delivery.UNKNOWN;
         }
         Map<String, Object> message = new LinkedHashMap<>();
@@ -79,8 +81,8 @@ final class CallInputs {
         message.put("server", server);
         message.put("answer", answer);
         try {
-            return Delivery.valueOf(replicas.call(inputId.substring(0, dot), ANSWER, json.writeValueAsString(message),
-                    Duration.ofSeconds(10)));
+            String delivery = replicas.call(inputId.substring(0, dot), ANSWER, json.writeValueAsString(message), Duration.ofSeconds(10));
+            return Delivery.DELIVERED.name().equals(delivery) ? Delivery.DELIVERED : Delivery.UNKNOWN;
         } catch (ReplicaCalls.Unavailable e) {
             return Delivery.UNKNOWN;
         }

@@ -92,8 +92,10 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
     private final List<Route> routes;
+    private final Runnable beforeStop;
 
-    private HttpServer(Javalin app, List<Route> routes) {
+    private HttpServer(Javalin app, List<Route> routes, Runnable beforeStop) {
+        this.beforeStop = beforeStop;
         this.app = app;
         this.routes = List.copyOf(routes);
     }
@@ -235,7 +237,7 @@ public final class HttpServer implements AutoCloseable {
         disableNagle(app);
         app.start();
         log.info("listening on {}:{}", d.settings().host(), app.port());
-        return new HttpServer(app, routes);
+        return new HttpServer(app, routes, mcp::endStreams);
     }
 
     /** Javalin's server already wraps its handlers in Jetty's GracefulHandler, which drains on stop. */
@@ -293,9 +295,16 @@ public final class HttpServer implements AutoCloseable {
         ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "unavailable", "checks", results));
     }
 
-    /** The path as logs may show it: an authorization link's ticket stands for a user while it lives. */
+    /**
+     * The path as logs may show it: an authorization link's ticket stands for a user while it lives, and
+     * an input's id names a question waiting for one person's answer.
+     */
     static String loggablePath(Context ctx) {
-        return ctx.path().replaceFirst("/oauth/link/[^/]+$", "/oauth/link/…");
+        return loggablePath(ctx.path());
+    }
+
+    static String loggablePath(String path) {
+        return path.replaceFirst("/oauth/link/[^/]+$", "/oauth/link/…").replaceFirst("/inputs/[^/]+$", "/inputs/…");
     }
 
     private static void recordRequest(Context ctx, Float ms, RequestMetrics metrics) {
@@ -314,9 +323,13 @@ public final class HttpServer implements AutoCloseable {
         return app.port();
     }
 
-    /** Stops accepting, lets in-flight requests finish within the shutdown timeout, then stops. */
+    /**
+     * Ends the MCP clients' event streams (they only wait for news, and reconnect to another replica),
+     * then stops accepting and lets in-flight requests finish within the shutdown timeout.
+     */
     @Override
     public void close() {
+        beforeStop.run();
         app.stop();
     }
 }

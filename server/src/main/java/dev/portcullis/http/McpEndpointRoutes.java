@@ -191,7 +191,7 @@ final class McpEndpointRoutes {
                 }
                 case FrontDoor.Answer.Listening l -> {
                     try {
-                        opened[0].awaitClose(GET_STREAM_LIFETIME);
+                        awaitEnd(opened[0]);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     } finally {
@@ -219,8 +219,28 @@ final class McpEndpointRoutes {
         }
         try (SseStream stream = SseStream.open(ctx.res(), json)) {
             door.listen(caller, endpoint, sessionId, stream);
-            stream.awaitClose(GET_STREAM_LIFETIME); // the client opens another: nothing is held forever
+            awaitEnd(stream);
         }
+    }
+
+    /**
+     * Holds a stream that only carries news until the client leaves, its lifetime ends (the client opens
+     * another: nothing is held forever) or the gateway stops.
+     */
+    private void awaitEnd(SseStream stream) throws InterruptedException {
+        newsStreams.add(stream);
+        try {
+            stream.awaitClose(GET_STREAM_LIFETIME);
+        } finally {
+            newsStreams.remove(stream);
+        }
+    }
+
+    /** The open news streams, ended first when the gateway stops: a stop does not wait for clients to leave. */
+    private final java.util.Set<SseStream> newsStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    void endStreams() {
+        newsStreams.forEach(SseStream::close);
     }
 
     void delete(Context ctx, Optional<String> serverName) {

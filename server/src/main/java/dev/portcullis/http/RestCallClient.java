@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The caller of one streamed REST tool call, as the MCP server's side sees it: progress and log messages
@@ -79,7 +78,8 @@ final class RestCallClient implements CallObserver, AutoCloseable {
     private final Declared declared;
     private final CallInputs inputs;
     private final Events events;
-    private final List<CallInputs.Input> asked = new CopyOnWriteArrayList<>();
+    /** The questions still waiting for the caller's answer. */
+    private final Set<CallInputs.Input> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     RestCallClient(Caller caller, String server, Declared declared, CallInputs inputs, Events events) {
         this.caller = caller;
@@ -121,6 +121,7 @@ final class RestCallClient implements CallObserver, AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         asked.add(input);
+        input.answer().whenComplete((r, e) -> asked.remove(input));
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("inputId", input.id());
         event.put("method", method);

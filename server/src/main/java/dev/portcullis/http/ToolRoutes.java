@@ -200,8 +200,16 @@ final class ToolRoutes {
         params.put("name", tool);
         params.put("arguments", arguments);
         params.put("_meta", Map.of("progressToken", "rest-call"));
+        var keepalive = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
         try (RestCallClient client = new RestCallClient(caller, server, declared, inputs,
                 (event, data) -> writeEvent(out, event, data))) {
+            // While a person decides, the stream is silent: a comment now and then keeps proxies from cutting
+            // it, and finds a caller who has gone (whose questions then need no answer).
+            keepalive.scheduleAtFixedRate(() -> {
+                if (!writeComment(out)) {
+                    client.close();
+                }
+            }, KEEPALIVE.toMillis(), KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
             Map<String, Object> result = tools.relayToolCallWaitingForAuthorization(caller, server, params, client, wait);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("content", result.get("content") == null ? List.of() : result.get("content"));
@@ -227,6 +235,22 @@ final class ToolRoutes {
             writeError(ctx, out, e);
         } catch (RuntimeException e) {
             writeError(ctx, out, UpstreamErrors.toGateway(e));
+        } finally {
+            keepalive.shutdownNow();
+        }
+    }
+
+    private static final Duration KEEPALIVE = Duration.ofSeconds(15);
+
+    private static boolean writeComment(OutputStream out) {
+        synchronized (out) {
+            try {
+                out.write(": keepalive\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
         }
     }
 

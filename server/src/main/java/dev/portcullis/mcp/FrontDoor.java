@@ -320,14 +320,16 @@ public final class FrontDoor {
         try {
             Optional<InputBridge.Outcome> outcome;
             if (params.get("requestState") instanceof String state && state.startsWith(InputBridge.STATE_PREFIX)) {
-                outcome = bridges.continueWith(state, caller, endpoint.server(), asMap(params.get("inputResponses")));
+                outcome = bridges.continueWith(state, caller, endpoint.server(), method,
+                        StatelessProtocol.nameOf(method, params).orElse(""), asMap(params.get("inputResponses")));
                 if (outcome.isEmpty()) {
                     return new Answer.Json(400, error(id, RpcError.INVALID_PARAMS, "The requestState is unknown, expired or "
                             + "not yours; send the request again without it"), Optional.empty());
                 }
             } else {
                 Map<String, Object> first = params;
-                outcome = Optional.of(bridges.start(caller, endpoint.server(), bridge -> {
+                outcome = Optional.of(bridges.start(caller, endpoint.server(), method,
+                        StatelessProtocol.nameOf(method, params).orElse(""), bridge -> {
                     request.bridge(bridge);
                     return answer(caller, request, id, method, first, Optional.empty());
                 }));

@@ -48,12 +48,19 @@ final class InputBridge {
     private final String userId;
     private final Optional<String> endpoint;
     private final Instant expires;
+    /** The request it continues: a retry must be the same request (method and name) as the first. */
+    private final String method;
+    private final String name;
+    /** The keys of the input requests last handed to the client: the ones its retry answers. */
+    private final java.util.Set<String> handedOut = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Map<String, Object>> upstream = new CompletableFuture<>();
     private final LinkedBlockingQueue<Asked> asked = new LinkedBlockingQueue<>();
     private final Map<String, Asked> open = new ConcurrentHashMap<>();
     private final AtomicInteger keys = new AtomicInteger();
 
-    InputBridge(String replicaId, Caller caller, Optional<String> endpoint, Instant now) {
+    InputBridge(String replicaId, Caller caller, Optional<String> endpoint, String method, String name, Instant now) {
+        this.method = method;
+        this.name = name;
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         this.token = STATE_PREFIX + replicaId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -74,6 +81,11 @@ final class InputBridge {
 
     boolean belongsTo(String tenant, String user, Optional<String> at) {
         return tenantId.equals(tenant) && userId.equals(user) && endpoint.equals(at);
+    }
+
+    /** Whether a retry is the request this bridge continues. */
+    boolean continues(String retryMethod, String retryName) {
+        return method.equals(retryMethod) && name.equals(retryName);
     }
 
     /** The replica a state was handed out by, if it is one of this gateway's. */
@@ -107,9 +119,15 @@ final class InputBridge {
         return a.answer().orTimeout(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The client's retry: its answers, by the keys it was given; a request it left unanswered is declined. */
+    /**
+     * The client's retry: its answers, by the keys it was given; a request it was given and left
+     * unanswered is declined. Requests that came after the ones it saw wait for the next round.
+     */
     void answer(Map<String, Object> inputResponses) {
         for (Asked a : open.values()) {
+            if (!handedOut.remove(a.key())) {
+                continue;
+            }
             Object response = inputResponses.get(a.key());
             if (response instanceof Map<?, ?> r) {
                 a.answer().complete(FrontDoor.asMap(r));
@@ -141,6 +159,8 @@ final class InputBridge {
                 long left = batchEnds - System.nanoTime();
                 a = left > 0 ? asked.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS) : null;
             }
+            handedOut.clear();
+            handedOut.addAll(requests.keySet());
             return new Outcome.InputRequired(token, requests);
         }
         return new Outcome.Done(Map.of("jsonrpc", "2.0", "error", Map.of("code", dev.portcullis.upstream.RpcError.INTERNAL_ERROR,

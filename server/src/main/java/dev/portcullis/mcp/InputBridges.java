@@ -26,7 +26,10 @@ final class InputBridges {
     /** Per user and endpoint: each holds a server request (and a connection's slot) open. */
     static final int MAX_PER_USER = 16;
 
+    /** Bridges waiting for the client's retry, by state. */
     private final Map<String, InputBridge> bridges = new ConcurrentHashMap<>();
+    /** Every bridge from its start until its answer is handed out or it expires: what the per-user bound counts. */
+    private final java.util.Set<InputBridge> live = ConcurrentHashMap.newKeySet();
     private final ReplicaCalls replicas;
     private final ObjectMapper json;
     private final Clock clock;
@@ -43,15 +46,18 @@ final class InputBridges {
      * and returns what comes first: its answer or its input requests. Throws {@link RpcError} when the
      * caller already has {@value #MAX_PER_USER} requests waiting for input here.
      */
-    InputBridge.Outcome start(Caller caller, Optional<String> endpoint, Function<InputBridge, Map<String, Object>> work)
-            throws InterruptedException {
+    InputBridge.Outcome start(Caller caller, Optional<String> endpoint, String method, String name,
+                              Function<InputBridge, Map<String, Object>> work) throws InterruptedException {
         var now = clock.instant();
-        bridges.values().removeIf(b -> b.expired(now));
-        long mine = bridges.values().stream().filter(b -> b.belongsTo(caller, endpoint)).count();
-        if (mine >= MAX_PER_USER) {
-            throw new RpcError(RpcError.INTERNAL_ERROR, "Too many requests are waiting for your input; answer or drop some first");
+        InputBridge bridge = new InputBridge(replicas.replicaId(), caller, endpoint, method, name, now);
+        synchronized (live) {
+            live.removeIf(b -> b.expired(now));
+            bridges.values().removeIf(b -> b.expired(now));
+            if (live.stream().filter(b -> b.belongsTo(caller, endpoint)).count() >= MAX_PER_USER) {
+                throw new RpcError(RpcError.INTERNAL_ERROR, "Too many requests are waiting for your input; answer or drop some first");
+            }
+            live.add(bridge);
         }
-        InputBridge bridge = new InputBridge(replicas.replicaId(), caller, endpoint, now);
         Thread.ofVirtual().name("mcp-stateless-request").start(() -> {
             Map<String, Object> answer;
             try {
@@ -70,14 +76,16 @@ final class InputBridges {
      * The client's retry with its answers, on whichever replica holds the request. Empty when the state
      * is unknown, expired, someone else's, or its replica is gone: the client must start again.
      */
-    Optional<InputBridge.Outcome> continueWith(String requestState, Caller caller, Optional<String> endpoint,
-                                               Map<String, Object> inputResponses) throws InterruptedException {
+    Optional<InputBridge.Outcome> continueWith(String requestState, Caller caller, Optional<String> endpoint, String method,
+                                               String name, Map<String, Object> inputResponses) throws InterruptedException {
         Optional<String> replica = InputBridge.replicaOf(requestState);
-        if (replica.isEmpty()) {
+        if (replica.isEmpty() || !ReplicaCalls.isReplicaId(replica.get())) {
             return Optional.empty();
         }
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("state", requestState);
+        request.put("method", method);
+        request.put("name", name);
         request.put("tenant", caller.tenantId().orElse(""));
         request.put("user", caller.userId());
         request.put("endpoint", endpoint.orElse(null));
@@ -100,14 +108,15 @@ final class InputBridges {
     /** On the replica holding the bridge: gives it the answers and waits for its next step. */
     private String continueHere(String payload) throws InterruptedException {
         Map<String, Object> request = FrontDoor.asMap(json.readValue(payload, Map.class));
-        // Taken out while it runs: of two retries with the same state, only one continues the request.
-        InputBridge bridge = bridges.remove(String.valueOf(request.get("state")));
+        String state = String.valueOf(request.get("state"));
+        InputBridge bridge = bridges.get(state);
         Optional<String> endpoint = Optional.ofNullable(request.get("endpoint")).map(String::valueOf);
+        // Checked before it is taken, so that nobody else's retry disturbs it; taken out while it runs, so
+        // that of two retries with the same state only one continues the request.
         if (bridge == null || bridge.expired(clock.instant())
-                || !bridge.belongsTo(String.valueOf(request.get("tenant")), String.valueOf(request.get("user")), endpoint)) {
-            if (bridge != null && !bridge.expired(clock.instant())) {
-                bridges.put(bridge.token(), bridge); // not this caller's to continue; still its owner's
-            }
+                || !bridge.belongsTo(String.valueOf(request.get("tenant")), String.valueOf(request.get("user")), endpoint)
+                || !bridge.continues(String.valueOf(request.get("method")), String.valueOf(request.get("name")))
+                || !bridges.remove(state, bridge)) {
             return json.writeValueAsString(Map.of("outcome", "unknown"));
         }
         bridge.answer(FrontDoor.asMap(request.get("responses")));
@@ -133,6 +142,7 @@ final class InputBridges {
             bridges.put(bridge.token(), bridge);
         } else {
             bridges.remove(bridge.token());
+            live.remove(bridge);
         }
         return outcome;
     }

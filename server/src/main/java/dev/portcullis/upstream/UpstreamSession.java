@@ -419,6 +419,8 @@ public final class UpstreamSession implements AutoCloseable {
         private final CallObserver observer;
         private volatile RelayedCalls.Pending pending;
         private volatile String cancelled;
+        /** When the gateway stops asking its caller for a stateless server's inputs, all rounds together. */
+        private final long inputsUntil = System.nanoTime() + INPUTS_WITHIN.toNanos();
 
         private Relayed(UpstreamSession session, String method, Map<String, Object> params, CallObserver observer) {
             this.session = session;
@@ -484,9 +486,14 @@ public final class UpstreamSession implements AutoCloseable {
                 }
                 Map<String, Object> r = RelayedCalls.asMap(request);
                 String asked = String.valueOf(r.get("method"));
+                long left = inputsUntil - System.nanoTime();
+                if (left <= 0) {
+                    throw new UpstreamException.Timeout("'" + session.server.name() + "' was still asking for input after "
+                            + INPUTS_WITHIN.toMinutes() + " minutes", INPUTS_WITHIN);
+                }
                 try {
                     answers.put(key, observer.ask(asked, RelayedCalls.asMap(r.get("params")))
-                            .get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+                            .get(Math.min(ANSWER_WITHIN.toNanos(), left), java.util.concurrent.TimeUnit.NANOSECONDS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new UpstreamException.Cancelled("the gateway stopped waiting for the client's answer");
@@ -536,6 +543,8 @@ public final class UpstreamSession implements AutoCloseable {
 
     /** How long a person may take to answer one input request of a stateless server. */
     static final Duration ANSWER_WITHIN = Duration.ofMinutes(10);
+    /** How long one request may go on asking for input, every round together. */
+    static final Duration INPUTS_WITHIN = Duration.ofMinutes(30);
 
     /** Tells the server the client's roots changed. */
     public void rootsChanged() {

@@ -110,4 +110,28 @@ class ReadinessAndShutdownTest {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("stop waited for the request").isPositive();
         }
     }
+
+    /**
+     * An MCP client's news stream (a 2026-07-28 listen stream; a session's GET stream is held the same
+     * way) lasts as long as the client wants: a stop ends it instead of waiting the shutdown timeout out.
+     */
+    @Test
+    void stopping_ends_mcp_news_streams_instead_of_waiting_for_their_clients() throws Exception {
+        PortcullisConfig config = TestConfigs.fromYaml("server: {port: 0, shutdownTimeout: 120000}\nauth: {secret: "
+                + TestConfigs.SECRET + "}\n", dir);
+        Gateway gateway = Gateway.start(config);
+        String token = new dev.portcullis.testing.ApiClient(new Http(gateway.port()), config)
+                .token(dev.portcullis.testing.ApiClient.As.user("alice"));
+        try (dev.portcullis.testing.SseCall listen = dev.portcullis.testing.SseCall.post(gateway.port(), "/mcp", token,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"subscriptions/listen\",\"params\":{\"notifications\":"
+                        + "{\"toolsListChanged\":true},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                        + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
+                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "subscriptions/listen")) {
+            assertThat(listen.next(Duration.ofSeconds(10)).data().get("method").asString())
+                    .isEqualTo("notifications/subscriptions/acknowledged");
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(gateway::close);
+            assertThat(listen.next(Duration.ofSeconds(60)).name()).as("the stream ends").isEqualTo("end");
+            stopped.get(60, TimeUnit.SECONDS); // far less than the 120 s the stop would wait for a stream left open
+        }
+    }
 }

@@ -32,6 +32,7 @@ public final class SseCall implements AutoCloseable {
                         name = "message";
                     }
                 }
+                events.add(new Event("end", ApiClient.JSON.createObjectNode()));
             } catch (Exception e) {
                 events.add(new Event("closed", ApiClient.JSON.createObjectNode().put("reason", String.valueOf(e))));
             }

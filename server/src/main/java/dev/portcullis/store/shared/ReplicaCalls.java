@@ -21,13 +21,20 @@ import tools.jackson.databind.ObjectMapper;
  * replica's memory and cannot move (a server request held open on this replica's connection, a call's
  * event stream), so that a request which lands on another replica behind a round-robin balancer still
  * reaches it. Each replica listens on a channel of its own; the replica called acknowledges at once (so
- * a replica that is gone is known within {@link #ACK_WITHIN}) and answers when its handler returns.
- * Calls to this replica run the handler directly.
+ * a replica that is gone is known within {@link #ACK_WITHIN}), says it is still working every
+ * {@link #HEARTBEAT} (so one that stops mid-call is known within {@link #SILENCE}) and answers when its
+ * handler returns. A call carries its deadline: one that arrives too late to be answered in time is not
+ * run, so nothing happens for a caller who has already been told it failed. Calls to this replica run
+ * the handler directly.
  */
 public final class ReplicaCalls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaCalls.class);
     /** How soon the replica called must say it has the request. */
     static final Duration ACK_WITHIN = Duration.ofSeconds(3);
+    /** How often a replica running a call says so. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** How long a caller waits without hearing from the replica running its call. */
+    static final Duration SILENCE = Duration.ofSeconds(50);
     private static final String CHANNEL_PREFIX = "replica:";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -44,7 +51,20 @@ public final class ReplicaCalls implements AutoCloseable {
         }
     }
 
-    private record Waiting(CompletableFuture<Void> acknowledged, CompletableFuture<String> answered) {
+    private static final class Waiting {
+        final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        final CompletableFuture<String> answered = new CompletableFuture<>();
+        volatile long heardAt = System.nanoTime();
+
+        void heard() {
+            heardAt = System.nanoTime();
+            acknowledged.complete(null);
+        }
+    }
+
+    /** Whether a string can be a replica id: what {@link #randomId} makes of 12 bytes. */
+    public static boolean isReplicaId(String s) {
+        return s.length() == 16 && s.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '_');
     }
 
     private final PubSub pubSub;
@@ -81,21 +101,37 @@ public final class ReplicaCalls implements AutoCloseable {
         if (replica.equals(replicaId)) {
             return runLocally(kind, payload);
         }
+        if (!isReplicaId(replica)) {
+            throw new Unavailable("no such replica");
+        }
         String id = randomId(12);
-        Waiting w = new Waiting(new CompletableFuture<>(), new CompletableFuture<>());
+        Waiting w = new Waiting();
         waiting.put(id, w);
+        long deadline = System.nanoTime() + within.toNanos();
         try {
             pubSub.publish(CHANNEL_PREFIX + replica, json.writeValueAsString(Map.of("t", "call", "id", id, "from", replicaId,
-                    "kind", kind, "body", payload)));
+                    "kind", kind, "body", payload, "until", System.currentTimeMillis() + within.toMillis())));
             try {
-                w.acknowledged().get(ACK_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-                return w.answered().get(within.toMillis(), TimeUnit.MILLISECONDS);
+                w.acknowledged.get(ACK_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                throw new Unavailable(w.acknowledged().isDone() ? "the replica holding it did not answer in time"
-                        : "the replica holding it is not running");
-            } catch (ExecutionException e) {
-                throw new Unavailable(e.getCause().getMessage());
+                throw new Unavailable("the replica holding it is not running");
             }
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new Unavailable("the replica holding it did not answer in time");
+                }
+                if (System.nanoTime() - w.heardAt > SILENCE.toNanos()) {
+                    throw new Unavailable("the replica holding it stopped answering");
+                }
+                try {
+                    return w.answered.get(Math.min(left, HEARTBEAT.toNanos()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    // still waiting: check the replica is alive, then wait on
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new Unavailable(e.getCause().getMessage());
         } finally {
             waiting.remove(id);
         }
@@ -123,27 +159,46 @@ public final class ReplicaCalls implements AutoCloseable {
         switch (String.valueOf(m.get("t"))) {
             case "call" -> {
                 String from = String.valueOf(m.get("from"));
-                reply(from, Map.of("t", "ack", "id", id));
-                // The handler may wait for minutes: never on the subscription's thread, which delivers the rest.
-                Thread.ofVirtual().name("replica-call").start(() -> {
-                    Map<String, Object> answer = new LinkedHashMap<>();
-                    answer.put("id", id);
-                    try {
-                        answer.put("body", runLocally(String.valueOf(m.get("kind")), String.valueOf(m.get("body"))));
-                        answer.put("t", "answer");
-                    } catch (Unavailable e) {
-                        answer.put("t", "failed");
-                        answer.put("message", e.getMessage());
-                    }
-                    reply(from, answer);
-                });
+                long until = m.get("until") instanceof Number n ? n.longValue() : 0;
+                // Acknowledged and run off the subscription's thread, which delivers the rest: a slow publish
+                // or a handler that waits for minutes holds up no other call.
+                Thread.ofVirtual().name("replica-call").start(() -> run(from, id, until, String.valueOf(m.get("kind")),
+                        String.valueOf(m.get("body"))));
             }
-            case "ack" -> Optional.ofNullable(waiting.get(id)).ifPresent(w -> w.acknowledged().complete(null));
-            case "answer" -> Optional.ofNullable(waiting.get(id)).ifPresent(w -> w.answered().complete(String.valueOf(m.get("body"))));
-            case "failed" -> Optional.ofNullable(waiting.get(id)).ifPresent(w -> w.answered().completeExceptionally(
-                    new IllegalStateException(String.valueOf(m.get("message")))));
+            case "ack", "working" -> Optional.ofNullable(waiting.get(id)).ifPresent(Waiting::heard);
+            case "answer" -> Optional.ofNullable(waiting.get(id)).ifPresent(w -> {
+                w.heard();
+                w.answered.complete(String.valueOf(m.get("body")));
+            });
+            case "failed" -> Optional.ofNullable(waiting.get(id)).ifPresent(w -> {
+                w.heard();
+                w.answered.completeExceptionally(new IllegalStateException(String.valueOf(m.get("message"))));
+            });
             default -> log.debug("ignored a replica message of unknown type");
         }
+    }
+
+    /** Runs a call of another replica's, unless its caller has stopped waiting, saying it works while it does. */
+    private void run(String from, String id, long until, String kind, String body) {
+        if (System.currentTimeMillis() >= until) {
+            return; // the caller has given up: running it now would do what it was told had failed
+        }
+        reply(from, Map.of("t", "ack", "id", id));
+        var heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        heartbeat.scheduleAtFixedRate(() -> reply(from, Map.of("t", "working", "id", id)), HEARTBEAT.toMillis(),
+                HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", id);
+        try {
+            answer.put("body", runLocally(kind, body));
+            answer.put("t", "answer");
+        } catch (Unavailable e) {
+            answer.put("t", "failed");
+            answer.put("message", e.getMessage());
+        } finally {
+            heartbeat.shutdownNow();
+        }
+        reply(from, answer);
     }
 
     private void reply(String replica, Map<String, Object> message) {
@@ -163,6 +218,9 @@ public final class ReplicaCalls implements AutoCloseable {
     @Override
     public void close() {
         subscription.close();
-        waiting.values().forEach(w -> w.answered().completeExceptionally(new IllegalStateException("the replica is stopping")));
+        waiting.values().forEach(w -> {
+            w.acknowledged.complete(null);
+            w.answered.completeExceptionally(new IllegalStateException("the replica is stopping"));
+        });
     }
 }

@@ -44,8 +44,11 @@ class ReplicaCallsTest {
     @Test
     void a_replica_that_is_not_running_is_known_within_the_acknowledgement_time() {
         long started = System.nanoTime();
-        assertThatThrownBy(() -> a.call("gone-replica", "echo", "x", Duration.ofMinutes(10)))
+        assertThatThrownBy(() -> a.call("AAAAAAAAAAAAAAAA", "echo", "x", Duration.ofMinutes(10)))
                 .isInstanceOf(ReplicaCalls.Unavailable.class).hasMessageContaining("not running");
+        assertThatThrownBy(() -> a.call("not a replica id", "echo", "x", Duration.ofMinutes(10)))
+                .as("what cannot be a replica's id is not sent at all")
+                .isInstanceOf(ReplicaCalls.Unavailable.class).hasMessageContaining("no such replica");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMinutes(1));
     }
 
