@@ -869,11 +869,55 @@ public final class FrontDoor {
         }
         FrontSession listener = new FrontSession(caller, endpoint.server(), StatelessProtocol.VERSION,
                 StatelessProtocol.capabilities(params), clock.instant());
+        List<String> watched = watch(caller, listener, id, asked.get("resourceSubscriptions"));
+        if (!watched.isEmpty()) {
+            honored.put("resourceSubscriptions", watched);
+            methods.add("notifications/resources/updated");
+        }
         String subscriptionId = String.valueOf(id);
         stream.get().send(notification("notifications/subscriptions/acknowledged",
                 Map.of("_meta", Map.of(SUBSCRIPTION_ID, subscriptionId), "notifications", honored)));
         listener.listen(subscriptionId, methods, stream.get());
         listeners.add(listener);
-        return new Answer.Listening(() -> listeners.remove(listener));
+        return new Answer.Listening(() -> {
+            listeners.remove(listener);
+            Thread.ofVirtual().name("mcp-listen-unwatch").start(() -> watched.forEach(uri -> {
+                try {
+                    resource(caller, listener, id, "resources/unsubscribe", Map.of("uri", uri), Optional.empty());
+                } catch (RuntimeException e) {
+                    log.debug("could not end a listen stream's subscription: {}", e.toString());
+                }
+            }));
+        });
+    }
+
+    /** How many resources one listen stream may watch. */
+    private static final int MAX_WATCHED_PER_LISTEN = 64;
+
+    /**
+     * A listen stream's {@code resourceSubscriptions}: each resource is subscribed to at its server as a
+     * session client's {@code resources/subscribe} is (a stateless server gets it in its own listen
+     * stream's filter); those that could be are what the acknowledgement names, the others are left
+     * out, as the revision says a server does with what it will not send.
+     */
+    private List<String> watch(Caller caller, FrontSession listener, Object id, Object asked) {
+        List<String> watched = new ArrayList<>();
+        if (!(asked instanceof List<?> uris)) {
+            return watched;
+        }
+        for (Object u : uris.stream().distinct().limit(MAX_WATCHED_PER_LISTEN).toList()) {
+            if (!(u instanceof String uri)) {
+                continue;
+            }
+            try {
+                if (resource(caller, listener, id, "resources/subscribe", Map.of("uri", uri), Optional.empty())
+                        .containsKey("result")) {
+                    watched.add(uri);
+                }
+            } catch (RuntimeException e) { // the server cannot, or the user has not authorized it yet
+                log.debug("a listen stream cannot watch a resource: {}", e.toString());
+            }
+        }
+        return watched;
     }
 }

@@ -141,6 +141,11 @@ final class ObservedTransport implements McpClientTransport {
     }
 
     void cancel(RelayedCalls.Pending p, String reason) {
+        if (delegate instanceof dev.portcullis.upstream.transport.StreamableHttpClientTransport http && http.isStateless()) {
+            // 2026-07-28 over HTTP: closing the request's stream is the cancellation; no notification is expected.
+            relayed.cancel(p, reason, n -> http.abort(p.id()));
+            return;
+        }
         relayed.cancel(p, reason, n -> delegate.sendMessage(n).subscribe(null,
                 e -> log.debug("could not tell the MCP server of a cancellation: {}", e.getMessage())));
     }

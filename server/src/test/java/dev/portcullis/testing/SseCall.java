@@ -18,11 +18,13 @@ public final class SseCall implements AutoCloseable {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Thread reader;
+    private volatile java.util.stream.Stream<String> body;
 
     private SseCall(HttpRequest request) {
         reader = Thread.ofVirtual().start(() -> {
             try {
                 HttpResponse<java.util.stream.Stream<String>> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofLines());
+                body = response.body();
                 String name = "message";
                 for (String line : (Iterable<String>) response.body()::iterator) {
                     if (line.startsWith("event:")) {
@@ -73,8 +75,13 @@ public final class SseCall implements AutoCloseable {
         }
     }
 
+    /** Closes the connection: the server sees the client go away. */
     @Override
     public void close() {
+        java.util.stream.Stream<String> b = body;
+        if (b != null) {
+            b.close();
+        }
         reader.interrupt();
     }
 }

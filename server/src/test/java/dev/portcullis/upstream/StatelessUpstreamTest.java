@@ -324,7 +324,11 @@ class StatelessUpstreamTest {
     }
 
     private static Listen awaitListen(java.util.function.Predicate<Listen> wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        return awaitListen(wanted, 15);
+    }
+
+    private static Listen awaitListen(java.util.function.Predicate<Listen> wanted, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             if (!listens.isEmpty() && wanted.test(listens.getLast())) {
                 return listens.getLast();
@@ -332,5 +336,33 @@ class StatelessUpstreamTest {
             Thread.sleep(50);
         }
         throw new AssertionError("no listen stream as wanted; streams: " + listens.stream().map(Listen::filter).toList());
+    }
+
+    /**
+     * A 2026-07-28 client's listen stream may watch resources (the revision's replacement for
+     * {@code resources/subscribe}): the gateway subscribes at the server — here a stateless one, whose
+     * listen filter gains the resource — and the server's update reaches the client, tagged.
+     */
+    @Test
+    void a_listen_streams_resource_subscriptions_are_watched_at_the_server() throws Exception {
+        String alice = api.token(ApiClient.As.user("alice"));
+        try (dev.portcullis.testing.SseCall client = dev.portcullis.testing.SseCall.post(gateway.port(), "/mcp/modern", alice,
+                "{\"jsonrpc\":\"2.0\",\"id\":\"w1\",\"method\":\"subscriptions/listen\",\"params\":{\"notifications\":"
+                        + "{\"resourceSubscriptions\":[\"note://two\"]},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+                        + "\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
+                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "subscriptions/listen")) {
+            JsonNode ack = client.next(java.time.Duration.ofSeconds(10)).data();
+            assertThat(ack.get("method").asString()).isEqualTo("notifications/subscriptions/acknowledged");
+            assertThat(ack.get("params").get("notifications").get("resourceSubscriptions").toString()).isEqualTo("[\"note://two\"]");
+            Listen upstreamStream = awaitListen(l -> l.filter().get("resourceSubscriptions") instanceof List<?> uris
+                    && uris.contains("note://two"));
+            upstreamStream.send("notifications/resources/updated", Map.of("uri", "note://two"));
+            JsonNode heard = client.next(java.time.Duration.ofSeconds(10)).data();
+            assertThat(heard.get("method").asString()).isEqualTo("notifications/resources/updated");
+            assertThat(heard.get("params").get("uri").asString()).isEqualTo("note://two");
+            assertThat(heard.get("params").get("_meta").get("io.modelcontextprotocol/subscriptionId").asString()).isEqualTo("w1");
+        }
+        // The gateway notices a client has gone at the stream's next keep-alive (every 15 s); then the watch ends.
+        awaitListen(l -> !(l.filter().get("resourceSubscriptions") instanceof List<?> uris && uris.contains("note://two")), 45);
     }
 }

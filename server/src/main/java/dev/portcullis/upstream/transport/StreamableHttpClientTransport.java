@@ -58,6 +58,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
     private volatile boolean streaming;
     /** Speaking the stateless 2026-07-28 revision: no session, every request mirrored in headers. */
     private volatile boolean stateless;
+    /** The exchanges of requests whose answers are being read, by request id: a stateless request is cancelled by closing its own. */
+    private final Map<String, HttpExchange> reading = new java.util.concurrent.ConcurrentHashMap<>();
     /** Headers one request carries besides the mirrors (a tool's designated parameters), by request id. */
     private final Map<String, Map<String, String>> requestHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -90,6 +92,24 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
      * request carries the version header and mirrors its method and name in {@code Mcp-Method} and
      * {@code Mcp-Name}. {@link #useSessions()} goes back.
      */
+    /** Whether requests go out statelessly (2026-07-28). */
+    public boolean isStateless() {
+        return stateless;
+    }
+
+    /**
+     * Cancels a request of the stateless revision the way it says: by closing the request's response
+     * stream (no {@code notifications/cancelled} is expected over HTTP). False when it is not being read.
+     */
+    public boolean abort(Object requestId) {
+        HttpExchange exchange = reading.remove(String.valueOf(requestId));
+        if (exchange == null) {
+            return false;
+        }
+        exchange.close();
+        return true;
+    }
+
     public void useStateless(String version) {
         stateless = true;
         session = new StreamableSession(null, version);
@@ -132,6 +152,9 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         StreamRead read;
         try (HttpExchange exchange = HttpExchange.open(client, Hop.configured(settings.endpoint()), post,
                 deadline.remaining(), deadline.remainingMillis(), settings.sseReadTimeout())) {
+            if (requestId != null) {
+                reading.put(String.valueOf(requestId), exchange);
+            }
             if (stateless && errorAnswered(exchange, requestId, answered)) {
                 return;
             }
@@ -140,6 +163,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
                 session = new StreamableSession(exchange.header("Mcp-Session-Id"), null);
             }
             read = readAnswer(exchange, requestId, initialize, answered, deadline);
+        } finally {
+            if (requestId != null) {
+                reading.remove(String.valueOf(requestId));
+            }
         }
         if (requestId == null || read.answered()) {
             return;
