@@ -39,7 +39,6 @@ client:
   - auth/wif-jwt-bearer
   - elicitation-sep1034-client-defaults
   - json-schema-2020-12-preservation
-  - http-custom-headers
 YAML
 
 status=0

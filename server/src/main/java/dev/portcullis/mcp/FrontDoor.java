@@ -239,6 +239,23 @@ public final class FrontDoor {
         }
     }
 
+    /**
+     * A capability as {@code server/discover} states it: a list the gateway offers changes on listen
+     * streams ({@code listChanged}); resources may be watched where the server lets them be
+     * ({@code subscribe}); nothing of the session revisions' beyond that.
+     */
+    private static Map<String, Object> listenable(String capability, Map<?, ?> declared) {
+        if (!Set.of("tools", "prompts", "resources").contains(capability)) {
+            return Map.of();
+        }
+        Map<String, Object> stated = new LinkedHashMap<>();
+        stated.put("listChanged", true);
+        if ("resources".equals(capability) && Boolean.TRUE.equals(declared.get("subscribe"))) {
+            stated.put("subscribe", true);
+        }
+        return stated;
+    }
+
     /** A request of the stateless 2026-07-28 revision: checked, run without a session, its result marked. */
     private Answer stateless(Caller caller, Endpoint endpoint, Object id, String method, Map<String, Object> params,
                              RequestHeaders headers, StreamOpener streams) {
@@ -255,10 +272,10 @@ public final class FrontDoor {
         if ("server/discover".equals(method)) {
             Description described = describe(caller, endpoint, request);
             Map<String, Object> capabilities = new LinkedHashMap<>(described.capabilities());
-            // What the session revisions had and this one does not: no log level, no subscribe, no list
-            // changes without subscriptions/listen.
+            // No log level in this revision; list changes and resource subscriptions are delivered on
+            // subscriptions/listen streams, which the gateway serves for every list it offers.
             capabilities.remove("logging");
-            capabilities.replaceAll((k, v) -> v instanceof Map<?, ?> ? Map.of() : v);
+            capabilities.replaceAll((k, v) -> v instanceof Map<?, ?> m ? listenable(k, m) : v);
             Map<String, Object> result = new LinkedHashMap<>();
             List<String> supported = new ArrayList<>(List.of(StatelessProtocol.VERSION));
             supported.addAll(VERSIONS);

@@ -38,6 +38,8 @@ public final class ConnectionManager implements AutoCloseable {
     private final UpstreamSettings settings;
     private final TransportFactory transports;
     private final ToolLister lister;
+    /** Servers found to speak only the session revisions: not asked again for a while. */
+    private final SpokenRevisions revisions;
     private final Clock clock;
     private final Map<ConnectionKey, CompletableFuture<UpstreamSession>> sessions = new ConcurrentHashMap<>();
     private final Map<String, Breaker> serverBreakers = new ConcurrentHashMap<>();
@@ -52,6 +54,7 @@ public final class ConnectionManager implements AutoCloseable {
         this.transports = transports;
         this.lister = new ToolLister(settings, json, names);
         this.clock = clock;
+        this.revisions = new SpokenRevisions(clock);
         this.reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mcp-reaper").factory());
         long period = Math.max(1000, Math.min(60_000, settings.idleTimeout().toMillis() / 4));
         reaper.scheduleAtFixedRate(this::reapIdle, period, period, TimeUnit.MILLISECONDS);
@@ -112,7 +115,7 @@ public final class ConnectionManager implements AutoCloseable {
                 continue;
             }
             try {
-                UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, fanOut);
+                UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, fanOut, revisions);
                 breakerFor(server).succeeded();
                 attempt.complete(session);
                 return session;
@@ -231,7 +234,7 @@ public final class ConnectionManager implements AutoCloseable {
      * adding, which must not count against them or be reused.
      */
     public <T> T once(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
-        try (UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, fanOut)) {
+        try (UpstreamSession session = UpstreamSession.open(server, transports.create(server), clock, lister, fanOut, revisions)) {
             return work.apply(session);
         }
     }

@@ -310,12 +310,31 @@ public final class ToolService {
 
     private void validate(McpSchema.Tool tool, Map<String, Object> arguments) {
         if (tool.inputSchema() != null && !tool.inputSchema().isEmpty()) {
-            JsonSchemaValidator.ValidationResponse check = schemas.validate(tool.inputSchema(), arguments);
+            JsonSchemaValidator.ValidationResponse check = schemas.validate(tool.inputSchema(),
+                    withoutNullOptionals(tool.inputSchema(), arguments));
             if (!check.valid()) {
                 throw new GatewayException(ErrorCode.INVALID_ARGUMENTS, "The arguments do not match the input schema of '"
                         + tool.name() + "': " + check.errorMessage(), Map.of("tool", tool.name()), null);
             }
         }
+    }
+
+    /**
+     * The arguments as validated: a null given for an optional parameter counts as not given. Models send
+     * null for parameters they leave out, and 2026-07-28 says a null parameter's header is left out, so such
+     * a call is valid; the server still receives the arguments exactly as they were sent.
+     */
+    static Map<String, Object> withoutNullOptionals(Map<String, Object> inputSchema, Map<String, Object> arguments) {
+        if (arguments.values().stream().noneMatch(java.util.Objects::isNull)) {
+            return arguments;
+        }
+        java.util.Set<String> required = new java.util.HashSet<>();
+        if (inputSchema.get("required") instanceof java.util.List<?> names) {
+            names.forEach(n -> required.add(String.valueOf(n)));
+        }
+        Map<String, Object> validated = new java.util.LinkedHashMap<>(arguments);
+        validated.entrySet().removeIf(e -> e.getValue() == null && !required.contains(e.getKey()));
+        return validated;
     }
 
     /**

@@ -77,9 +77,15 @@ public final class UpstreamSession implements AutoCloseable {
 
     /** Connects and initializes; the caller owns the result. */
     static UpstreamSession open(ResolvedServer server, McpClientTransport transport, Clock clock, ToolLister lister,
-                                UpstreamListener listener) {
+                                UpstreamListener listener, SpokenRevisions revisions) {
         UpstreamSession session = new UpstreamSession(server, clock, lister);
-        ObservedTransport observed = new ObservedTransport(transport, new ObservedTransport.Listeners(session::transportFailed,
+        java.net.URI url = server.endpoint() instanceof ResolvedServer.Remote remote ? remote.url() : null;
+        ObservedTransport observed = new ObservedTransport(transport, new ObservedTransport.Listeners(failure -> {
+                    if (url != null) {
+                        revisions.forget(url); // the reconnect asks again: the server may have changed
+                    }
+                    session.transportFailed(failure);
+                },
                 session::routeProgress, (method, params) -> {
                     if (UpstreamListen.ACKNOWLEDGED.equals(method)) {
                         Optional.ofNullable(session.listen).ifPresent(l -> l.acknowledgedBy(params));
@@ -92,13 +98,17 @@ public final class UpstreamSession implements AutoCloseable {
                 }, session::onlyOneUsersCall,
                 () -> server.scope() instanceof ConnectionScope.User ? listener.clientOf(server.key()) : Optional.empty()));
         session.transport = observed;
-        if (transport instanceof dev.portcullis.upstream.transport.StreamableHttpClientTransport http) {
+        if (transport instanceof dev.portcullis.upstream.transport.StreamableHttpClientTransport http
+                && (url == null || !revisions.sessionsOnly(url))) {
             try {
                 session.stateless = StatelessUpstream.discover(observed, http, STATELESS_CAPABILITIES, server.initTimeout())
                         .orElse(null);
             } catch (RuntimeException e) {
                 session.close();
                 throw session.translate(e, server.initTimeout(), "server/discover");
+            }
+            if (session.stateless == null && url != null) {
+                revisions.foundSessionsOnly(url);
             }
             if (session.stateless != null) {
                 // No initialize, no session: every request stands alone; changes come on a listen stream.

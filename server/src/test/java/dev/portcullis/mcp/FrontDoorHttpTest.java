@@ -273,6 +273,8 @@ class FrontDoorHttpTest {
         assertThat(result.get("supportedVersions").toString()).contains("2026-07-28", "2025-11-25");
         assertThat(result.get("capabilities").has("tools")).isTrue();
         assertThat(result.get("capabilities").has("logging")).as("setLevel is gone in 2026-07-28").isFalse();
+        assertThat(result.get("capabilities").get("tools").get("listChanged").asBoolean())
+                .as("list changes come on listen streams").isTrue();
         assertThat(result.get("_meta").get("io.modelcontextprotocol/serverInfo").get("name").asString()).isEqualTo("portcullis");
         assertThat(result.get("resultType").asString()).isEqualTo("complete");
         assertThat(result.get("cacheScope").asString()).isEqualTo("private");
