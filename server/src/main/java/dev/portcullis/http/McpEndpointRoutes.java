@@ -229,6 +229,9 @@ final class McpEndpointRoutes {
      */
     private void awaitEnd(SseStream stream) throws InterruptedException {
         newsStreams.add(stream);
+        if (stopping) {
+            stream.close(); // opened while the stop ended the others
+        }
         try {
             stream.awaitClose(GET_STREAM_LIFETIME);
         } finally {
@@ -239,7 +242,10 @@ final class McpEndpointRoutes {
     /** The open news streams, ended first when the gateway stops: a stop does not wait for clients to leave. */
     private final java.util.Set<SseStream> newsStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private volatile boolean stopping;
+
     void endStreams() {
+        stopping = true;
         newsStreams.forEach(SseStream::close);
     }
 

@@ -643,21 +643,80 @@ public final class FrontDoor {
         session.used(server);
         Map<String, Object> relayed = new LinkedHashMap<>(params);
         relayed.put("uri", original);
-        Map<String, Object> answer = tools.relay(caller, server, method, relayed, new FrontRelay(session, stream),
-                ToolService.Intent.USE, r -> session.started(String.valueOf(id), r));
         switch (method) {
-            case "resources/subscribe" -> session.subscriptions().add(uri);
-            case "resources/unsubscribe" -> session.subscriptions().remove(uri);
+            case "resources/subscribe" -> {
+                return result(id, watch(caller, session, id, server, uri, relayed, stream));
+            }
+            case "resources/unsubscribe" -> {
+                unwatch(caller, session, uri);
+                return result(id, Map.of());
+            }
             default -> {
-                if (session.server().isEmpty() && answer.get("contents") instanceof List<?> contents) {
-                    List<Object> renamed = new ArrayList<>();
-                    contents.forEach(c -> renamed.add(renamed(server, asMap(c))));
-                    answer = new LinkedHashMap<>(answer);
-                    answer.put("contents", renamed);
-                }
             }
         }
+        Map<String, Object> answer = tools.relay(caller, server, method, relayed, new FrontRelay(session, stream),
+                ToolService.Intent.USE, r -> session.started(String.valueOf(id), r));
+        if (session.server().isEmpty() && answer.get("contents") instanceof List<?> contents) {
+            List<Object> renamed = new ArrayList<>();
+            contents.forEach(c -> renamed.add(renamed(server, asMap(c))));
+            answer = new LinkedHashMap<>(answer);
+            answer.put("contents", renamed);
+        }
         return result(id, answer);
+    }
+
+    /** Who watches which resource on which connection: the server is asked by the first, told by the last. */
+    private final ResourceWatches watches = new ResourceWatches();
+    /** How many resources one client (session or listen stream) may watch, and how long a URI may be. */
+    private static final int MAX_WATCHED = 64;
+    private static final int MAX_WATCHED_URI = 1024;
+
+    /**
+     * A client starts watching a resource ({@code resources/subscribe}, or a listen stream's
+     * {@code resourceSubscriptions}): the server is asked only if no other client of the same connection
+     * watches it already. The watch ends with the session or stream.
+     */
+    private Map<String, Object> watch(Caller caller, FrontSession session, Object id, String server, String uri,
+                                      Map<String, Object> relayed, Optional<Sink> stream) {
+        if (session.subscriptions().contains(uri)) {
+            return Map.of();
+        }
+        if (uri.length() > MAX_WATCHED_URI || session.subscriptions().size() >= MAX_WATCHED) {
+            throw new RpcError(RpcError.INVALID_PARAMS, "A client may watch at most " + MAX_WATCHED + " resources, with URIs of at "
+                    + "most " + MAX_WATCHED_URI + " characters");
+        }
+        String key = ResourceWatches.key(tools.connectionOf(caller, server), String.valueOf(relayed.get("uri")));
+        if (watches.join(key)) {
+            try {
+                tools.relay(caller, server, "resources/subscribe", relayed, new FrontRelay(session, stream),
+                        ToolService.Intent.USE, r -> session.started(String.valueOf(id), r));
+            } catch (RuntimeException e) {
+                watches.leave(key);
+                throw e;
+            }
+        }
+        if (session.watched().isEmpty()) {
+            session.atClose(() -> session.watched().forEach(watched -> unwatch(caller, session, watched)));
+        }
+        session.watch(uri, key);
+        return Map.of();
+    }
+
+    /** A client stops watching; the server is told when it was the last of its connection's clients to watch. */
+    private void unwatch(Caller caller, FrontSession session, String uri) {
+        String key = session.unwatch(uri);
+        if (key == null || !watches.leave(key)) {
+            return;
+        }
+        String server = session.server().orElseGet(() -> AggregateNames.splitResourceUri(uri).map(p -> p[0]).orElse(""));
+        String original = session.server().isPresent() ? uri : AggregateNames.splitResourceUri(uri).map(p -> p[1]).orElse(uri);
+        Thread.ofVirtual().name("mcp-unwatch").start(() -> {
+            try {
+                tools.relayIfConnected(caller, server, "resources/unsubscribe", Map.of("uri", original));
+            } catch (RuntimeException e) {
+                log.debug("could not tell '{}' a resource is no longer watched: {}", server, e.toString());
+            }
+        });
     }
 
     private Map<String, Object> prompt(Caller caller, FrontSession session, Object id, Map<String, Object> params,
@@ -865,11 +924,26 @@ public final class FrontDoor {
      * removed or shared, authorizations, and the list changes of servers it holds sessions with.
      */
     private Answer listen(Caller caller, Endpoint endpoint, Object id, Map<String, Object> params, StreamOpener streams) {
-        long mine = listeners.stream().filter(l -> l.belongsTo(caller)).count();
-        if (mine >= MAX_LISTENERS_PER_USER) {
-            return new Answer.Json(429, error(id, RpcError.INTERNAL_ERROR, "You have the maximum of "
-                    + MAX_LISTENERS_PER_USER + " listen streams open"), Optional.empty());
+        FrontSession listener = new FrontSession(caller, endpoint.server(), StatelessProtocol.VERSION,
+                StatelessProtocol.capabilities(params), clock.instant());
+        // The place is taken at once (it hears nothing until it listens): concurrent requests cannot pass the bound.
+        synchronized (listeners) {
+            if (listeners.stream().filter(l -> l.belongsTo(caller)).count() >= MAX_LISTENERS_PER_USER) {
+                return new Answer.Json(429, error(id, RpcError.INTERNAL_ERROR, "You have the maximum of "
+                        + MAX_LISTENERS_PER_USER + " listen streams open"), Optional.empty());
+            }
+            listeners.add(listener);
         }
+        try {
+            return listening(caller, id, params, streams, listener);
+        } catch (RuntimeException e) {
+            listeners.remove(listener);
+            listener.close();
+            throw e;
+        }
+    }
+
+    private Answer listening(Caller caller, Object id, Map<String, Object> params, StreamOpener streams, FrontSession listener) {
         Map<String, Object> asked = asMap(params.get("notifications"));
         Map<String, Object> honored = new LinkedHashMap<>();
         Set<String> methods = new java.util.HashSet<>();
@@ -881,11 +955,10 @@ public final class FrontDoor {
         });
         Optional<Sink> stream = streams.open();
         if (stream.isEmpty()) {
+            listeners.remove(listener);
             return new Answer.Json(406, error(id, RpcError.INVALID_REQUEST,
                     "subscriptions/listen answers with a stream: send Accept: text/event-stream"), Optional.empty());
         }
-        FrontSession listener = new FrontSession(caller, endpoint.server(), StatelessProtocol.VERSION,
-                StatelessProtocol.capabilities(params), clock.instant());
         List<String> watched = watch(caller, listener, id, asked.get("resourceSubscriptions"));
         if (!watched.isEmpty()) {
             honored.put("resourceSubscriptions", watched);
@@ -895,21 +968,11 @@ public final class FrontDoor {
         stream.get().send(notification("notifications/subscriptions/acknowledged",
                 Map.of("_meta", Map.of(SUBSCRIPTION_ID, subscriptionId), "notifications", honored)));
         listener.listen(subscriptionId, methods, stream.get());
-        listeners.add(listener);
         return new Answer.Listening(() -> {
             listeners.remove(listener);
-            Thread.ofVirtual().name("mcp-listen-unwatch").start(() -> watched.forEach(uri -> {
-                try {
-                    resource(caller, listener, id, "resources/unsubscribe", Map.of("uri", uri), Optional.empty());
-                } catch (RuntimeException e) {
-                    log.debug("could not end a listen stream's subscription: {}", e.toString());
-                }
-            }));
+            listener.close(); // its watches end with it
         });
     }
-
-    /** How many resources one listen stream may watch. */
-    private static final int MAX_WATCHED_PER_LISTEN = 64;
 
     /**
      * A listen stream's {@code resourceSubscriptions}: each resource is subscribed to at its server as a
@@ -922,7 +985,7 @@ public final class FrontDoor {
         if (!(asked instanceof List<?> uris)) {
             return watched;
         }
-        for (Object u : uris.stream().distinct().limit(MAX_WATCHED_PER_LISTEN).toList()) {
+        for (Object u : uris.stream().distinct().limit(MAX_WATCHED).toList()) {
             if (!(u instanceof String uri)) {
                 continue;
             }

@@ -38,6 +38,10 @@ final class FrontSession {
     /** URL elicitations the gateway sent for authorizations: server name → elicitation id. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    /** The watch each subscription holds ({@link ResourceWatches}), by the URI as this client named it. */
+    private final Map<String, String> watches = new ConcurrentHashMap<>();
+    /** What runs when the session ends (its watches are given up). */
+    private final java.util.List<Runnable> atClose = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Servers this session has used: their announcements concern it. */
     private final Set<String> used = ConcurrentHashMap.newKeySet();
     /** For a {@code subscriptions/listen} stream: its id, and the notifications its client asked for. */
@@ -238,6 +242,26 @@ final class FrontSession {
         return subscriptions;
     }
 
+    /** This client now watches a resource (as it names it), holding the watch {@code watchKey}. */
+    void watch(String uri, String watchKey) {
+        watches.put(uri, watchKey);
+        subscriptions.add(uri);
+    }
+
+    /** This client stops watching a resource: the watch it held, or null if it held none. */
+    String unwatch(String uri) {
+        subscriptions.remove(uri);
+        return watches.remove(uri);
+    }
+
+    Set<String> watched() {
+        return Set.copyOf(watches.keySet());
+    }
+
+    void atClose(Runnable r) {
+        atClose.add(r);
+    }
+
     void used(String serverName) {
         used.add(serverName);
     }
@@ -288,5 +312,7 @@ final class FrontSession {
         }
         awaiting.values().forEach(f -> f.completeExceptionally(new RpcError(RpcError.INTERNAL_ERROR, "the client's session ended")));
         running.keySet().forEach(r -> cancel(r, "the client's session ended"));
+        atClose.forEach(Runnable::run);
+        atClose.clear();
     }
 }

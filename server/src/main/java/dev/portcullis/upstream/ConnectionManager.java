@@ -260,7 +260,8 @@ public final class ConnectionManager implements AutoCloseable {
         Instant cutoff = clock.instant().minus(settings.idleTimeout());
         sessions.forEach((key, f) -> {
             UpstreamSession s = f.isDone() && !f.isCompletedExceptionally() ? f.getNow(null) : null;
-            if (s != null && (s.lastUsed().isBefore(cutoff) || !s.isAlive()) && sessions.remove(key, f)) {
+            // A session whose resources clients watch is waiting for news, not idle.
+            if (s != null && (s.lastUsed().isBefore(cutoff) && !s.isWatched() || !s.isAlive()) && sessions.remove(key, f)) {
                 log.debug("closing idle MCP session {}", key);
                 s.close();
             }

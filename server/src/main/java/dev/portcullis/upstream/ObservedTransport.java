@@ -140,6 +140,20 @@ final class ObservedTransport implements McpClientTransport {
         return p;
     }
 
+    /**
+     * Sends a request that is answered with a stream that may last (a stateless server's
+     * {@code subscriptions/listen}); on other transports, as any request.
+     */
+    RelayedCalls.Pending sendLongLived(String method, Map<String, Object> params, CallObserver observer) {
+        var started = relayed.start(method, params, observer);
+        RelayedCalls.Pending p = started.getKey();
+        if (delegate instanceof dev.portcullis.upstream.transport.StreamableHttpClientTransport http) {
+            http.longLived(p.id());
+        }
+        delegate.sendMessage(started.getValue()).subscribe(null, e -> p.result().completeExceptionally(e));
+        return p;
+    }
+
     void cancel(RelayedCalls.Pending p, String reason) {
         if (delegate instanceof dev.portcullis.upstream.transport.StreamableHttpClientTransport http && http.isStateless()) {
             // 2026-07-28 over HTTP: closing the request's stream is the cancellation; no notification is expected.

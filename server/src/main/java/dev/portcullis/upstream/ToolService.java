@@ -96,6 +96,17 @@ public final class ToolService {
                 : new ConnectionKey(ConnectionScope.APP, config.name());
     }
 
+    /** The connection a caller's requests to a server go on, named (to count what its users share on it). */
+    public String connectionOf(Caller caller, String serverName) {
+        return key(caller, server(caller, serverName)).toString();
+    }
+
+    /** A request on the caller's open connection to a server, if one is open: nothing connects for it. */
+    public void relayIfConnected(Caller caller, String serverName, String method, Map<String, Object> params) {
+        connections.existing(key(caller, server(caller, serverName)))
+                .ifPresent(session -> session.relay(method, params, CallObserver.NONE).await());
+    }
+
     public ToolList tools(Caller caller, String serverName) {
         McpServerConfig config = server(caller, serverName);
         remember(caller);

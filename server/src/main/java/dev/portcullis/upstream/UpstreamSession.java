@@ -80,22 +80,23 @@ public final class UpstreamSession implements AutoCloseable {
                                 UpstreamListener listener, SpokenRevisions revisions) {
         UpstreamSession session = new UpstreamSession(server, clock, lister);
         java.net.URI url = server.endpoint() instanceof ResolvedServer.Remote remote ? remote.url() : null;
+        java.util.function.BiConsumer<String, Map<String, Object>> notifications = (method, params) -> {
+            if (UpstreamListen.ACKNOWLEDGED.equals(method)) {
+                Optional.ofNullable(session.listen).ifPresent(l -> l.acknowledgedBy(params));
+                return;
+            }
+            if (McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED.equals(method)) {
+                session.tools = null; // re-listed, within bounds, on next use
+            }
+            listener.notification(server.key(), method, params);
+        };
         ObservedTransport observed = new ObservedTransport(transport, new ObservedTransport.Listeners(failure -> {
                     if (url != null) {
                         revisions.forget(url); // the reconnect asks again: the server may have changed
                     }
                     session.transportFailed(failure);
                 },
-                session::routeProgress, (method, params) -> {
-                    if (UpstreamListen.ACKNOWLEDGED.equals(method)) {
-                        Optional.ofNullable(session.listen).ifPresent(l -> l.acknowledgedBy(params));
-                        return;
-                    }
-                    if (McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED.equals(method)) {
-                        session.tools = null; // re-listed, within bounds, on next use
-                    }
-                    listener.notification(server.key(), method, params);
-                }, session::onlyOneUsersCall,
+                session::routeProgress, notifications, session::onlyOneUsersCall,
                 () -> server.scope() instanceof ConnectionScope.User ? listener.clientOf(server.key()) : Optional.empty()));
         session.transport = observed;
         if (transport instanceof dev.portcullis.upstream.transport.StreamableHttpClientTransport http
@@ -113,7 +114,7 @@ public final class UpstreamSession implements AutoCloseable {
             if (session.stateless != null) {
                 // No initialize, no session: every request stands alone; changes come on a listen stream.
                 session.listen = new UpstreamListen(observed, server.name(), session.stateless.capabilities(),
-                        () -> session.tools = null, http::streamLease);
+                        notifications, http::streamLease);
                 session.listen.start();
                 return session;
             }
@@ -336,11 +337,26 @@ public final class UpstreamSession implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
-        if (stateless != null && (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(method)
-                || McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(method))) {
-            return new Relayed(this, method, params, observer, subscription(method, params));
+        Relayed relayed = stateless != null && (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(method)
+                || McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(method))
+                ? new Relayed(this, method, params, observer, subscription(method, params))
+                : new Relayed(this, method, params, observer);
+        if (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(method)) {
+            relayed.pending.result().thenRun(watchedResources::incrementAndGet);
+        } else if (McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(method)) {
+            relayed.pending.result().thenRun(() -> watchedResources.updateAndGet(n -> Math.max(0, n - 1)));
         }
-        return new Relayed(this, method, params, observer);
+        return relayed;
+    }
+
+    /**
+     * How many resources the gateway's clients watch on this session (the front door asks once per
+     * resource): a session with watchers is in use, idle or not, and is not reaped.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger watchedResources = new java.util.concurrent.atomic.AtomicInteger();
+
+    public boolean isWatched() {
+        return watchedResources.get() > 0;
     }
 
     /**
@@ -406,14 +422,19 @@ public final class UpstreamSession implements AutoCloseable {
         Map<String, Object> page = new Relayed(this, McpSchema.METHOD_TOOLS_LIST, params, CallObserver.NONE).await();
         if (cursor == null) {
             toolsTtl = page.get("ttlMs") instanceof Number ttl && ttl.longValue() >= 0
-                    ? Duration.ofMillis(Math.min(ttl.longValue(), MAX_TOOLS_TTL.toMillis())) : null;
+                    ? Duration.ofMillis(Math.clamp(ttl.longValue(), MIN_TOOLS_TTL.toMillis(), MAX_TOOLS_TTL.toMillis())) : null;
         }
         return transport.unmarshalFrom(page, new io.modelcontextprotocol.json.TypeRef<McpSchema.ListToolsResult>() {
         });
     }
 
-    /** However long a server says its list may be kept, the gateway lists again at least this often. */
+    /**
+     * However long a server says its list may be kept, the gateway lists again at least this often, and
+     * at most this often (a {@code ttlMs} of 0 would otherwise list twice for every call: the call's own
+     * check and its headers).
+     */
     private static final Duration MAX_TOOLS_TTL = Duration.ofHours(1);
+    private static final Duration MIN_TOOLS_TTL = Duration.ofSeconds(1);
 
     /**
      * A relayed request under way. A stateless server may answer {@code input_required} (multi-round-trip
@@ -647,6 +668,10 @@ public final class UpstreamSession implements AutoCloseable {
      * exit): at shutdown, before the parts that closing still uses (the token vault) go away.
      */
     void closeAndWait() {
+        UpstreamListen l = listen;
+        if (l != null) {
+            l.close();
+        }
         McpSyncClient c = client;
         if (c == null && transport != null) {
             transport.close(); // stateless: no session to end

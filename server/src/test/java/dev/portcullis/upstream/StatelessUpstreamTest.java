@@ -323,6 +323,42 @@ class StatelessUpstreamTest {
         assertThat(latest.filter()).containsEntry("toolsListChanged", true);
     }
 
+    /**
+     * Two clients watch the same resource on the connection they share: the server's filter names it
+     * once, and one client's unsubscribe does not end the other's watch; the last one's does.
+     */
+    @Test
+    void one_clients_unsubscribe_does_not_end_anothers_watch_of_the_same_resource() throws Exception {
+        java.util.function.Function<String, String> open = user -> {
+            String token = api.token(ApiClient.As.user(user));
+            ContentResponse init = Http.send(http.request("/mcp/modern").method(HttpMethod.POST)
+                    .headers(h -> h.put("Authorization", "Bearer " + token).put("Accept", "application/json, text/event-stream"))
+                    .body(new StringRequestContent("application/json", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                            + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")));
+            return init.getHeaders().get("Mcp-Session-Id");
+        };
+        java.util.function.BiFunction<String, String, ContentResponse> post = (user, body) -> Http.send(http.request("/mcp/modern")
+                .method(HttpMethod.POST).headers(h -> h.put("Authorization", "Bearer " + api.token(ApiClient.As.user(user)))
+                        .put("Accept", "application/json, text/event-stream").put("MCP-Protocol-Version", "2025-11-25")
+                        .put("Mcp-Session-Id", body.substring(0, body.indexOf('|'))))
+                .body(new StringRequestContent("application/json", body.substring(body.indexOf('|') + 1))));
+        String carol = open.apply("carol");
+        String dave = open.apply("dave");
+        String subscribe = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"note://shared\"}}";
+        String unsubscribe = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/unsubscribe\",\"params\":{\"uri\":\"note://shared\"}}";
+        assertThat(post.apply("carol", carol + "|" + subscribe).getContentAsString()).contains("\"result\"");
+        assertThat(post.apply("dave", dave + "|" + subscribe).getContentAsString()).contains("\"result\"");
+        Listen watching = awaitListen(l -> l.filter().get("resourceSubscriptions") instanceof List<?> uris && uris.contains("note://shared"));
+        assertThat(java.util.Collections.frequency((List<?>) watching.filter().get("resourceSubscriptions"), "note://shared")).as("once, for both").isEqualTo(1);
+        post.apply("carol", carol + "|" + unsubscribe);
+        post.apply("carol", carol + "|" + unsubscribe); // a second time changes nothing
+        Thread.sleep(1_500); // a change of filter would have replaced the stream by now
+        assertThat(listens.getLast().filter().get("resourceSubscriptions")).as("dave still watches it")
+                .isInstanceOf(List.class).asList().contains("note://shared");
+        post.apply("dave", dave + "|" + unsubscribe);
+        awaitListen(l -> !(l.filter().get("resourceSubscriptions") instanceof List<?> uris && uris.contains("note://shared")));
+    }
+
     private static Listen awaitListen(java.util.function.Predicate<Listen> wanted) throws InterruptedException {
         return awaitListen(wanted, 15);
     }

@@ -58,8 +58,19 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
     private volatile boolean streaming;
     /** Speaking the stateless 2026-07-28 revision: no session, every request mirrored in headers. */
     private volatile boolean stateless;
-    /** The exchanges of requests whose answers are being read, by request id: a stateless request is cancelled by closing its own. */
-    private final Map<String, HttpExchange> reading = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Requests being sent or read, by id, with their exchange once it is open: a stateless request is
+     * cancelled by closing its own (see {@link #abort}).
+     */
+    private final Map<String, InFlight> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Requests to send as long-lived streams (a stateless server's {@code subscriptions/listen}), by id. */
+    private final java.util.Set<String> lasting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** One request under way: its exchange once the response head came, and whether it was cancelled. */
+    private static final class InFlight {
+        HttpExchange exchange;
+        boolean aborted;
+    }
     /** Headers one request carries besides the mirrors (a tool's designated parameters), by request id. */
     private final Map<String, Map<String, String>> requestHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -99,15 +110,32 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
 
     /**
      * Cancels a request of the stateless revision the way it says: by closing the request's response
-     * stream (no {@code notifications/cancelled} is expected over HTTP). False when it is not being read.
+     * stream (no {@code notifications/cancelled} is expected over HTTP). One whose response has not begun
+     * is closed as soon as it does; one that is cancelled is never resumed. False when it is not under way.
      */
     public boolean abort(Object requestId) {
-        HttpExchange exchange = reading.remove(String.valueOf(requestId));
-        if (exchange == null) {
+        InFlight f = inFlight.get(String.valueOf(requestId));
+        if (f == null) {
             return false;
         }
-        exchange.close();
+        HttpExchange open;
+        synchronized (f) {
+            f.aborted = true;
+            open = f.exchange;
+        }
+        if (open != null) {
+            open.close();
+        }
         return true;
+    }
+
+    /**
+     * Sends the request with this id as a stream that may last (a stateless server's
+     * {@code subscriptions/listen}): on the stream connections, with no overall time limit (silence beyond
+     * the SSE read timeout ends it), and not resumed when it ends: its sender opens another.
+     */
+    public void longLived(Object requestId) {
+        lasting.add(String.valueOf(requestId));
     }
 
     public void useStateless(String version) {
@@ -127,10 +155,26 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
     }
 
     private void send(JSONRPCMessage message, Runnable answered) {
+        Object requestId = message instanceof McpSchema.JSONRPCRequest request ? request.id() : null;
+        String key = requestId == null ? null : String.valueOf(requestId);
+        boolean longLived = key != null && lasting.remove(key);
         if (closed) {
             throw new UpstreamException.Unreachable("the transport is closed", null);
         }
-        Object requestId = message instanceof McpSchema.JSONRPCRequest request ? request.id() : null;
+        InFlight flight = new InFlight();
+        if (key != null) {
+            inFlight.put(key, flight);
+        }
+        try {
+            send(message, requestId, answered, longLived, flight);
+        } finally {
+            if (key != null) {
+                inFlight.remove(key, flight);
+            }
+        }
+    }
+
+    private void send(JSONRPCMessage message, Object requestId, Runnable answered, boolean longLived, InFlight flight) {
         Map<String, String> extra = requestId == null ? null : requestHeaders.remove(String.valueOf(requestId));
         byte[] body = inbound.encode(message, settings.maxMessageBytes());
         boolean initialize = message instanceof McpSchema.JSONRPCRequest request
@@ -142,6 +186,9 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         Deadline deadline = Deadline.after(settings.requestTimeout());
         Outgoing.Builder builder = sessionHeaders(Outgoing.builder("POST", settings), sent)
                 .header(HttpHeader.ACCEPT.asString(), ACCEPT_BOTH);
+        if (longLived) {
+            builder.longLived();
+        }
         if (stateless) {
             mirror(builder, message);
         }
@@ -151,9 +198,12 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         Outgoing post = builder.json(body).build();
         StreamRead read;
         try (HttpExchange exchange = HttpExchange.open(client, Hop.configured(settings.endpoint()), post,
-                deadline.remaining(), deadline.remainingMillis(), settings.sseReadTimeout())) {
-            if (requestId != null) {
-                reading.put(String.valueOf(requestId), exchange);
+                deadline.remaining(), longLived ? 0 : deadline.remainingMillis(), settings.sseReadTimeout())) {
+            synchronized (flight) {
+                flight.exchange = exchange;
+                if (flight.aborted) {
+                    throw new UpstreamException.Cancelled("the request was cancelled");
+                }
             }
             if (stateless && errorAnswered(exchange, requestId, answered)) {
                 return;
@@ -162,14 +212,19 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
             if (initialize) {
                 session = new StreamableSession(exchange.header("Mcp-Session-Id"), null);
             }
-            read = readAnswer(exchange, requestId, initialize, answered, deadline);
-        } finally {
-            if (requestId != null) {
-                reading.remove(String.valueOf(requestId));
-            }
+            read = readAnswer(exchange, requestId, initialize, answered,
+                    longLived ? Deadline.after(settings.sseReadTimeout()) : deadline);
         }
         if (requestId == null || read.answered()) {
             return;
+        }
+        synchronized (flight) {
+            if (flight.aborted) {
+                throw new UpstreamException.Cancelled("the request was cancelled");
+            }
+        }
+        if (longLived) {
+            throw new UpstreamException.Unreachable("the MCP server ended the stream", read.broken());
         }
         resume(read, requestId, initialize, answered, deadline);
     }
