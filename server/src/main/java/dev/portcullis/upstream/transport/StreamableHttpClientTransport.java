@@ -212,8 +212,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
             if (initialize) {
                 session = new StreamableSession(exchange.header("Mcp-Session-Id"), null);
             }
-            read = readAnswer(exchange, requestId, initialize, answered,
-                    longLived ? Deadline.after(settings.sseReadTimeout()) : deadline);
+            read = longLived && exchange.mediaType().equals("application/json")
+                    ? readLines(exchange.body(), requestId, answered)
+                    : readAnswer(exchange, requestId, initialize, answered,
+                            longLived ? Deadline.after(settings.sseReadTimeout()) : deadline);
         }
         if (requestId == null || read.answered()) {
             return;
@@ -261,6 +263,35 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
             return new StreamRead(found, null, -1, null);
         }
         throw new UpstreamException.ProtocolViolation("the MCP server answered with an unexpected content type", null);
+    }
+
+    /**
+     * A long-lived answer sent as JSON, one message per line (the conformance project's reference server
+     * answers {@code subscriptions/listen} so): each line is passed on as it arrives, until the stream ends.
+     */
+    private StreamRead readLines(InputStream body, Object requestId, Runnable answered) {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        InputStream in = new java.io.BufferedInputStream(body); // read() returns what has arrived: it never waits for a full buffer
+        boolean found = false;
+        try {
+            for (int b; (b = in.read()) != -1; ) {
+                if (b != '\n') {
+                    if (line.size() >= settings.maxMessageBytes()) {
+                        throw new UpstreamException.ProtocolViolation("the MCP server sent a message over the size limit", null);
+                    }
+                    line.write(b);
+                    continue;
+                }
+                String text = line.toString(java.nio.charset.StandardCharsets.UTF_8).trim();
+                line.reset();
+                if (!text.isEmpty()) {
+                    found |= pass(inbound.decode(text), requestId, false, answered);
+                }
+            }
+            return new StreamRead(found, null, -1, null);
+        } catch (IOException e) {
+            return new StreamRead(found, null, -1, e);
+        }
     }
 
     /**
