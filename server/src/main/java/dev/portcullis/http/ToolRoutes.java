@@ -172,19 +172,9 @@ final class ToolRoutes {
             McpSchema.CallToolResult result = invoke(caller, server, tool, arguments, Optional.of(listener), wait);
             writeEvent(out, "result", resultBody(result));
         } catch (OAuthRequiredException e) {
-            Map<String, Object> body = new LinkedHashMap<>(UpstreamErrors.oauthFields(e));
-            body.put("error", ErrorCode.OAUTH_REQUIRED.name());
-            body.put("message", e.getMessage());
-            body.put("status", ErrorCode.OAUTH_REQUIRED.status());
-            body.put("requestId", RequestIds.of(ctx));
-            writeEvent(out, "error", body);
+            writeOAuthRequired(ctx, out, e);
         } catch (GatewayException e) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", e.code().name());
-            body.put("message", e.getMessage());
-            body.put("status", e.status());
-            body.put("requestId", RequestIds.of(ctx));
-            writeEvent(out, "error", body);
+            writeError(ctx, out, e);
         }
     }
 
@@ -219,12 +209,7 @@ final class ToolRoutes {
             body.put("isError", Boolean.TRUE.equals(result.get("isError")));
             writeEvent(out, "result", body);
         } catch (OAuthRequiredException e) {
-            Map<String, Object> body = new LinkedHashMap<>(UpstreamErrors.oauthFields(e));
-            body.put("error", ErrorCode.OAUTH_REQUIRED.name());
-            body.put("message", e.getMessage());
-            body.put("status", ErrorCode.OAUTH_REQUIRED.status());
-            body.put("requestId", RequestIds.of(ctx));
-            writeEvent(out, "error", body);
+            writeOAuthRequired(ctx, out, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             writeError(ctx, out, new GatewayException(ErrorCode.SERVICE_UNAVAILABLE, "The gateway is shutting down"));
@@ -254,6 +239,17 @@ final class ToolRoutes {
         }
     }
 
+    /** The stream's {@code error} event for a call that needs the caller's authorization first (LibreChat's fields). */
+    private void writeOAuthRequired(Context ctx, OutputStream out, OAuthRequiredException e) {
+        Map<String, Object> body = new LinkedHashMap<>(UpstreamErrors.oauthFields(e));
+        body.put("error", ErrorCode.OAUTH_REQUIRED.name());
+        body.put("message", e.getMessage());
+        body.put("status", ErrorCode.OAUTH_REQUIRED.status());
+        body.put("requestId", RequestIds.of(ctx));
+        writeEvent(out, "error", body);
+    }
+
+    /** The stream's {@code error} event: the error body plus its status. */
     private void writeError(Context ctx, OutputStream out, GatewayException e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.code().name());

@@ -279,12 +279,7 @@ class StatelessUpstreamTest {
      */
     @Test
     void the_gateway_listens_for_a_stateless_servers_changes_and_passes_them_on() throws Exception {
-        String alice = api.token(ApiClient.As.user("alice"));
-        try (dev.portcullis.testing.SseCall client = dev.portcullis.testing.SseCall.post(gateway.port(), "/mcp/modern", alice,
-                "{\"jsonrpc\":\"2.0\",\"id\":\"l1\",\"method\":\"subscriptions/listen\",\"params\":{\"notifications\":"
-                        + "{\"toolsListChanged\":true},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-                        + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
-                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "subscriptions/listen")) {
+        try (dev.portcullis.testing.SseCall client = listen("l1", "{\"toolsListChanged\":true}")) {
             assertThat(client.next(java.time.Duration.ofSeconds(10)).data().get("method").asString())
                     .isEqualTo("notifications/subscriptions/acknowledged");
             assertThat(api.send(ApiClient.As.user("alice"), "GET", "/api/mcp/tools").getStatus()).isEqualTo(200); // connects
@@ -359,6 +354,15 @@ class StatelessUpstreamTest {
         awaitListen(l -> !(l.filter().get("resourceSubscriptions") instanceof List<?> uris && uris.contains("note://shared")));
     }
 
+    /** A 2026-07-28 client's listen stream at /mcp/modern, as alice, with this id and filter (JSON). */
+    private static dev.portcullis.testing.SseCall listen(String id, String filter) {
+        return dev.portcullis.testing.SseCall.post(gateway.port(), "/mcp/modern", api.token(ApiClient.As.user("alice")),
+                "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"subscriptions/listen\",\"params\":{\"notifications\":"
+                        + filter + ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                        + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
+                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "subscriptions/listen");
+    }
+
     private static Listen awaitListen(java.util.function.Predicate<Listen> wanted) throws InterruptedException {
         return awaitListen(wanted, 15);
     }
@@ -381,12 +385,7 @@ class StatelessUpstreamTest {
      */
     @Test
     void a_listen_streams_resource_subscriptions_are_watched_at_the_server() throws Exception {
-        String alice = api.token(ApiClient.As.user("alice"));
-        try (dev.portcullis.testing.SseCall client = dev.portcullis.testing.SseCall.post(gateway.port(), "/mcp/modern", alice,
-                "{\"jsonrpc\":\"2.0\",\"id\":\"w1\",\"method\":\"subscriptions/listen\",\"params\":{\"notifications\":"
-                        + "{\"resourceSubscriptions\":[\"note://two\"]},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
-                        + "\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
-                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "subscriptions/listen")) {
+        try (dev.portcullis.testing.SseCall client = listen("w1", "{\"resourceSubscriptions\":[\"note://two\"]}")) {
             JsonNode ack = client.next(java.time.Duration.ofSeconds(10)).data();
             assertThat(ack.get("method").asString()).isEqualTo("notifications/subscriptions/acknowledged");
             assertThat(ack.get("params").get("notifications").get("resourceSubscriptions").toString()).isEqualTo("[\"note://two\"]");
