@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "A multi-user MCP gateway: a registry of MCP servers, per-user connections and OAuth, an"
                 + " encrypted token vault, and an SSRF guard on every outbound request.",
         subcommands = {ServeCommand.class, TokenCommand.class, ConfigCommand.class, EgressCommand.class, KeysCommand.class,
-                ConformanceClientCommand.class,
+                ConformanceClientCommand.class, AotTrainCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Configuration: --config FILE, else $PORTCULLIS_CONFIG, else ./portcullis.yaml.",
                 "Run 'portcullis help COMMAND' or 'portcullis COMMAND --help' for a command's options."})

@@ -304,8 +304,18 @@ public final class HttpServer implements AutoCloseable {
     }
 
     static String loggablePath(String path) {
-        return path.replaceFirst("/oauth/link/[^/]+$", "/oauth/link/…").replaceFirst("/inputs/[^/]+$", "/inputs/…");
+        // Every request is logged: no regular expression unless the path has something to hide.
+        if (path.contains("/oauth/link/")) {
+            path = LINK_TICKET.matcher(path).replaceFirst("/oauth/link/…");
+        }
+        if (path.contains("/inputs/")) {
+            path = INPUT_ID.matcher(path).replaceFirst("/inputs/…");
+        }
+        return path;
     }
+
+    private static final java.util.regex.Pattern LINK_TICKET = java.util.regex.Pattern.compile("/oauth/link/[^/]+$");
+    private static final java.util.regex.Pattern INPUT_ID = java.util.regex.Pattern.compile("/inputs/[^/]+$");
 
     private static void recordRequest(Context ctx, Float ms, RequestMetrics metrics) {
         int status = ctx.statusCode();

@@ -53,6 +53,17 @@ class CliTest {
         }
     }
 
+    /**
+     * The launcher's training run for the start-up cache: it starts a gateway of its own, serves the first
+     * requests and stops cleanly, and is not offered to people.
+     */
+    @Test
+    void the_start_up_cache_training_run_serves_and_stops_and_is_hidden() {
+        Run train = run("aot-train");
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(run("--help").out()).doesNotContain("aot-train");
+    }
+
     /** Every command's help at picocli's narrowest width: lines fit, and no word is cut at a line's end. */
     @Test
     void help_is_wrapped_between_words_at_a_narrow_width() {
