@@ -5,11 +5,17 @@ import dev.portcullis.config.ConfigLoader;
 import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.identity.TokenMinter;
 import dev.portcullis.identity.TokenVerifiers;
+import dev.portcullis.egress.EgressContext;
+import dev.portcullis.egress.EgressLists;
+import dev.portcullis.egress.EgressPolicy;
+import dev.portcullis.egress.EgressTarget;
+import dev.portcullis.egress.EgressTargetException;
+import dev.portcullis.egress.jetty.GuardedHttpClients;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.StringRequestContent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -39,7 +45,7 @@ final class AotTrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("portcullis-aot-train");
         try {
             byte[] secretBytes = new byte[32];
@@ -72,50 +78,54 @@ final class AotTrainCommand implements Callable<Integer> {
     }
 
     /** A few rounds of what a gateway serves first: the paths whose classes should come from the cache. */
-    private static void exercise(int port, String token) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + port;
-        String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-                + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
-        for (int round = 0; round < 3; round++) {
-            send(http, HttpRequest.newBuilder(URI.create(base + "/healthz")).GET());
-            send(http, HttpRequest.newBuilder(URI.create(base + "/readyz")).GET());
-            send(http, HttpRequest.newBuilder(URI.create(base + "/api/mcp/servers")).GET());
-            send(authorized(HttpRequest.newBuilder(URI.create(base + "/api/mcp/servers")), token).GET(), http);
-            send(authorized(HttpRequest.newBuilder(URI.create(base + "/api/mcp/tools")), token).GET(), http);
-            send(authorized(HttpRequest.newBuilder(URI.create(base + "/api/mcp/connection/status")), token).GET(), http);
-            send(authorized(HttpRequest.newBuilder(URI.create(base + "/api/mcp/none/tools/echo/call")), token)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"arguments\":{}}")), http);
-            HttpResponse<String> init = send(authorized(HttpRequest.newBuilder(URI.create(base + "/mcp")), token)
-                    .header("Accept", "application/json, text/event-stream")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-                            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"aot\",\"version\":\"1\"}}}")),
-                    http);
-            String session = init.headers().firstValue("Mcp-Session-Id").orElse("");
-            for (String method : List.of("tools/list", "resources/list", "prompts/list")) {
-                send(authorized(HttpRequest.newBuilder(URI.create(base + "/mcp")), token)
-                        .header("Accept", "application/json, text/event-stream").header("Mcp-Session-Id", session)
-                        .header("MCP-Protocol-Version", "2025-11-25")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"" + method + "\"}")), http);
+    private static void exercise(int port, String token) throws Exception {
+        // Even this loopback talk leaves through a guarded client (DESIGN.md: one door out), with exactly
+        // the training gateway's address exempted.
+        EgressPolicy policy = EgressPolicy.builder().lists(EgressContext.ENDPOINT,
+                EgressLists.addressesOnly(List.of("127.0.0.1"))).build();
+        HttpClient http = GuardedHttpClients.create(policy);
+        http.start();
+        try {
+            String base = "http://127.0.0.1:" + port;
+            String json = "application/json";
+            String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                    + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+            for (int round = 0; round < 3; round++) {
+                request(http, base + "/healthz", null).send();
+                request(http, base + "/readyz", null).send();
+                request(http, base + "/api/mcp/servers", null).send();
+                request(http, base + "/api/mcp/servers", token).send();
+                request(http, base + "/api/mcp/tools", token).send();
+                request(http, base + "/api/mcp/connection/status", token).send();
+                request(http, base + "/api/mcp/none/tools/echo/call", token).method("POST")
+                        .body(new StringRequestContent(json, "{\"arguments\":{}}")).send();
+                ContentResponse init = request(http, base + "/mcp", token).method("POST")
+                        .headers(h -> h.put("Accept", "application/json, text/event-stream"))
+                        .body(new StringRequestContent(json, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"aot\",\"version\":\"1\"}}}"))
+                        .send();
+                String session = Optional.ofNullable(init.getHeaders().get("Mcp-Session-Id")).orElse("");
+                for (String method : List.of("tools/list", "resources/list", "prompts/list")) {
+                    request(http, base + "/mcp", token).method("POST")
+                            .headers(h -> h.put("Accept", "application/json, text/event-stream").put("Mcp-Session-Id", session)
+                                    .put("MCP-Protocol-Version", "2025-11-25"))
+                            .body(new StringRequestContent(json, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"" + method + "\"}")).send();
+                }
+                request(http, base + "/mcp", token).method("DELETE").headers(h -> h.put("Mcp-Session-Id", session)).send();
+                request(http, base + "/mcp", token).method("POST")
+                        .headers(h -> h.put("Accept", "application/json, text/event-stream").put("MCP-Protocol-Version", "2026-07-28")
+                                .put("Mcp-Method", "server/discover"))
+                        .body(new StringRequestContent(json, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"server/discover\","
+                                + "\"params\":{" + meta + "}}")).send();
             }
-            send(authorized(HttpRequest.newBuilder(URI.create(base + "/mcp")), token).header("Mcp-Session-Id", session).DELETE(), http);
-            send(authorized(HttpRequest.newBuilder(URI.create(base + "/mcp")), token)
-                    .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2026-07-28")
-                    .header("Mcp-Method", "server/discover")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"server/discover\","
-                            + "\"params\":{" + meta + "}}")), http);
+        } finally {
+            http.stop();
         }
     }
 
-    private static HttpRequest.Builder authorized(HttpRequest.Builder request, String token) {
-        return request.header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request, HttpClient http) throws IOException, InterruptedException {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void send(HttpClient http, HttpRequest.Builder request) throws IOException, InterruptedException {
-        send(request, http);
+    private static Request request(HttpClient http, String url, String token) throws EgressTargetException {
+        Request request = GuardedHttpClients.newRequest(http, EgressTarget.parse(url), EgressContext.ENDPOINT)
+                .timeout(30, java.util.concurrent.TimeUnit.SECONDS);
+        return token == null ? request : request.headers(h -> h.put("Authorization", "Bearer " + token));
     }
 }
