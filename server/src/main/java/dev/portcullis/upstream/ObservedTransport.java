@@ -21,8 +21,7 @@ final class ObservedTransport implements McpClientTransport {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ObservedTransport.class);
 
     /** What the session wants to hear about. */
-    record Listeners(Consumer<Throwable> onFailure, Consumer<McpSchema.JSONRPCNotification> onProgress,
-                     java.util.function.BiConsumer<String, Map<String, Object>> onNotification,
+    record Listeners(Consumer<Throwable> onFailure, java.util.function.BiConsumer<String, Map<String, Object>> onNotification,
                      java.util.function.BooleanSupplier onlyOneUsersCall,
                      java.util.function.Supplier<java.util.Optional<CallObserver>> ownersClient) {
     }
@@ -72,11 +71,8 @@ final class ObservedTransport implements McpClientTransport {
 
     private boolean notification(McpSchema.JSONRPCNotification n) {
         if (McpSchema.METHOD_NOTIFICATION_PROGRESS.equals(n.method())) {
-            if (relayed.progress(n)) {
-                return false;
-            }
-            listeners.onProgress().accept(n);
-            return true;
+            relayed.progress(n); // every call is relayed: progress that matches none of them is late, and dropped
+            return false;
         }
         Map<String, Object> params = RelayedCalls.asMap(n.params());
         if (McpSchema.METHOD_NOTIFICATION_MESSAGE.equals(n.method())) {

@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -39,7 +37,6 @@ public final class UpstreamSession implements AutoCloseable {
     private final ResolvedServer server;
     private final Clock clock;
     private final ToolLister lister;
-    private final Map<Object, ProgressListener> progressListeners = new ConcurrentHashMap<>();
     private final Instant connectedAt;
     private volatile McpSyncClient client;
     private volatile ObservedTransport transport;
@@ -96,7 +93,7 @@ public final class UpstreamSession implements AutoCloseable {
                     }
                     session.transportFailed(failure);
                 },
-                session::routeProgress, notifications, session::onlyOneUsersCall,
+                notifications, session::onlyOneUsersCall,
                 () -> server.scope() instanceof ConnectionScope.User ? listener.clientOf(server.key()) : Optional.empty()));
         session.transport = observed;
         if (transport instanceof dev.portcullis.upstream.transport.StreamableHttpClientTransport http
@@ -192,18 +189,6 @@ public final class UpstreamSession implements AutoCloseable {
         }
     }
 
-    private void routeProgress(McpSchema.JSONRPCNotification n) {
-        if (!(n.params() instanceof Map<?, ?> params)) {
-            return;
-        }
-        ProgressListener listener = progressListeners.get(params.get("progressToken"));
-        if (listener != null && params.get("progress") instanceof Number progress) {
-            listener.progress(progress.doubleValue(),
-                    params.get("total") instanceof Number total ? total.doubleValue() : null,
-                    params.get("message") instanceof String message ? message : null);
-        }
-    }
-
     public ResolvedServer server() {
         return server;
     }
@@ -289,43 +274,47 @@ public final class UpstreamSession implements AutoCloseable {
         return current;
     }
 
+    /**
+     * A tool call of the REST API: relayed like the front door's (the gateway's own ids, matched before
+     * the SDK sees them: one path for every call, on every revision), its progress to {@code progress}.
+     * The server's requests during it have no one to ask and get the "not supported" answer.
+     */
     public McpSchema.CallToolResult call(String tool, Map<String, Object> arguments, Optional<ProgressListener> progress) {
-        begin();
-        touch();
-        Map<String, Object> meta = Map.of();
-        String token = null;
-        ProgressRelay relay = null;
-        if (progress.isPresent()) {
-            token = UUID.randomUUID().toString();
-            relay = new ProgressRelay(progress.get());
-            progressListeners.put(token, relay);
-            meta = Map.of("progressToken", token);
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        params.put("name", tool);
+        params.put("arguments", arguments);
+        ProgressRelay relay = progress.map(ProgressRelay::new).orElse(null);
+        CallObserver observer = CallObserver.NONE;
+        if (relay != null) {
+            params.put("_meta", Map.of("progressToken", "rest-call")); // the relay gives the server a token of its own
+            observer = new CallObserver() {
+                @Override
+                public void notification(String method, Map<String, Object> p) {
+                    if (McpSchema.METHOD_NOTIFICATION_PROGRESS.equals(method) && p.get("progress") instanceof Number n) {
+                        relay.progress(n.doubleValue(), p.get("total") instanceof Number t ? t.doubleValue() : null,
+                                p.get("message") instanceof String m ? m : null);
+                    }
+                }
+
+                @Override
+                public java.util.concurrent.CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> p) {
+                    return CallObserver.NONE.ask(method, p);
+                }
+            };
         }
         try {
-            if (stateless != null) {
-                Map<String, Object> params = new java.util.LinkedHashMap<>();
-                params.put("name", tool);
-                params.put("arguments", arguments);
-                if (!meta.isEmpty()) {
-                    params.put("_meta", meta);
-                }
-                return transport.unmarshalFrom(new Relayed(this, McpSchema.METHOD_TOOLS_CALL, params, CallObserver.NONE).await(),
-                        new io.modelcontextprotocol.json.TypeRef<McpSchema.CallToolResult>() {
-                        });
-            }
-            return client.callTool(new McpSchema.CallToolRequest(tool, arguments, meta));
+            return transport.unmarshalFrom(relay(McpSchema.METHOD_TOOLS_CALL, params, observer).await(),
+                    new io.modelcontextprotocol.json.TypeRef<McpSchema.CallToolResult>() {
+                    });
         } catch (RpcError e) {
             throw new GatewayException(ErrorCode.UPSTREAM_ERROR, "'" + server.name() + "' answered tools/call with error "
                     + e.code() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             throw translate(e, server.requestTimeout(), "tools/call");
         } finally {
-            if (token != null) {
-                progressListeners.remove(token);
+            if (relay != null) {
                 relay.finish();
             }
-            touch();
-            end();
         }
     }
 
