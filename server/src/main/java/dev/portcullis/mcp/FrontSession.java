@@ -37,8 +37,7 @@ final class FrontSession {
     private final Map<String, CompletableFuture<Map<String, Object>>> awaiting = new ConcurrentHashMap<>();
     /** URL elicitations the gateway sent for authorizations: server name → elicitation id. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
-    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
-    /** The watch each subscription holds ({@link ResourceWatches}), by the URI as this client named it. */
+    /** The resources this client watches, as it names them, and the watch each holds ({@link ResourceWatches}). */
     private final Map<String, String> watches = new ConcurrentHashMap<>();
     /** What runs when the session ends (its watches are given up). */
     private final java.util.List<Runnable> atClose = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -239,18 +238,16 @@ final class FrontSession {
     }
 
     Set<String> subscriptions() {
-        return subscriptions;
+        return java.util.Collections.unmodifiableSet(watches.keySet());
     }
 
     /** This client now watches a resource (as it names it), holding the watch {@code watchKey}. */
     void watch(String uri, String watchKey) {
         watches.put(uri, watchKey);
-        subscriptions.add(uri);
     }
 
     /** This client stops watching a resource: the watch it held, or null if it held none. */
     String unwatch(String uri) {
-        subscriptions.remove(uri);
         return watches.remove(uri);
     }
 
