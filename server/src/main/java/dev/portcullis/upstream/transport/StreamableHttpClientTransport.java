@@ -98,11 +98,6 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         return Mono.empty();
     }
 
-    /**
-     * Speaks a stateless revision from now on: no {@code initialize}, no {@code Mcp-Session-Id}; every
-     * request carries the version header and mirrors its method and name in {@code Mcp-Method} and
-     * {@code Mcp-Name}. {@link #useSessions()} goes back.
-     */
     /** Whether requests go out statelessly (2026-07-28). */
     public boolean isStateless() {
         return stateless;
@@ -138,6 +133,11 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         lasting.add(String.valueOf(requestId));
     }
 
+    /**
+     * Speaks a stateless revision from now on: no {@code initialize}, no {@code Mcp-Session-Id}; every
+     * request carries the version header and mirrors its method and name in {@code Mcp-Method} and
+     * {@code Mcp-Name}. {@link #useSessions()} goes back.
+     */
     public void useStateless(String version) {
         stateless = true;
         session = new StreamableSession(null, version);
