@@ -60,7 +60,7 @@ public final class ServerInspection implements ServerInspector {
      * being proposed.
      */
     ResolvedServer resolveForInspection(McpServerConfig config, Caller caller) {
-        return resolver.resolve(config, caller, Map.of(), false);
+        return resolver.resolve(config, caller, Map.of(), ConnectionScope.APP);
     }
 
     private static String cap(String text) {

@@ -26,8 +26,8 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 
 /**
- * Turns a server's configuration into what to connect to for one caller: decides the connection
- * scope and resolves user placeholders — the caller's {@code customUserVars} values as
+ * Turns a server's configuration into what to connect to for one caller, in the connection scope
+ * {@link ConnectionScopes} decided: resolves user placeholders — the caller's {@code customUserVars} values as
  * {@code {{NAME}}} and LibreChat's user fields ({@code {{LIBRECHAT_USER_ID}}}, ...) from the token
  * (see {@link UserPlaceholders} for every name). The operator's {@code ${VAR}}s were resolved at
  * load, before this, so a user value containing {@code ${SECRET}} stays literal; and resolution is
@@ -47,22 +47,8 @@ public final class ServerResolver {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Whether connections to this server are per user: OAuth, per-user variables or user placeholders. */
-    public static boolean isUserScoped(McpServerConfig c) {
-        // A user's server is shared through grants, never through a connection: each user connects as themselves.
-        if (c.isUserManaged()) {
-            return true;
-        }
-        if (c.requiresOAuth().orElse(c.oauth().isPresent()) || !c.customUserVars().isEmpty()) {
-            return true;
-        }
-        // A token placeholder counts too: such a server is never connected for everyone at startup.
-        return placeholders(c).stream().map(UserPlaceholders::kind)
-                .anyMatch(k -> k == UserPlaceholders.Kind.USER_FIELD || k == UserPlaceholders.Kind.UNAVAILABLE);
-    }
-
     /** The placeholder names in every value that is resolved: URL, command, args, headers, env. */
-    private static List<String> placeholders(McpServerConfig c) {
+    static List<String> placeholders(McpServerConfig c) {
         List<String> texts = new ArrayList<>();
         c.url().ifPresent(texts::add);
         c.command().ifPresent(texts::add);
@@ -73,15 +59,14 @@ public final class ServerResolver {
         return texts.stream().flatMap(t -> UserPlaceholders.names(t).stream()).toList();
     }
 
+    /** Resolved in the scope the configuration alone gives (see {@link ConnectionScopes#configured}). */
     public ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> userValues) {
-        return resolve(c, caller, userValues, isUserScoped(c));
+        return resolve(c, caller, userValues, ConnectionScopes.configured(caller, c));
     }
 
-    /** @param userScoped also true for a server found to require OAuth without being configured so */
-    public ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> userValues, boolean userScoped) {
+    /** @param scope as {@link ConnectionScopes} decided it; a user's values are filled in only in a user scope */
+    public ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> userValues, ConnectionScope scope) {
         refuseUnavailable(c);
-        ConnectionScope scope = userScoped
-                ? new ConnectionScope.User(caller.tenantId().orElse(""), caller.userId()) : ConnectionScope.APP;
         List<String> missing = c.customUserVars().keySet().stream()
                 .filter(name -> userValues.getOrDefault(name, "").isEmpty()).toList();
         if (!missing.isEmpty()) {

@@ -28,8 +28,7 @@ public final class ToolService {
     private final ConnectionManager connections;
     private final JsonSchemaValidator schemas;
     private final Map<String, ResolvedServer> appResolutions = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Servers not configured for OAuth that answered 401: from then on, connections to them are per user. */
-    private final java.util.Set<String> foundToNeedOAuth = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ConnectionScopes scopes = new ConnectionScopes();
     private final UpstreamAuthorization authorization;
     private final PerMinuteLimit reinitializations;
     private final CallSlots slots;
@@ -73,27 +72,30 @@ public final class ToolService {
 
     /** Configured for OAuth, or found to need it when it answered 401. */
     public boolean requiresOAuth(McpServerConfig config) {
-        return config.requiresOAuth().orElse(config.oauth().isPresent()) || foundToNeedOAuth.contains(config.name());
+        return config.requiresOAuth().orElse(config.oauth().isPresent()) || scopes.foundToNeedOAuth(config);
     }
 
-    public boolean isUserScoped(McpServerConfig config) {
-        return ServerResolver.isUserScoped(config) || foundToNeedOAuth.contains(config.name());
+    /**
+     * A look at a server (a listing) that would need the caller to authorize first: such a look starts
+     * nothing and fails with {@code OAUTH_REQUIRED}.
+     */
+    private boolean unauthorizedLook(Caller caller, McpServerConfig config) {
+        return requiresOAuth(config) && scopes.perUser(config) && !authorization.holdsGrant(caller, config);
     }
 
     public ResolvedServer resolve(Caller caller, McpServerConfig config) {
-        if (!isUserScoped(config)) {
+        ConnectionScope scope = scopes.of(caller, config);
+        if (scope instanceof ConnectionScope.App) {
             // Nothing in an app-scoped resolution depends on the caller; resolve once per server.
-            return appResolutions.computeIfAbsent(config.name(), n -> resolver.resolve(config, caller, Map.of()));
+            return appResolutions.computeIfAbsent(config.name(), n -> resolver.resolve(config, caller, Map.of(), scope));
         }
         Map<String, String> values = config.customUserVars().isEmpty() ? Map.of()
                 : variables.values(owner(caller, config.name()));
-        return resolver.resolve(config, caller, values, true);
+        return resolver.resolve(config, caller, values, scope);
     }
 
     public ConnectionKey key(Caller caller, McpServerConfig config) {
-        return isUserScoped(config)
-                ? new ConnectionKey(new ConnectionScope.User(caller.tenantId().orElse(""), caller.userId()), config.name())
-                : new ConnectionKey(ConnectionScope.APP, config.name());
+        return scopes.key(caller, config);
     }
 
     /** The connection a caller's requests to a server go on, named (to count what its users share on it). */
@@ -110,7 +112,7 @@ public final class ToolService {
     public ToolList tools(Caller caller, String serverName) {
         McpServerConfig config = server(caller, serverName);
         remember(caller);
-        return authorized(caller, config, () -> withSession(resolve(caller, config), UpstreamSession::tools));
+        return authorized(caller, config, () -> onSession(resolve(caller, config), UpstreamSession::tools));
     }
 
     /**
@@ -122,11 +124,11 @@ public final class ToolService {
     public ToolList toolsForListing(Caller caller, String serverName) {
         McpServerConfig config = server(caller, serverName);
         remember(caller);
-        if (requiresOAuth(config) && isUserScoped(config) && !authorization.holdsGrant(caller, config)) {
+        if (unauthorizedLook(caller, config)) {
             throw notAuthorizedYet(config);
         }
         try {
-            return withSession(resolve(caller, config), UpstreamSession::tools);
+            return onSession(resolve(caller, config), UpstreamSession::tools);
         } catch (UpstreamException.AuthorizationRequired e) {
             noteFoundToNeedOAuth(config);
             throw notAuthorizedYet(config);
@@ -162,7 +164,7 @@ public final class ToolService {
             return work.get();
         } catch (UpstreamException.AuthorizationRequired e) {
             noteFoundToNeedOAuth(config);
-            if (!isUserScoped(config)) {
+            if (!scopes.perUser(config)) {
                 throw e;
             }
             throw authorization.authorizationRequired(caller, config, e.wwwAuthenticate());
@@ -171,8 +173,7 @@ public final class ToolService {
 
     /** A server not configured for OAuth answered 401: from now on its connections are per user. */
     private void noteFoundToNeedOAuth(McpServerConfig config) {
-        if (!isUserScoped(config) && config.url().isPresent() && config.requiresOAuth().orElse(true)) {
-            foundToNeedOAuth.add(config.name());
+        if (scopes.noteNeedsOAuth(config)) {
             appResolutions.remove(config.name());
             connections.disconnect(new ConnectionKey(ConnectionScope.APP, config.name()));
         }
@@ -221,19 +222,19 @@ public final class ToolService {
             throw new GatewayException(ErrorCode.TOOL_NOT_ALLOWED, "The operator's tool policy for '" + serverName
                     + "' does not allow the tool '" + toolName + "'; ask the gateway's operator if you need it");
         }
-        return authorized(caller, config, () -> callResolved(caller, config, toolName, arguments, progress));
+        return authorized(caller, config, () -> onSession(resolve(caller, config), session -> {
+            checkCall(session, toolName, arguments);
+            try (CallSlots.Slot slot = slots.acquire(caller, session.server())) {
+                return session.call(toolName, arguments, progress);
+            }
+        }));
     }
 
-    private McpSchema.CallToolResult callResolved(Caller caller, McpServerConfig config, String toolName,
-                                                  Map<String, Object> arguments, Optional<ProgressListener> progress) {
-        String serverName = config.name();
-        ResolvedServer server = resolve(caller, config);
-        ToolList listed = withSession(server, UpstreamSession::tools);
-        McpSchema.Tool tool = listed.find(toolName).orElseThrow(() -> listed.noSuchTool(serverName, toolName));
+    /** A tool the server lists, called with arguments that match its input schema: checked before anything is sent. */
+    private void checkCall(UpstreamSession session, String toolName, Map<String, Object> arguments) {
+        ToolList listed = session.tools();
+        McpSchema.Tool tool = listed.find(toolName).orElseThrow(() -> listed.noSuchTool(session.server().name(), toolName));
         validate(tool, arguments);
-        try (CallSlots.Slot slot = slots.acquire(caller, server)) {
-            return withSession(server, session -> session.call(toolName, arguments, progress));
-        }
     }
 
     /**
@@ -252,23 +253,22 @@ public final class ToolService {
         McpServerConfig config = server(caller, serverName);
         remember(caller);
         if (intent == Intent.LOOK) {
-            if (requiresOAuth(config) && isUserScoped(config) && !authorization.holdsGrant(caller, config)) {
+            if (unauthorizedLook(caller, config)) {
                 throw notAuthorizedYet(config);
             }
             try {
-                return withSession(resolve(caller, config), work);
+                return onSession(resolve(caller, config), work);
             } catch (UpstreamException.AuthorizationRequired e) {
                 noteFoundToNeedOAuth(config);
                 throw notAuthorizedYet(config);
             }
         }
-        return authorized(caller, config, () -> withSession(resolve(caller, config), work));
+        return authorized(caller, config, () -> onSession(resolve(caller, config), work));
     }
 
     /** Whether the caller could use the server without authorizing first (a look, which starts nothing). */
     public boolean needsAuthorization(Caller caller, String serverName) {
-        McpServerConfig config = server(caller, serverName);
-        return requiresOAuth(config) && isUserScoped(config) && !authorization.holdsGrant(caller, config);
+        return unauthorizedLook(caller, server(caller, serverName));
     }
 
     /**
@@ -308,9 +308,7 @@ public final class ToolService {
         @SuppressWarnings("unchecked")
         Map<String, Object> arguments = given == null ? Map.of() : (Map<String, Object>) given;
         return withServer(caller, serverName, Intent.USE, session -> {
-            ToolList listed = session.tools();
-            McpSchema.Tool tool = listed.find(toolName).orElseThrow(() -> listed.noSuchTool(serverName, toolName));
-            validate(tool, arguments);
+            checkCall(session, toolName, arguments);
             try (CallSlots.Slot slot = slots.acquire(caller, session.server())) {
                 UpstreamSession.Relayed relayed = session.relay(McpSchema.METHOD_TOOLS_CALL, params, observer);
                 started.accept(relayed);
@@ -356,17 +354,12 @@ public final class ToolService {
     public void warmUp() {
         Caller system = new Caller("system", Caller.ADMIN, Optional.empty(), Optional.empty(), java.util.List.of());
         servers.operators().all().values().stream()
-                .filter(c -> c.startup() && !isUserScoped(c))
+                .filter(c -> c.startup() && !scopes.perUser(c))
                 .forEach(c -> Thread.ofVirtual().name("mcp-startup-" + c.name()).start(() -> {
                     try {
-                        withSession(resolve(system, c), UpstreamSession::tools);
+                        onSession(resolve(system, c), UpstreamSession::tools);
                     } catch (UpstreamException.AuthorizationRequired e) {
-                        if (c.requiresOAuth().isPresent()) {
-                            return; // the operator decided; requiresOAuth: false keeps OAuth off
-                        }
-                        foundToNeedOAuth.add(c.name()); // found at start, like LibreChat's inspection
-                        appResolutions.remove(c.name());
-                        connections.disconnect(new ConnectionKey(ConnectionScope.APP, c.name()));
+                        noteFoundToNeedOAuth(c); // found at start, like LibreChat's inspection
                     } catch (RuntimeException e) {
                         org.slf4j.LoggerFactory.getLogger(ToolService.class)
                                 .warn("startup connection to '{}' failed: {}", c.name(), e.getMessage());
@@ -464,13 +457,14 @@ public final class ToolService {
     }
 
     /**
-     * Runs work on the server's session. A session the server no longer knows is replaced and the
-     * work retried once. After any other failure the session is dropped only when its transport is
-     * dead, or when it is the caller's own: one request's failure (an HTTP error status, an
-     * oversized answer, a cancelled call) must not close a connection other users' calls run on.
-     * Only that very session is dropped, never a replacement another call already opened.
+     * Runs work on the server's session, fetched once. The one retry: a session the server no longer
+     * knows (it rejected it before doing anything) is replaced and the work run again on the new one.
+     * After any other failure the session is dropped only when its transport is dead, or when it is the
+     * caller's own: one request's failure (an HTTP error status, an oversized answer, a cancelled call)
+     * must not close a connection other users' calls run on. Only that very session is dropped, never a
+     * replacement another call already opened.
      */
-    private <T> T withSession(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
+    private <T> T onSession(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
         UpstreamSession session = connections.session(server);
         try {
             return work.apply(session);

@@ -31,10 +31,10 @@ class ServerResolverTest {
 
     @Test
     void oauth_user_vars_and_user_placeholders_make_connections_per_user() {
-        assertThat(ServerResolver.isUserScoped(server("url: https://a.example/mcp\nrequiresOAuth: true\n"))).isTrue();
-        assertThat(ServerResolver.isUserScoped(server("command: x\ncustomUserVars: {K: {title: K}}\n"))).isTrue();
-        assertThat(ServerResolver.isUserScoped(server("url: https://a.example/mcp\nheaders: {X-User: '{{LIBRECHAT_USER_ID}}'}\n"))).isTrue();
-        assertThat(ServerResolver.isUserScoped(server("url: https://a.example/mcp\n"))).isFalse();
+        assertThat(ConnectionScopes.configuredPerUser(server("url: https://a.example/mcp\nrequiresOAuth: true\n"))).isTrue();
+        assertThat(ConnectionScopes.configuredPerUser(server("command: x\ncustomUserVars: {K: {title: K}}\n"))).isTrue();
+        assertThat(ConnectionScopes.configuredPerUser(server("url: https://a.example/mcp\nheaders: {X-User: '{{LIBRECHAT_USER_ID}}'}\n"))).isTrue();
+        assertThat(ConnectionScopes.configuredPerUser(server("url: https://a.example/mcp\n"))).isFalse();
     }
 
     @Test
@@ -129,7 +129,7 @@ class ServerResolverTest {
     @Test
     void request_body_fields_are_empty_for_every_caller() {
         McpServerConfig c = server("url: https://a.example/mcp\nrequestHeaders: {X-Conversation: '[{{LIBRECHAT_BODY_CONVERSATIONID}}]'}\n");
-        assertThat(ServerResolver.isUserScoped(c)).isFalse();
+        assertThat(ConnectionScopes.configuredPerUser(c)).isFalse();
         assertThat(((ResolvedServer.Remote) resolver.resolve(c, ALICE, Map.of()).endpoint()).headers())
                 .containsEntry("X-Conversation", "[]");
     }
@@ -139,7 +139,7 @@ class ServerResolverTest {
             "LIBRECHAT_OPENID_USER_ID", "LIBRECHAT_OPENID_EXPIRES_AT", "LIBRECHAT_GRAPH_ACCESS_TOKEN", "librechat_openid_access_token"})
     void an_identity_provider_token_placeholder_fails_the_call_and_is_never_sent(String name) {
         McpServerConfig c = server("url: https://a.example/mcp\nheaders: {Authorization: 'Bearer {{" + name + "}}'}\n");
-        assertThat(ServerResolver.isUserScoped(c)).as("never connected for everyone at startup").isTrue();
+        assertThat(ConnectionScopes.configuredPerUser(c)).as("never connected for everyone at startup").isTrue();
         assertThatThrownBy(() -> resolver.resolve(c, ALICE, Map.of()))
                 .isInstanceOfSatisfying(dev.portcullis.error.GatewayException.class, e -> {
                     assertThat(e.code()).isEqualTo(dev.portcullis.error.ErrorCode.PLACEHOLDER_UNAVAILABLE);
@@ -184,7 +184,7 @@ class ServerResolverTest {
     void a_user_api_key_is_a_per_user_variable_sent_as_the_configured_header() {
         McpServerConfig c = server("url: https://a.example/mcp\napiKey: {source: user, authorization_type: bearer}\n");
         assertThat(c.customUserVars()).containsKey("MCP_API_KEY");
-        assertThat(ServerResolver.isUserScoped(c)).isTrue();
+        assertThat(ConnectionScopes.configuredPerUser(c)).isTrue();
         assertThatThrownBy(() -> resolver.resolve(c, ALICE, Map.of())).isInstanceOf(MissingUserVariablesException.class);
         ResolvedServer r = resolver.resolve(c, ALICE, Map.of("MCP_API_KEY", "alice-key"));
         assertThat(((ResolvedServer.Remote) r.endpoint()).headers()).containsEntry("Authorization", "Bearer alice-key");
@@ -203,8 +203,8 @@ class ServerResolverTest {
         McpServerConfig operator = server("type: streamable-http\nurl: https://a.example/mcp\n");
         McpServerConfig v1 = operator.withOrigin(new McpServerConfig.Origin.UserManaged("id-1", "t1", 1));
         McpServerConfig v2 = operator.withOrigin(new McpServerConfig.Origin.UserManaged("id-1", "t1", 2));
-        assertThat(ServerResolver.isUserScoped(operator)).isFalse();
-        assertThat(ServerResolver.isUserScoped(v1)).as("shared through grants, never through a connection").isTrue();
+        assertThat(ConnectionScopes.configuredPerUser(operator)).isFalse();
+        assertThat(ConnectionScopes.configuredPerUser(v1)).as("shared through grants, never through a connection").isTrue();
         ResolvedServer first = resolver.resolve(v1, ALICE, Map.of());
         assertThat(first.scope()).isEqualTo(new ConnectionScope.User("t1", "alice"));
         assertThat(resolver.resolve(v1, ALICE, Map.of()).fingerprint()).isEqualTo(first.fingerprint());

@@ -1,0 +1,68 @@
+package dev.portcullis.upstream;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.config.UserPlaceholders;
+import dev.portcullis.identity.Caller;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one place that decides whose connection a caller's requests to a server go on: the server's
+ * shared app connection, or the caller's own. A server is per user when its configuration needs
+ * something of the user (OAuth, {@code customUserVars}, a user placeholder, a user's own server) or
+ * when it answered 401 without being configured for OAuth; everything else reads the decision from
+ * the {@link ResolvedServer#scope()} this gives.
+ */
+public final class ConnectionScopes {
+    /** Servers not configured for OAuth that answered 401: from then on, connections to them are per user. */
+    private final Set<String> foundToNeedOAuth = ConcurrentHashMap.newKeySet();
+
+    /** Whether the configuration alone makes connections per user. */
+    public static boolean configuredPerUser(McpServerConfig c) {
+        // A user's server is shared through grants, never through a connection: each user connects as themselves.
+        if (c.isUserManaged()) {
+            return true;
+        }
+        if (c.requiresOAuth().orElse(c.oauth().isPresent()) || !c.customUserVars().isEmpty()) {
+            return true;
+        }
+        // A token placeholder counts too: such a server is never connected for everyone at startup.
+        return ServerResolver.placeholders(c).stream().map(UserPlaceholders::kind)
+                .anyMatch(k -> k == UserPlaceholders.Kind.USER_FIELD || k == UserPlaceholders.Kind.UNAVAILABLE);
+    }
+
+    /** The scope the configuration alone gives (what a resolution without this gateway's history uses). */
+    public static ConnectionScope configured(Caller caller, McpServerConfig c) {
+        return configuredPerUser(c) ? user(caller) : ConnectionScope.APP;
+    }
+
+    public boolean perUser(McpServerConfig c) {
+        return configuredPerUser(c) || foundToNeedOAuth.contains(c.name());
+    }
+
+    public ConnectionScope of(Caller caller, McpServerConfig c) {
+        return perUser(c) ? user(caller) : ConnectionScope.APP;
+    }
+
+    public ConnectionKey key(Caller caller, McpServerConfig c) {
+        return new ConnectionKey(of(caller, c), c.name());
+    }
+
+    /** Answered 401 though not configured for OAuth: whether it needs OAuth all the same. */
+    public boolean foundToNeedOAuth(McpServerConfig c) {
+        return foundToNeedOAuth.contains(c.name());
+    }
+
+    /**
+     * Notes that a shared server answered 401. True when this changed its scope to per user (the
+     * shared connection is then the caller's to close); false when it was per user already, or when
+     * the operator said {@code requiresOAuth: false} or the server is local (no OAuth to start).
+     */
+    public boolean noteNeedsOAuth(McpServerConfig c) {
+        return !perUser(c) && c.url().isPresent() && c.requiresOAuth().orElse(true) && foundToNeedOAuth.add(c.name());
+    }
+
+    private static ConnectionScope.User user(Caller caller) {
+        return new ConnectionScope.User(caller.tenantId().orElse(""), caller.userId());
+    }
+}
