@@ -3,9 +3,7 @@ package dev.portcullis.http;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.store.shared.ReplicaCalls;
 import dev.portcullis.upstream.RpcError;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +24,6 @@ final class CallInputs {
     /** Per caller: each holds a call (and its connection's slot) open. */
     static final int MAX_OPEN_PER_CALLER = 32;
     private static final String ANSWER = "rest.input.answer";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One question, for one caller about one server. */
     record Input(String id, String tenantId, String userId, String server, CompletableFuture<Map<String, Object>> answer) {
@@ -48,9 +45,7 @@ final class CallInputs {
     /** A new question for the caller about the server; its answer completes the input's future (or its time runs out). */
     Input ask(Caller caller, String server) {
         String tenant = caller.tenantId().orElse("");
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String id = replicas.replicaId() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id = replicas.addressedId();
         Input input = new Input(id, tenant, caller.userId(), server, new CompletableFuture<>());
         synchronized (open) {
             long mine = open.values().stream().filter(i -> i.tenantId().equals(tenant) && i.userId().equals(caller.userId())).count();
@@ -70,8 +65,8 @@ final class CallInputs {
 
     /** The caller's answer, on whichever replica holds the question. */
     Delivery answer(Caller caller, String server, String inputId, Map<String, Object> answer) throws InterruptedException {
-        int dot = inputId.indexOf('.');
-        if (dot <= 0 || !ReplicaCalls.isReplicaId(inputId.substring(0, dot))) {
+        Optional<String> replica = ReplicaCalls.replicaOf(inputId);
+        if (replica.isEmpty()) {
             return Delivery.UNKNOWN;
         }
         Map<String, Object> message = new LinkedHashMap<>();
@@ -81,7 +76,7 @@ final class CallInputs {
         message.put("server", server);
         message.put("answer", answer);
         try {
-            String delivery = replicas.call(inputId.substring(0, dot), ANSWER, json.writeValueAsString(message), Duration.ofSeconds(10));
+            String delivery = replicas.call(replica.get(), ANSWER, json.writeValueAsString(message), Duration.ofSeconds(10));
             return Delivery.DELIVERED.name().equals(delivery) ? Delivery.DELIVERED : Delivery.UNKNOWN;
         } catch (ReplicaCalls.Unavailable e) {
             return Delivery.UNKNOWN;

@@ -1,10 +1,9 @@
 package dev.portcullis.mcp;
 
 import dev.portcullis.identity.Caller;
-import java.security.SecureRandom;
+import dev.portcullis.store.shared.ReplicaCalls;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +27,6 @@ final class InputBridge {
     static final String STATE_PREFIX = "portcullis-input:";
     /** How long a client has to come back with the answers. */
     static final Duration ANSWER_WITHIN = Duration.ofMinutes(10);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** An input request of the server's, waiting for the client's answer. */
     record Asked(String key, String method, Map<String, Object> params, CompletableFuture<Map<String, Object>> answer) {
@@ -58,12 +56,10 @@ final class InputBridge {
     private final Map<String, Asked> open = new ConcurrentHashMap<>();
     private final AtomicInteger keys = new AtomicInteger();
 
-    InputBridge(String replicaId, Caller caller, Optional<String> endpoint, String method, String name, Instant now) {
+    InputBridge(String addressedId, Caller caller, Optional<String> endpoint, String method, String name, Instant now) {
         this.method = method;
         this.name = name;
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        this.token = STATE_PREFIX + replicaId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        this.token = STATE_PREFIX + addressedId;
         this.tenantId = caller.tenantId().orElse("");
         this.userId = caller.userId();
         this.endpoint = endpoint;
@@ -90,11 +86,8 @@ final class InputBridge {
 
     /** The replica a state was handed out by, if it is one of this gateway's. */
     static Optional<String> replicaOf(String requestState) {
-        if (!requestState.startsWith(STATE_PREFIX)) {
-            return Optional.empty();
-        }
-        int dot = requestState.indexOf('.', STATE_PREFIX.length());
-        return dot > STATE_PREFIX.length() ? Optional.of(requestState.substring(STATE_PREFIX.length(), dot)) : Optional.empty();
+        return requestState.startsWith(STATE_PREFIX)
+                ? ReplicaCalls.replicaOf(requestState.substring(STATE_PREFIX.length())) : Optional.empty();
     }
 
     boolean expired(Instant now) {

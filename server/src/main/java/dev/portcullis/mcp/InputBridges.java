@@ -49,7 +49,7 @@ final class InputBridges {
     InputBridge.Outcome start(Caller caller, Optional<String> endpoint, String method, String name,
                               Function<InputBridge, Map<String, Object>> work) throws InterruptedException {
         var now = clock.instant();
-        InputBridge bridge = new InputBridge(replicas.replicaId(), caller, endpoint, method, name, now);
+        InputBridge bridge = new InputBridge(replicas.addressedId(), caller, endpoint, method, name, now);
         synchronized (live) {
             live.removeIf(b -> b.expired(now));
             bridges.values().removeIf(b -> b.expired(now));
@@ -79,7 +79,7 @@ final class InputBridges {
     Optional<InputBridge.Outcome> continueWith(String requestState, Caller caller, Optional<String> endpoint, String method,
                                                String name, Map<String, Object> inputResponses) throws InterruptedException {
         Optional<String> replica = InputBridge.replicaOf(requestState);
-        if (replica.isEmpty() || !ReplicaCalls.isReplicaId(replica.get())) {
+        if (replica.isEmpty()) {
             return Optional.empty();
         }
         Map<String, Object> request = new LinkedHashMap<>();

@@ -86,6 +86,22 @@ public final class ReplicaCalls implements AutoCloseable {
         return replicaId;
     }
 
+    /**
+     * A new unguessable id that names this replica ({@code <replica>.<256 random bits>}): what is handed
+     * to a client for something only this replica holds, so that whichever replica the client's next
+     * request lands on knows where to carry it ({@link #replicaOf}).
+     */
+    public String addressedId() {
+        return replicaId + "." + randomId(32);
+    }
+
+    /** The replica an {@link #addressedId} names; empty for anything that is not one. */
+    public static Optional<String> replicaOf(String addressedId) {
+        int dot = addressedId.indexOf('.');
+        return dot > 0 && isReplicaId(addressedId.substring(0, dot)) && dot < addressedId.length() - 1
+                ? Optional.of(addressedId.substring(0, dot)) : Optional.empty();
+    }
+
     public void handle(String kind, Handler handler) {
         if (handlers.putIfAbsent(kind, handler) != null) {
             throw new IllegalStateException("a handler for " + kind + " is already registered");

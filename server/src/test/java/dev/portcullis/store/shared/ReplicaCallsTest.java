@@ -22,6 +22,18 @@ class ReplicaCallsTest {
     }
 
     @Test
+    void an_addressed_id_names_its_replica_and_nothing_else_names_one() {
+        String id = a.addressedId();
+        assertThat(ReplicaCalls.replicaOf(id)).contains(a.replicaId());
+        assertThat(id.substring(id.indexOf('.') + 1)).as("256 random bits, base64url").hasSize(43);
+        assertThat(a.addressedId()).isNotEqualTo(id);
+        assertThat(ReplicaCalls.replicaOf(a.replicaId() + ".")).isEmpty();
+        assertThat(ReplicaCalls.replicaOf("." + id)).isEmpty();
+        assertThat(ReplicaCalls.replicaOf("not/a-replica-id.x")).isEmpty();
+        assertThat(ReplicaCalls.replicaOf(a.replicaId())).isEmpty();
+    }
+
+    @Test
     void a_call_runs_on_the_replica_it_names_and_its_answer_comes_back() throws Exception {
         a.handle("echo", payload -> "a:" + payload);
         b.handle("echo", payload -> "b:" + payload);
