@@ -16,6 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConnectionScopes {
     /** Servers not configured for OAuth that answered 401: from then on, connections to them are per user. */
     private final Set<String> foundToNeedOAuth = ConcurrentHashMap.newKeySet();
+    /**
+     * What each operator server's configuration decided, kept with the configuration it was read from
+     * (a reload makes new ones): deciding means finding every placeholder, once per call otherwise.
+     */
+    private final java.util.Map<String, Decided> decided = new ConcurrentHashMap<>();
+
+    private record Decided(McpServerConfig config, boolean perUser) {
+    }
 
     /** Whether the configuration alone makes connections per user. */
     public static boolean configuredPerUser(McpServerConfig c) {
@@ -37,7 +45,15 @@ public final class ConnectionScopes {
     }
 
     public boolean perUser(McpServerConfig c) {
-        return configuredPerUser(c) || foundToNeedOAuth.contains(c.name());
+        if (c.isUserManaged()) {
+            return true; // decided at once, and not kept: user servers are many
+        }
+        Decided d = decided.get(c.name());
+        if (d == null || d.config() != c) {
+            d = new Decided(c, configuredPerUser(c));
+            decided.put(c.name(), d);
+        }
+        return d.perUser() || foundToNeedOAuth.contains(c.name());
     }
 
     public ConnectionScope of(Caller caller, McpServerConfig c) {

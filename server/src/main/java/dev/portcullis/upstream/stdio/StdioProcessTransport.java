@@ -5,7 +5,6 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +76,7 @@ public final class StdioProcessTransport implements McpClientTransport {
     }
 
     private void readMessages(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-        try (InputStream out = new BufferedInputStream(process.getInputStream())) {
+        try (InputStream out = process.getInputStream()) {
             LineReader lines = new LineReader(out, launch.maxMessageBytes());
             for (String line = lines.next(); line != null; line = lines.next()) {
                 if (line.isBlank()) {
@@ -123,7 +122,7 @@ public final class StdioProcessTransport implements McpClientTransport {
      * cannot flood it: npm notices and a server's banner are not news to an operator.
      */
     private void logStderr() {
-        try (InputStream err = new BufferedInputStream(process.getErrorStream())) {
+        try (InputStream err = process.getErrorStream()) {
             LineReader lines = new LineReader(err, Integer.MAX_VALUE);
             for (String line = lines.nextTruncated(MAX_STDERR_LINE); line != null; line = lines.nextTruncated(MAX_STDERR_LINE)) {
                 stderrLog.debug("[{} stderr] {}", launch.serverName(), line);
