@@ -17,8 +17,9 @@ public final class ConnectionScopes {
     /** Servers not configured for OAuth that answered 401: from then on, connections to them are per user. */
     private final Set<String> foundToNeedOAuth = ConcurrentHashMap.newKeySet();
     /**
-     * What each operator server's configuration decided, kept with the configuration it was read from
-     * (a reload makes new ones): deciding means finding every placeholder, once per call otherwise.
+     * What each operator server's configuration decided, kept with the configuration object it was read
+     * from (so a different configuration of the same name is decided afresh): deciding means finding every
+     * placeholder, once per call otherwise.
      */
     private final java.util.Map<String, Decided> decided = new ConcurrentHashMap<>();
 

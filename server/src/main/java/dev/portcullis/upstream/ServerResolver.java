@@ -59,8 +59,12 @@ public final class ServerResolver {
         return texts.stream().flatMap(t -> UserPlaceholders.names(t).stream()).toList();
     }
 
-    /** Resolved in the scope the configuration alone gives (see {@link ConnectionScopes#configured}). */
-    public ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> userValues) {
+    /**
+     * Resolved in the scope the configuration alone gives (see {@link ConnectionScopes#configured}), which
+     * does not know the servers found to need OAuth: for tests. The gateway resolves through
+     * {@code ToolService}, which asks its {@link ConnectionScopes}.
+     */
+    ResolvedServer resolve(McpServerConfig c, Caller caller, Map<String, String> userValues) {
         return resolve(c, caller, userValues, ConnectionScopes.configured(caller, c));
     }
 

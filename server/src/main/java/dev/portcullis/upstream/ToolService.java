@@ -469,7 +469,8 @@ public final class ToolService {
         try {
             return work.apply(session);
         } catch (UpstreamException.SessionExpired expired) {
-            // The server rejected the session before doing anything: reconnecting and retrying is safe.
+            // The server rejected the session before doing anything (a request it accepted and then lost the
+            // session of fails as Unreachable, never as this): reconnecting and retrying is safe.
             connections.discard(session);
             return work.apply(connections.session(server));
         } catch (UpstreamException.Unreachable | UpstreamException.ProtocolViolation | UpstreamException.MessageTooLarge e) {

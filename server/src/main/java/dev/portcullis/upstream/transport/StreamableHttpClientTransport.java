@@ -354,7 +354,14 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
                     throw new UpstreamException.Unreachable(
                             "the MCP server's stream ended before the response and it cannot resume streams", null);
                 }
-                requireSuccess(exchange, sent);
+                try {
+                    requireSuccess(exchange, sent);
+                } catch (UpstreamException.SessionExpired lost) {
+                    // The server accepted the request before its stream broke, so it may have acted on it: the
+                    // session is forgotten, but the request fails instead of being sent again on a new one.
+                    throw new UpstreamException.Unreachable("the MCP server lost the session while its answer was"
+                            + " under way; the request may have run", lost);
+                }
                 if (!exchange.mediaType().equals("text/event-stream")) {
                     throw new UpstreamException.ProtocolViolation("a resumed stream is not text/event-stream", null);
                 }

@@ -75,6 +75,28 @@ class ResumptionAndRedirectTest {
         });
     }
 
+    /**
+     * The server accepted the call before its stream broke, so it may have run it: a lost session found while
+     * resuming must not read as "session expired", which the tool service answers by sending the call again.
+     */
+    @Test
+    void aSessionLostWhileResumingFailsAsUnreachableNotAsAnExpiredSessionThatWouldBeRetried() {
+        McpSyncClient mcp = connect("/mcp");
+        fixture.loseSessionOnResume = true;
+
+        assertThatThrownBy(() -> mcp.callTool(new McpSchema.CallToolRequest("anything", Map.of())))
+                .satisfies(e -> {
+                    Throwable upstream = e;
+                    while (upstream != null && !(upstream instanceof dev.portcullis.upstream.UpstreamException)) {
+                        upstream = upstream.getCause();
+                    }
+                    assertThat(upstream).isInstanceOf(dev.portcullis.upstream.UpstreamException.Unreachable.class)
+                            .hasMessageContaining("may have run");
+                });
+        assertThat(fixture.seen.stream().filter(s -> s.method().equals("POST")).count())
+                .as("initialize, its notification and the one call: nothing sent again").isEqualTo(3);
+    }
+
     @Test
     void a401FailsWithAuthorizationRequiredCarryingTheRawChallengeAndTheAuthorizerIsAskedPerRequest() {
         var settings = TestClients.settings(fixture.uri("/protected"));

@@ -32,6 +32,8 @@ final class ResumptionFixture implements AutoCloseable {
 
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     volatile long primingClosedNanos;
+    /** Answers the resuming GET with 404, as a server that lost the session after accepting the request. */
+    volatile boolean loseSessionOnResume;
     private volatile Object pendingId;
     private final Javalin app;
 
@@ -95,6 +97,10 @@ final class ResumptionFixture implements AutoCloseable {
         record(ctx);
         if (ctx.header("Last-Event-ID") == null) {
             ctx.status(405); // no listening stream offered
+            return;
+        }
+        if (loseSessionOnResume) {
+            ctx.status(404);
             return;
         }
         Map<String, Object> result = Map.of("content", List.of(Map.of("type", "text", "text", "resumed")), "isError", false);
