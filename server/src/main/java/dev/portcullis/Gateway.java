@@ -209,13 +209,25 @@ public final class Gateway implements AutoCloseable {
             tools.authorizationCompleted(owner.tenantId(), owner.userId(), owner.serverName());
             events.authorized(owner.tenantId(), owner.userId(), owner.serverName());
         });
+        java.net.URI publicUrl = config.server().publicUrl();
+        String callback = publicUrl.toString().replaceAll("/+$", "") + "/console/callback";
+        var signIns = new dev.portcullis.console.SignInSessions(shared.keyValues(), json, config.auth().signIn(), clock);
+        var oidcSignIn = config.auth().oidc().map(o -> new dev.portcullis.console.OidcSignIn(
+                new dev.portcullis.oauth.OpenIdProvider(oauthHttp, o), o,
+                new dev.portcullis.identity.PrincipalMapper(config.auth().mapping()), shared.keyValues(), json,
+                java.net.URI.create(callback)));
+        var devSignIn = config.auth().oidc().isEmpty() && dev.portcullis.console.DevSignIn.allowedAt(publicUrl)
+                ? Optional.of(new dev.portcullis.console.DevSignIn(shared.keyValues())) : Optional.<dev.portcullis.console.DevSignIn>empty();
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
                 new RolePermissions(config.mcpPermissions(), config.peoplePicker(), roleOverrides), registryServices, tools,
                 connections, variables, new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth(), links), metrics,
                 List.copyOf(readiness), json,
                 new HttpServer.People(people, roleOverrides, config.auth().mapping().roles().keySet()),
-                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicaCalls));
+                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicaCalls,
+                new HttpServer.SignIn(signIns, oidcSignIn, devSignIn)));
         closeInReverse.add(http);
+        this.devSignIn = devSignIn;
+        this.publicUrl = publicUrl;
         tools.warmUp();
     }
 
@@ -239,6 +251,18 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    private Optional<dev.portcullis.console.DevSignIn> devSignIn = Optional.empty();
+    private java.net.URI publicUrl;
+
+    /**
+     * A new one-time link that signs its holder in to the console as an admin, when the development sign-in is
+     * offered (no {@code auth.oidc}, and a public URL on this machine); {@code serve} prints one at start.
+     */
+    public Optional<java.net.URI> devSignInLink() {
+        return devSignIn.map(d -> java.net.URI.create(publicUrl.toString().replaceAll("/+$", "")
+                + "/console/dev-login?ticket=" + d.ticket()));
     }
 
     @Override

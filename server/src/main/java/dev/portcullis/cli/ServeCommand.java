@@ -43,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
                 .forEach(spec.commandLine().getErr()::println);
         PortcullisConfig settings = result.config().get();
         Gateway gateway = Gateway.start(settings);
+        gateway.devSignInLink().ifPresent(link -> spec.commandLine().getOut().println("portcullis: sign in to the console"
+                + " (development only: no auth.oidc; this link works once, for "
+                + dev.portcullis.console.DevSignIn.TICKET_LIFETIME.toMinutes() + " minutes): " + link));
         CountDownLatch stopped = new CountDownLatch(1);
         Duration limit = settings.server().shutdownTimeout().plus(STOP_BOUND);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("portcullis-shutdown").unstarted(() -> {

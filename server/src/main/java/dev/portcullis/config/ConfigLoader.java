@@ -286,10 +286,70 @@ public final class ConfigLoader {
         Duration skew = n.number("clockSkewSeconds", 0, 600).map(Duration::ofSeconds).orElse(Duration.ofSeconds(60));
         PrincipalMapping mapping = PeopleSettingsReader.mapping(n);
         DirectorySettings directory = n.get("directory").map(PeopleSettingsReader::directory).orElse(DirectorySettings.DEFAULTS);
+        Optional<OidcSettings> oidc = n.get("oidc").flatMap(ConfigLoader::oidc);
+        SignInSettings signIn = n.get("signIn").map(ConfigLoader::signIn).orElse(SignInSettings.DEFAULTS);
         AuthSettings settings = new AuthSettings(secret, jwks, n.string("issuer"), n.string("audience"), claims, skew,
-                mapping, directory);
+                mapping, directory, oidc, signIn);
         n.rejectUnknownKeys();
         return settings;
+    }
+
+    /** {@code auth.oidc}: the identity provider of console sign-in. */
+    private static Optional<OidcSettings> oidc(ConfigNode n) {
+        Optional<URI> issuer = n.get("issuer").flatMap(node -> node.text().flatMap(text -> {
+            try {
+                URI uri = new URI(text);
+                if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())
+                        || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
+                    node.error("expected the identity provider's issuer URL (https://..., no query or fragment), as its"
+                            + " discovery document names it");
+                    return Optional.empty();
+                }
+                return Optional.of(uri);
+            } catch (URISyntaxException e) {
+                node.error("not a valid URL: " + e.getReason());
+                return Optional.empty();
+            }
+        }));
+        if (n.get("issuer").isEmpty()) {
+            n.error("'issuer' is required: the identity provider's issuer URL");
+        }
+        Optional<String> clientId = n.string("clientId");
+        if (clientId.isEmpty()) {
+            n.error("'clientId' is required: the client registered at the identity provider for this gateway");
+        }
+        Optional<Secret> clientSecret = n.secret("clientSecret");
+        if (clientSecret.isEmpty()) {
+            n.error("'clientSecret' is required (the gateway signs people in as a confidential client); write ${VAR}");
+        }
+        List<String> scopes = n.get("scopes").isPresent() ? n.strings("scopes") : OidcSettings.DEFAULT_SCOPES;
+        if (!scopes.contains("openid")) {
+            n.get("scopes").orElseThrow().error("the scopes must include 'openid' (without it there is no ID token)");
+        }
+        OidcSettings.Claims defaults = OidcSettings.Claims.DEFAULTS;
+        OidcSettings.Claims claims = n.get("claims").map(c -> {
+            OidcSettings.Claims names = new OidcSettings.Claims(c.string("userId", defaults.userId()),
+                    c.string("email", defaults.email()), c.string("name", defaults.name()), c.string("role"), c.string("groups"));
+            c.rejectUnknownKeys();
+            return names;
+        }).orElse(defaults);
+        n.rejectUnknownKeys();
+        if (issuer.isEmpty() || clientId.isEmpty() || clientSecret.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new OidcSettings(issuer.get(), clientId.get(), clientSecret.get(), scopes, claims));
+    }
+
+    /** {@code auth.signIn}: how long a console sign-in lasts. */
+    private static SignInSettings signIn(ConfigNode n) {
+        SignInSettings defaults = SignInSettings.DEFAULTS;
+        Duration idle = n.number("idleMinutes", 1, 7 * 24 * 60).map(Duration::ofMinutes).orElse(defaults.idle());
+        Duration absolute = n.number("maxHours", 1, 30 * 24).map(Duration::ofHours).orElse(defaults.absolute());
+        if (idle.compareTo(absolute) > 0) {
+            n.error("'idleMinutes' is longer than 'maxHours': a sign-in never lasts longer than maxHours");
+        }
+        n.rejectUnknownKeys();
+        return new SignInSettings(idle, absolute);
     }
 
     private static OAuthFlowSettings oauth(ConfigNode n) {

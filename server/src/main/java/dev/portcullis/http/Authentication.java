@@ -22,14 +22,21 @@ final class Authentication {
     /** Reached without a platform token: the provider's redirect, and the client metadata the provider fetches. */
     private static final Pattern PUBLIC = Pattern.compile("/api/mcp/[^/]+/oauth/(callback|client-metadata\\.json|link/[^/]+)");
 
+    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS");
+
     private final TokenVerifier verifier;
     private final PeopleDirectory directory;
     private final ServiceCredentials services;
+    private final dev.portcullis.console.SignInSessions signIns;
+    private final java.net.URI publicUrl;
 
-    Authentication(TokenVerifier verifier, PeopleDirectory directory, ServiceCredentials services) {
+    Authentication(TokenVerifier verifier, PeopleDirectory directory, ServiceCredentials services,
+                   dev.portcullis.console.SignInSessions signIns, java.net.URI publicUrl) {
         this.verifier = verifier;
         this.directory = directory;
         this.services = services;
+        this.signIns = signIns;
+        this.publicUrl = publicUrl;
     }
 
     void require(Context ctx) {
@@ -37,6 +44,20 @@ final class Authentication {
             return;
         }
         refuseUserHeader(ctx);
+        String header = ctx.header("Authorization");
+        String signIn = ctx.cookie(SignInRoutes.SESSION_COOKIE);
+        if ((header == null || header.isBlank()) && signIn != null) {
+            // A browser signed in to the console: the same routes, as the same person, with a CSRF check
+            // on every request that changes something (a cookie travels with cross-site requests; the token does not).
+            var session = signIns.find(signIn).orElseThrow(() -> new GatewayException(ErrorCode.SIGN_IN_ENDED,
+                    "Your console sign-in has ended; sign in again at /console/login"));
+            if (!SAFE_METHODS.contains(ctx.method().name())) {
+                requireCsrf(ctx, session, publicUrl);
+            }
+            ctx.attribute(ATTRIBUTE, session.caller());
+            directory.seen(session.caller());
+            return;
+        }
         Caller caller = verifier.verify(bearer(ctx));
         ctx.attribute(ATTRIBUTE, caller);
         directory.seen(caller); // throttled, and never fails the request
@@ -91,6 +112,27 @@ final class Authentication {
                     "The Authorization header must be 'Bearer <token>'");
         }
         return header.substring(7).strip();
+    }
+
+    /**
+     * A state-changing request made with the sign-in cookie must carry the sign-in's CSRF token in
+     * {@value SignInRoutes#CSRF_HEADER} and, when the browser says where it comes from, come from the
+     * gateway's own origin.
+     */
+    static void requireCsrf(Context ctx, dev.portcullis.console.SignInSessions.Session session, java.net.URI publicUrl) {
+        String origin = ctx.header("Origin");
+        if (origin != null && !origin.equalsIgnoreCase(origin(publicUrl))) {
+            throw new GatewayException(ErrorCode.CSRF_TOKEN_INVALID, "A request from " + origin
+                    + " cannot use the console's sign-in; only pages of " + origin(publicUrl) + " can");
+        }
+        if (!dev.portcullis.console.SignInSessions.sameToken(session.csrfToken(), ctx.header(SignInRoutes.CSRF_HEADER))) {
+            throw new GatewayException(ErrorCode.CSRF_TOKEN_INVALID, "Send the sign-in's CSRF token (csrfToken of GET"
+                    + " /console/session) in " + SignInRoutes.CSRF_HEADER + " with every request that changes something");
+        }
+    }
+
+    private static String origin(java.net.URI url) {
+        return url.getScheme() + "://" + url.getRawAuthority();
     }
 
     /** The verified caller of an authenticated route. */

@@ -62,7 +62,12 @@ public final class HttpServer implements AutoCloseable {
                                Registry registry, ToolService tools, ConnectionManager connections,
                                UserVariables variables, OAuthServices oauth, PrometheusMeterRegistry metrics,
                                List<ReadinessCheck> readiness, ObjectMapper json, People people, McpEndpoint mcp,
-                               dev.portcullis.store.shared.ReplicaCalls replicas) {
+                               dev.portcullis.store.shared.ReplicaCalls replicas, SignIn signIn) {
+    }
+
+    /** Console sign-in: the sign-ins, the identity provider's flow when configured, the development link when allowed. */
+    public record SignIn(dev.portcullis.console.SignInSessions sessions, Optional<dev.portcullis.console.OidcSignIn> oidc,
+                         Optional<dev.portcullis.console.DevSignIn> dev) {
     }
 
     /** The MCP front door and its settings; {@code issuer} is {@code auth.issuer}, named in the metadata by default. */
@@ -102,7 +107,9 @@ public final class HttpServer implements AutoCloseable {
 
     public static HttpServer start(Dependencies d) {
         Authentication authentication = new Authentication(d.tokens(), d.people().directory(),
-                new dev.portcullis.identity.ServiceCredentials(d.mcp().settings().serviceCredentials()));
+                new dev.portcullis.identity.ServiceCredentials(d.mcp().settings().serviceCredentials()), d.signIn().sessions(),
+                d.settings().publicUrl());
+        SignInRoutes signIn = new SignInRoutes(d.signIn().sessions(), d.signIn().oidc(), d.signIn().dev(), d.settings().publicUrl());
         McpEndpointRoutes mcp = new McpEndpointRoutes(d.mcp().door(), d.tools(), authentication, d.mcp().settings(),
                 d.settings(), d.mcp().issuer(), d.json());
         Permissions permissions = new Permissions(d.roles());
@@ -146,6 +153,11 @@ public final class HttpServer implements AutoCloseable {
             config.routes.before("/api/*", authentication::require);
 
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/console/login", signIn::login);
+            config.routes.get("/console/callback", signIn::callback);
+            config.routes.get("/console/dev-login", signIn::devLogin);
+            config.routes.get("/console/session", signIn::session);
+            config.routes.post("/console/logout", signIn::logout);
             config.routes.get("/readyz", ctx -> readiness(ctx, d.readiness()));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(d.metrics().scrape()));

@@ -12,14 +12,14 @@ import java.util.Set;
  * tokens carry no role at all); configured groups are added to the token's. An email address
  * matches in any case, and is only as trustworthy as the platform that put it into the token.
  */
-final class PrincipalMapper {
+public final class PrincipalMapper {
     private final PrincipalMapping mapping;
 
-    PrincipalMapper(PrincipalMapping mapping) {
+    public PrincipalMapper(PrincipalMapping mapping) {
         this.mapping = mapping;
     }
 
-    Caller apply(Caller caller) {
+    public Caller apply(Caller caller) {
         if (mapping.isEmpty()) {
             return caller;
         }

@@ -152,6 +152,12 @@ class ConfigLoaderTest {
                 Arguments.of("short HS256 secret", "auth:\n  secret: short\n", 2, "auth.secret", "at least 32 bytes"),
                 Arguments.of("secret and JWKS", "auth:\n  secret: " + "x".repeat(40) + "\n  jwksUrl: https://idp/jwks\n", 2, "auth", "not both"),
                 Arguments.of("JWKS URL scheme", "auth:\n  jwksUrl: ftp://idp/jwks\n", 2, "auth.jwksUrl", "http:// or https://"),
+                Arguments.of("OIDC without a client", "auth:\n  oidc:\n    issuer: https://idp.example\n", 3, "auth.oidc", "'clientId' is required"),
+                Arguments.of("OIDC without a secret", "auth:\n  oidc:\n    issuer: https://idp.example\n    clientId: c\n", 3, "auth.oidc", "'clientSecret' is required"),
+                Arguments.of("OIDC issuer with a query", "auth:\n  oidc:\n    issuer: https://idp.example/?a=b\n    clientId: c\n    clientSecret: s\n", 3, "auth.oidc.issuer", "no query or fragment"),
+                Arguments.of("OIDC without openid", "auth:\n  oidc:\n    issuer: https://idp.example\n    clientId: c\n    clientSecret: s\n    scopes: [email]\n", 6, "auth.oidc.scopes", "must include 'openid'"),
+                Arguments.of("OIDC claim typo", "auth:\n  oidc:\n    issuer: https://idp.example\n    clientId: c\n    clientSecret: s\n    claims: {userid: sub}\n", 6, "auth.oidc.claims.userid", "did you mean 'userId'"),
+                Arguments.of("sign-in idle beyond its maximum", "auth:\n  signIn: {idleMinutes: 600, maxHours: 2}\n", 2, "auth.signIn", "longer than 'maxHours'"),
                 Arguments.of("bad encryption key", "encryption:\n  key: not-base64!\n", 2, "encryption.key", "32 random bytes in base64"),
                 Arguments.of("short encryption key", "encryption:\n  key: AAAA\n", 2, "encryption.key", "32 random bytes"),
                 Arguments.of("boolean", "interface:\n  mcpServers:\n    use: sometimes\n", 3, "interface.mcpServers.use", "true or false"),
@@ -193,6 +199,20 @@ class ConfigLoaderTest {
             assertThat(p.path()).isEqualTo(path);
             assertThat(p.message()).contains(message);
         });
+    }
+
+    @Test
+    void console_sign_in_reads_its_provider_with_defaults_for_the_rest() {
+        PortcullisConfig c = load("auth:\n  oidc:\n    issuer: https://idp.example/realms/acme\n    clientId: portcullis\n"
+                + "    clientSecret: ${S}\n    claims: {role: roles}\n  signIn: {idleMinutes: 15}\n", Map.of("S", "s3cret")).orThrow();
+        OidcSettings oidc = c.auth().oidc().orElseThrow();
+        assertThat(oidc.issuer().toString()).isEqualTo("https://idp.example/realms/acme");
+        assertThat(oidc.clientSecret().reveal()).isEqualTo("s3cret");
+        assertThat(oidc.scopes()).containsExactly("openid", "email", "profile");
+        assertThat(oidc.claims()).isEqualTo(new OidcSettings.Claims("sub", "email", "name", java.util.Optional.of("roles"),
+                java.util.Optional.empty()));
+        assertThat(c.auth().signIn()).isEqualTo(new SignInSettings(java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(12)));
+        assertThat(load("server: {port: 1}\n").orThrow().auth().oidc()).isEmpty();
     }
 
     @Test

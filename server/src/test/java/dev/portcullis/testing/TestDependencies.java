@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The HTTP server's dependencies for tests that start it without a whole gateway. */
@@ -95,7 +96,9 @@ public final class TestDependencies {
                 new RolePermissions(McpPermissionDefaults.LIBRECHAT, config.peoplePicker(), overrides), registry, tools,
                 connections, variables, oauth, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 readiness, json, new HttpServer.People(people, overrides, config.auth().mapping().roles().keySet()),
-                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicas);
+                new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicas,
+                new HttpServer.SignIn(new dev.portcullis.console.SignInSessions(shared.keyValues(), json, config.auth().signIn(),
+                        Clock.systemUTC()), Optional.empty(), Optional.empty()));
     }
 
     private static HttpServer.OAuthServices oauth(PortcullisConfig config, Database database, JsonMapper json) {

@@ -1,0 +1,207 @@
+package dev.portcullis.oauth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Resource;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import dev.portcullis.config.OidcSettings;
+import dev.portcullis.egress.EgressBlockedException;
+import dev.portcullis.egress.jetty.GuardedResponse;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The gateway as an OpenID Connect relying party, for people signing in to the console: the provider's
+ * discovery document (its {@code issuer} must be the configured one), the authorization URL (code flow,
+ * PKCE S256, state, nonce), the code exchange as a confidential client ({@code client_secret_basic}) and
+ * the ID token's validation (signature by a key of the provider's JWKS, issuer, audience, expiry, nonce).
+ * Every request — discovery, token, JWKS — goes through the egress guard.
+ */
+public final class OpenIdProvider {
+    /** What the ID token's signature may be made with: asymmetric algorithms only (no shared-secret HS*, no none). */
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
+
+    private final OAuthHttp http;
+    private final OidcSettings settings;
+    private volatile Provider provider;
+
+    /** What discovery found, and the validator built on its JWKS. */
+    private record Provider(OIDCProviderMetadata metadata, IDTokenValidator validator) {
+    }
+
+    /** A signed-in person: the validated ID token's claims. */
+    public record SignedIn(IDTokenClaimsSet claims) {
+    }
+
+    public OpenIdProvider(OAuthHttp http, OidcSettings settings) {
+        this.http = http;
+        this.settings = settings;
+    }
+
+    /** Where to send the browser to sign in; {@code redirectUri} is the gateway's callback. */
+    public URI authorizationUrl(URI redirectUri, String state, String nonce, String codeVerifier) {
+        OIDCProviderMetadata metadata = provider().metadata();
+        return new AuthenticationRequest.Builder(new ResponseType(ResponseType.Value.CODE),
+                new Scope(settings.scopes().toArray(String[]::new)), new ClientID(settings.clientId()), redirectUri)
+                .endpointURI(metadata.getAuthorizationEndpointURI())
+                .state(new State(state))
+                .nonce(new Nonce(nonce))
+                .codeChallenge(new CodeVerifier(codeVerifier), CodeChallengeMethod.S256)
+                .build()
+                .toURI();
+    }
+
+    /** Redeems the code and validates the ID token it brings against the nonce of this sign-in. */
+    public SignedIn signIn(String code, URI redirectUri, String codeVerifier, String nonce) {
+        Provider p = provider();
+        TokenRequest request = new TokenRequest.Builder(p.metadata().getTokenEndpointURI(),
+                new ClientSecretBasic(new ClientID(settings.clientId()), new Secret(settings.clientSecret().reveal())),
+                new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, new CodeVerifier(codeVerifier))).build();
+        HTTPResponse response = NimbusCalls.send("the sign-in's code exchange", http.sender(Map.of()), request.toHTTPRequest());
+        TokenResponse parsed;
+        try {
+            parsed = OIDCTokenResponseParser.parse(response);
+        } catch (com.nimbusds.oauth2.sdk.ParseException e) {
+            throw new OAuthException(OAuthFailure.TOKEN_REJECTED, "the identity provider's token response is not valid", e);
+        }
+        if (!parsed.indicatesSuccess()) {
+            throw new OAuthException(OAuthFailure.TOKEN_REJECTED, "the identity provider refused the code: "
+                    + NimbusCalls.safe(parsed.toErrorResponse().getErrorObject().getCode()));
+        }
+        JWT idToken = ((OIDCTokenResponse) parsed.toSuccessResponse()).getOIDCTokens().getIDToken();
+        if (idToken == null) {
+            throw new OAuthException(OAuthFailure.TOKEN_REJECTED, "the identity provider sent no ID token (is 'openid' among the scopes?)");
+        }
+        try {
+            return new SignedIn(p.validator().validate(idToken, new Nonce(nonce)));
+        } catch (com.nimbusds.jose.JOSEException | com.nimbusds.jose.proc.BadJOSEException e) {
+            throw new OAuthException(OAuthFailure.TOKEN_REJECTED, "the ID token is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The provider's logout page (RP-initiated logout 1.0), when it has one: with {@code client_id} and
+     * where to come back. No ID token is kept to hint with; the provider may ask the person to confirm.
+     */
+    public Optional<URI> logoutUrl(URI afterLogout) {
+        URI endSession = provider().metadata().getEndSessionEndpointURI();
+        if (endSession == null) {
+            return Optional.empty();
+        }
+        return Optional.of(URI.create(endSession + (endSession.getQuery() == null ? "?" : "&")
+                + "client_id=" + encode(settings.clientId()) + "&post_logout_redirect_uri=" + encode(afterLogout.toString())));
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Discovered once, and again after a failure (a provider down at start must not need a restart). */
+    private Provider provider() {
+        Provider p = provider;
+        if (p == null) {
+            synchronized (this) {
+                if (provider == null) {
+                    provider = discover();
+                }
+                p = provider;
+            }
+        }
+        return p;
+    }
+
+    private Provider discover() {
+        String issuer = settings.issuer().toString();
+        String url = (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer) + "/.well-known/openid-configuration";
+        GuardedResponse response = get(url);
+        if (response.status() != 200) {
+            throw new OAuthException(OAuthFailure.METADATA_NOT_FOUND, "the identity provider's discovery document at " + url
+                    + " answered HTTP " + response.status());
+        }
+        OIDCProviderMetadata metadata;
+        try {
+            metadata = OIDCProviderMetadata.parse(response.contentAsString());
+        } catch (com.nimbusds.oauth2.sdk.ParseException e) {
+            throw new OAuthException(OAuthFailure.INVALID_METADATA, "the identity provider's discovery document is not valid: "
+                    + e.getMessage(), e);
+        }
+        // OpenID Connect Discovery §4.3: the document must name the issuer it was fetched for, exactly.
+        if (!metadata.getIssuer().getValue().equals(issuer)) {
+            throw new OAuthException(OAuthFailure.ISSUER_MISMATCH, "the discovery document names the issuer '"
+                    + metadata.getIssuer().getValue() + "', not the configured '" + issuer + "'");
+        }
+        if (metadata.getJWKSetURI() == null || metadata.getTokenEndpointURI() == null
+                || metadata.getAuthorizationEndpointURI() == null) {
+            throw new OAuthException(OAuthFailure.INVALID_METADATA,
+                    "the identity provider's discovery document lacks an authorization, token or JWKS endpoint");
+        }
+        URL jwks;
+        try {
+            jwks = metadata.getJWKSetURI().toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new OAuthException(OAuthFailure.INVALID_METADATA, "the identity provider's jwks_uri is not a URL", e);
+        }
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwks, this::retrieve).build();
+        IDTokenValidator validator = new IDTokenValidator(new Issuer(issuer), new ClientID(settings.clientId()),
+                new JWSVerificationKeySelector<>(ALGORITHMS, keys), null);
+        return new Provider(metadata, validator);
+    }
+
+    /** The JWKS, fetched like every other document of the provider: guarded, bounded, with a timeout. */
+    private Resource retrieve(URL url) throws IOException {
+        GuardedResponse response = get(url.toString());
+        if (response.status() != 200) {
+            throw new IOException("the JWKS answered HTTP " + response.status());
+        }
+        return new Resource(response.contentAsString(), "application/json");
+    }
+
+    private GuardedResponse get(String url) {
+        try {
+            return http.getJson(url, Map.of());
+        } catch (EgressBlockedException e) {
+            throw OAuthException.blocked("the identity provider's URL '" + url + "'", e);
+        } catch (InterruptedException | InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw new OAuthException(OAuthFailure.TRANSIENT, "interrupted while reaching the identity provider", e);
+        } catch (IOException e) {
+            EgressBlockedException blocked = EgressBlockedException.find(e);
+            if (blocked != null) {
+                throw OAuthException.blocked("the identity provider's URL '" + url + "'", blocked);
+            }
+            throw new OAuthException(OAuthFailure.TRANSIENT, "the identity provider at " + URI.create(url).getHost()
+                    + " could not be reached: " + e.getClass().getSimpleName(), e);
+        }
+    }
+}
