@@ -211,20 +211,22 @@ public final class Gateway implements AutoCloseable {
         });
         java.net.URI publicUrl = config.server().publicUrl();
         String callback = publicUrl.toString().replaceAll("/+$", "") + "/console/callback";
-        var signIns = new dev.portcullis.console.SignInSessions(shared.keyValues(), json, config.auth().signIn(), clock);
+        var signIns = new dev.portcullis.console.SignInSessions(shared.keyValues(), json, config.auth().signIn(),
+                new dev.portcullis.identity.PrincipalMapper(config.auth().mapping()), clock);
         var oidcSignIn = config.auth().oidc().map(o -> new dev.portcullis.console.OidcSignIn(
-                new dev.portcullis.oauth.OpenIdProvider(oauthHttp, o), o,
-                new dev.portcullis.identity.PrincipalMapper(config.auth().mapping()), shared.keyValues(), json,
+                new dev.portcullis.oauth.OpenIdProvider(oauthHttp, o, clock), o, shared.keyValues(), json,
                 java.net.URI.create(callback)));
-        var devSignIn = config.auth().oidc().isEmpty() && dev.portcullis.console.DevSignIn.allowedAt(publicUrl)
+        var devSignIn = dev.portcullis.console.DevSignIn.offered(config)
                 ? Optional.of(new dev.portcullis.console.DevSignIn(shared.keyValues())) : Optional.<dev.portcullis.console.DevSignIn>empty();
+        var signInStarts = new dev.portcullis.store.shared.PerMinuteLimit(shared.keyValues(), "signin:starts",
+                dev.portcullis.console.OidcSignIn.STARTS_PER_MINUTE, clock);
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
                 new RolePermissions(config.mcpPermissions(), config.peoplePicker(), roleOverrides), registryServices, tools,
                 connections, variables, new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth(), links), metrics,
                 List.copyOf(readiness), json,
                 new HttpServer.People(people, roleOverrides, config.auth().mapping().roles().keySet()),
                 new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicaCalls,
-                new HttpServer.SignIn(signIns, oidcSignIn, devSignIn)));
+                new HttpServer.SignIn(signIns, oidcSignIn, devSignIn, signInStarts)));
         closeInReverse.add(http);
         this.devSignIn = devSignIn;
         this.publicUrl = publicUrl;

@@ -305,6 +305,14 @@ public final class ConfigLoader {
                             + " discovery document names it");
                     return Optional.empty();
                 }
+                String host = uri.getHost().toLowerCase(java.util.Locale.ROOT);
+                boolean onThisMachine = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+                if ("http".equalsIgnoreCase(uri.getScheme()) && !onThisMachine) {
+                    // Discovery, the JWKS and the client secret would cross the network in the clear: whoever can
+                    // change them can sign anyone in.
+                    node.error("the issuer must be https:// (http:// only for a provider on this machine)");
+                    return Optional.empty();
+                }
                 return Optional.of(uri);
             } catch (URISyntaxException e) {
                 node.error("not a valid URL: " + e.getReason());

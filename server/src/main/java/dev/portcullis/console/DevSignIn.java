@@ -10,9 +10,11 @@ import java.util.Set;
 
 /**
  * Signing in without an identity provider, for development only: {@code ./portcullis serve} prints a
- * link with a one-time ticket (valid ten minutes) that signs its holder in as an admin. Offered only
- * when no {@code auth.oidc} is configured and the gateway's public URL is on this machine
- * ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}): a gateway others can reach never has it.
+ * link with a one-time ticket (valid ten minutes) that signs its holder in as an admin. Offered only in
+ * development mode (no {@code auth.oidc}, and no {@code auth.secret} or {@code auth.jwksUrl}: a gateway
+ * set up for a platform is not one being tried out), when the gateway listens on a loopback address and
+ * its public URL is on this machine ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}); and the link
+ * is taken only from a loopback client. A gateway others can reach never has it.
  */
 public final class DevSignIn {
     public static final Duration TICKET_LIFETIME = Duration.ofMinutes(10);
@@ -26,9 +28,21 @@ public final class DevSignIn {
         this.store = store;
     }
 
+    /** Whether a gateway so configured offers it. */
+    public static boolean offered(dev.portcullis.config.PortcullisConfig config) {
+        return config.auth().oidc().isEmpty() && config.auth().developmentMode() && isLoopback(config.server().host())
+                && allowedAt(config.server().publicUrl());
+    }
+
     /** Whether a gateway at this public URL may offer it. */
     public static boolean allowedAt(URI publicUrl) {
         return publicUrl.getHost() != null && LOCAL_HOSTS.contains(publicUrl.getHost().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** A loopback address or name, as a listening host or a client's address. */
+    public static boolean isLoopback(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return LOCAL_HOSTS.contains(h) || h.startsWith("127.") || h.equals("0:0:0:0:0:0:0:1");
     }
 
     /** A new one-time ticket. */

@@ -3,7 +3,6 @@ package dev.portcullis.console;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import dev.portcullis.config.OidcSettings;
 import dev.portcullis.identity.Caller;
-import dev.portcullis.identity.PrincipalMapper;
 import dev.portcullis.oauth.OpenIdProvider;
 import dev.portcullis.store.shared.KeyValueStore;
 import java.net.URI;
@@ -23,11 +22,12 @@ import tools.jackson.databind.ObjectMapper;
  */
 public final class OidcSignIn {
     static final Duration ATTEMPT_LIFETIME = Duration.ofMinutes(10);
+    /** Sign-ins one client address may start per minute: each keeps an attempt in the store for ten minutes. */
+    public static final int STARTS_PER_MINUTE = 30;
     private static final String PREFIX = "signin-attempt:";
 
     private final OpenIdProvider provider;
     private final OidcSettings settings;
-    private final PrincipalMapper mapper;
     private final KeyValueStore store;
     private final ObjectMapper json;
     private final URI redirectUri;
@@ -43,11 +43,9 @@ public final class OidcSignIn {
         }
     }
 
-    public OidcSignIn(OpenIdProvider provider, OidcSettings settings, PrincipalMapper mapper, KeyValueStore store,
-                      ObjectMapper json, URI redirectUri) {
+    public OidcSignIn(OpenIdProvider provider, OidcSettings settings, KeyValueStore store, ObjectMapper json, URI redirectUri) {
         this.provider = provider;
         this.settings = settings;
-        this.mapper = mapper;
         this.store = store;
         this.json = json;
         this.redirectUri = redirectUri;
@@ -101,7 +99,12 @@ public final class OidcSignIn {
         }
     }
 
-    /** The person as the ID token's claims describe them, then the operator's roles and groups (auth.admins, ...). */
+    /**
+     * The person as the ID token's claims describe them (the operator's roles and groups are applied on every
+     * request, see {@link SignInSessions}). The e-mail address is taken only when the provider says it verified
+     * it ({@code email_verified: true}): {@code auth.admins.emails} would otherwise make an admin of whoever
+     * registered at the provider with an admin's address.
+     */
     Caller caller(IDTokenClaimsSet claims) {
         OidcSettings.Claims names = settings.claims();
         String userId = string(claims, names.userId()).orElseThrow(() -> new Refused("The ID token has no '"
@@ -110,7 +113,9 @@ public final class OidcSignIn {
         List<String> groups = names.groups().map(g -> groups(claims.getClaim(g))).orElse(List.of());
         Map<String, String> profile = new LinkedHashMap<>();
         string(claims, names.name()).ifPresent(n -> profile.put("name", n));
-        return mapper.apply(new Caller(userId, role, string(claims, names.email()), Optional.empty(), groups, profile));
+        Optional<String> email = Boolean.TRUE.equals(claims.getClaim("email_verified")) ? string(claims, names.email())
+                : Optional.empty();
+        return new Caller(userId, role, email, Optional.empty(), groups, profile);
     }
 
     private static Optional<String> string(IDTokenClaimsSet claims, String name) {

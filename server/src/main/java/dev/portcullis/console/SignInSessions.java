@@ -2,6 +2,7 @@ package dev.portcullis.console;
 
 import dev.portcullis.config.SignInSettings;
 import dev.portcullis.identity.Caller;
+import dev.portcullis.identity.PrincipalMapper;
 import dev.portcullis.store.shared.KeyValueStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +24,9 @@ import tools.jackson.databind.ObjectMapper;
  * browser holds only an unguessable id (256 random bits); the store keys the sign-in by the id's
  * SHA-256, so reading the store does not give anyone a cookie. A sign-in ends after
  * {@link SignInSettings#idle()} without a request and after {@link SignInSettings#absolute()} in any
- * case. Each sign-in has its own CSRF token, which every state-changing request made with the cookie
+ * case. What is kept is the person as they signed in; the operator's roles and groups ({@code auth.admins},
+ * {@code auth.roles}, {@code auth.groups}) are applied at every request, as for tokens, so taking someone
+ * off a list takes effect at once. Each sign-in has its own CSRF token, which every state-changing request made with the cookie
  * must carry. A new id is made at every sign-in, never taken from the browser (no session fixation).
  */
 public final class SignInSessions {
@@ -35,6 +38,7 @@ public final class SignInSessions {
     private final KeyValueStore store;
     private final ObjectMapper json;
     private final SignInSettings settings;
+    private final PrincipalMapper mapper;
     private final Clock clock;
 
     /** What the browser gets: the cookie's value and the CSRF token for its forms. */
@@ -45,10 +49,11 @@ public final class SignInSessions {
     public record Session(Caller caller, String csrfToken, Instant signedInAt) {
     }
 
-    public SignInSessions(KeyValueStore store, ObjectMapper json, SignInSettings settings, Clock clock) {
+    public SignInSessions(KeyValueStore store, ObjectMapper json, SignInSettings settings, PrincipalMapper mapper, Clock clock) {
         this.store = store;
         this.json = json;
         this.settings = settings;
+        this.mapper = mapper;
         this.clock = clock;
     }
 
@@ -85,9 +90,11 @@ public final class SignInSessions {
         if (!now.isBefore(seenAt.plus(TOUCH_EVERY))) {
             Duration left = Duration.between(now, ends);
             r.put("seenAt", now.toString());
-            store.put(key(id), json.writeValueAsString(r), left.compareTo(settings.idle()) < 0 ? left : settings.idle());
+            // Only if unchanged: a sign-out between the read and this write must not be undone by it.
+            store.compareAndSet(key(id), stored.get(), json.writeValueAsString(r),
+                    left.compareTo(settings.idle()) < 0 ? left : settings.idle());
         }
-        return Optional.of(new Session(caller(r), (String) r.get("csrf"), signedInAt));
+        return Optional.of(new Session(mapper.apply(caller(r)), (String) r.get("csrf"), signedInAt));
     }
 
     public void end(String id) {

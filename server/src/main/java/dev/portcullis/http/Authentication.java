@@ -53,6 +53,11 @@ final class Authentication {
                     "Your console sign-in has ended; sign in again at /console/login"));
             if (!SAFE_METHODS.contains(ctx.method().name())) {
                 requireCsrf(ctx, session, publicUrl);
+            } else if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
+                // A link on another site opened in the browser: SameSite=Lax sends the cookie with it, and a GET such
+                // as oauth/initiate starts something. The console's own pages never make cross-site requests.
+                throw new GatewayException(ErrorCode.CSRF_TOKEN_INVALID,
+                        "A request from another site cannot use the console's sign-in; use a bearer token");
             }
             ctx.attribute(ATTRIBUTE, session.caller());
             directory.seen(session.caller());

@@ -67,7 +67,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Console sign-in: the sign-ins, the identity provider's flow when configured, the development link when allowed. */
     public record SignIn(dev.portcullis.console.SignInSessions sessions, Optional<dev.portcullis.console.OidcSignIn> oidc,
-                         Optional<dev.portcullis.console.DevSignIn> dev) {
+                         Optional<dev.portcullis.console.DevSignIn> dev, dev.portcullis.store.shared.PerMinuteLimit starts) {
     }
 
     /** The MCP front door and its settings; {@code issuer} is {@code auth.issuer}, named in the metadata by default. */
@@ -109,7 +109,8 @@ public final class HttpServer implements AutoCloseable {
         Authentication authentication = new Authentication(d.tokens(), d.people().directory(),
                 new dev.portcullis.identity.ServiceCredentials(d.mcp().settings().serviceCredentials()), d.signIn().sessions(),
                 d.settings().publicUrl());
-        SignInRoutes signIn = new SignInRoutes(d.signIn().sessions(), d.signIn().oidc(), d.signIn().dev(), d.settings().publicUrl());
+        SignInRoutes signIn = new SignInRoutes(d.signIn().sessions(), d.signIn().oidc(), d.signIn().dev(), d.signIn().starts(),
+                d.settings().publicUrl());
         McpEndpointRoutes mcp = new McpEndpointRoutes(d.mcp().door(), d.tools(), authentication, d.mcp().settings(),
                 d.settings(), d.mcp().issuer(), d.json());
         Permissions permissions = new Permissions(d.roles());

@@ -33,13 +33,16 @@ final class SignInRoutes {
     private final SignInSessions sessions;
     private final Optional<OidcSignIn> oidc;
     private final Optional<DevSignIn> dev;
+    private final dev.portcullis.store.shared.PerMinuteLimit starts;
     private final URI publicUrl;
     private final String basePath;
 
-    SignInRoutes(SignInSessions sessions, Optional<OidcSignIn> oidc, Optional<DevSignIn> dev, URI publicUrl) {
+    SignInRoutes(SignInSessions sessions, Optional<OidcSignIn> oidc, Optional<DevSignIn> dev,
+                 dev.portcullis.store.shared.PerMinuteLimit starts, URI publicUrl) {
         this.sessions = sessions;
         this.oidc = oidc;
         this.dev = dev;
+        this.starts = starts;
         this.publicUrl = publicUrl;
         String path = publicUrl.getPath() == null ? "" : publicUrl.getPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
@@ -58,13 +61,20 @@ final class SignInRoutes {
                     + " gateway's public URL is on this machine. Ask the operator to configure auth.oidc.");
             return;
         }
+        java.util.OptionalLong wait = starts.acquire(java.util.List.of(ctx.ip()));
+        if (wait.isPresent()) {
+            ctx.header("Retry-After", Long.toString(wait.getAsLong()));
+            page(ctx, 429, "Too many sign-ins", "More sign-ins were started from your address this minute than the gateway"
+                    + " allows. Try again in " + wait.getAsLong() + " seconds.");
+            return;
+        }
         OidcSignIn.Attempt attempt;
         try {
             attempt = oidc.get().begin();
         } catch (OAuthException e) {
             log.warn("console sign-in could not start: {}", e.getMessage());
-            page(ctx, 502, "Sign-in is unavailable", "The identity provider could not be reached or answered wrongly ("
-                    + e.getMessage() + "). Try again shortly.");
+            page(ctx, 502, "Sign-in is unavailable", "The identity provider could not be reached or answered wrongly."
+                    + " Try again shortly; the gateway's log says what went wrong.");
             return;
         }
         ctx.cookie(new Cookie(ATTEMPT_COOKIE, attempt.binding(), basePath + "/console/callback",
@@ -90,8 +100,8 @@ final class SignInRoutes {
             return;
         } catch (OAuthException e) {
             log.warn("console sign-in failed at the identity provider: {}", e.getMessage());
-            page(ctx, 502, "Sign-in was not completed", "The identity provider's answer was refused (" + e.getMessage()
-                    + "). Sign in again.");
+            page(ctx, 502, "Sign-in was not completed", "The identity provider's answer was refused. Sign in again; if it"
+                    + " happens again, the gateway's log says why.");
             return;
         }
         ctx.removeCookie(ATTEMPT_COOKIE, basePath + "/console/callback");
@@ -102,6 +112,9 @@ final class SignInRoutes {
         if (dev.isEmpty()) {
             throw new GatewayException(ErrorCode.NOT_FOUND, "The development sign-in is offered only without auth.oidc and"
                     + " with a public URL on this machine");
+        }
+        if (!DevSignIn.isLoopback(ctx.ip())) {
+            throw new GatewayException(ErrorCode.NOT_FOUND, "The development sign-in is taken only from this machine");
         }
         Optional<Caller> caller = dev.get().redeem(ctx.queryParam("ticket"));
         if (caller.isEmpty()) {

@@ -52,9 +52,15 @@ public final class OpenIdProvider {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
             JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
 
+    /** After a failed discovery, how long sign-ins fail at once instead of each asking the provider again. */
+    static final java.time.Duration RETRY_DISCOVERY_AFTER = java.time.Duration.ofSeconds(30);
+
     private final OAuthHttp http;
     private final OidcSettings settings;
+    private final java.time.Clock clock;
     private volatile Provider provider;
+    private volatile OAuthException lastFailure;
+    private volatile java.time.Instant retryAt = java.time.Instant.MIN;
 
     /** What discovery found, and the validator built on its JWKS. */
     private record Provider(OIDCProviderMetadata metadata, IDTokenValidator validator) {
@@ -64,9 +70,10 @@ public final class OpenIdProvider {
     public record SignedIn(IDTokenClaimsSet claims) {
     }
 
-    public OpenIdProvider(OAuthHttp http, OidcSettings settings) {
+    public OpenIdProvider(OAuthHttp http, OidcSettings settings, java.time.Clock clock) {
         this.http = http;
         this.settings = settings;
+        this.clock = clock;
     }
 
     /** Where to send the browser to sign in; {@code redirectUri} is the gateway's callback. */
@@ -127,13 +134,26 @@ public final class OpenIdProvider {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** Discovered once, and again after a failure (a provider down at start must not need a restart). */
+    /**
+     * Discovered once, and again after a failure (a provider down at start must not need a restart), but
+     * not more than once per {@link #RETRY_DISCOVERY_AFTER}: unauthenticated visitors must not be able to
+     * make the gateway fetch from the provider at the rate they ask.
+     */
     private Provider provider() {
         Provider p = provider;
         if (p == null) {
             synchronized (this) {
                 if (provider == null) {
-                    provider = discover();
+                    if (clock.instant().isBefore(retryAt)) {
+                        throw lastFailure;
+                    }
+                    try {
+                        provider = discover();
+                    } catch (OAuthException e) {
+                        lastFailure = e;
+                        retryAt = clock.instant().plus(RETRY_DISCOVERY_AFTER);
+                        throw e;
+                    }
                 }
                 p = provider;
             }

@@ -146,7 +146,7 @@ class ConsoleSignInTest {
     void a_person_signs_in_and_uses_the_api_with_the_cookie_alone() throws Exception {
         Started started = begin();
         ContentResponse done = callback(atProvider(started.authorizationUrl(), "alice-sub",
-                Map.of("email", "alice@example.test", "name", "Alice", "groups", java.util.List.of("research"))),
+                Map.of("email", "alice@example.test", "email_verified", true, "name", "Alice", "groups", java.util.List.of("research"))),
                 Optional.of(started.attempt()));
         assertThat(done.getStatus()).isEqualTo(303);
         assertThat(done.getHeaders().get("Location")).isEqualTo("/console/session");
@@ -165,9 +165,30 @@ class ConsoleSignInTest {
     }
 
     @Test
-    void the_operators_admin_list_applies_to_people_who_sign_in() throws Exception {
-        String cookie = signIn("boss-sub", Map.of("email", "boss@example.test"));
+    void the_operators_admin_list_applies_to_people_who_sign_in_with_a_verified_address() throws Exception {
+        String cookie = signIn("boss-sub", Map.of("email", "boss@example.test", "email_verified", true));
         assertThat(session(cookie).get("role").asString()).isEqualTo("ADMIN");
+    }
+
+    /** Anyone may register at a provider with an admin's address; only a verified one counts. */
+    @Test
+    void an_unverified_address_is_not_taken() throws Exception {
+        for (Map<String, Object> claims : java.util.List.<Map<String, Object>>of(Map.of("email", "boss@example.test"),
+                Map.of("email", "boss@example.test", "email_verified", false),
+                Map.of("email", "boss@example.test", "email_verified", "true"))) {
+            JsonNode me = session(signIn("mallory-sub", claims));
+            assertThat(me.get("role").asString()).as("%s", claims).isEqualTo("USER");
+            assertThat(me.get("email").isNull()).as("%s", claims).isTrue();
+        }
+    }
+
+    @Test
+    void a_link_from_another_site_cannot_use_the_sign_in_even_to_read() throws Exception {
+        String cookie = signIn("alice-sub", Map.of());
+        ContentResponse crossSite = visit("GET", "/api/mcp/servers", Map.of("Cookie", cookie, "Sec-Fetch-Site", "cross-site"));
+        assertThat(crossSite.getStatus()).isEqualTo(403);
+        assertThat(visit("GET", "/api/mcp/servers", Map.of("Cookie", cookie, "Sec-Fetch-Site", "same-origin")).getStatus())
+                .isEqualTo(200);
     }
 
     @Test

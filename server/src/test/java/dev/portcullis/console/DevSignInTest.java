@@ -16,18 +16,19 @@ class DevSignInTest {
     @TempDir
     Path dir;
 
-    private Gateway start(String publicUrl) {
+    /** In development mode (no auth section) unless {@code auth} says otherwise. */
+    private Gateway start(String publicUrl, String auth) {
         return Gateway.start(TestConfigs.fromYaml("""
                 server: {port: 0, publicUrl: "%s"}
-                auth: {secret: %s}
+                %s
                 mcpServers:
                   everything: {command: node, args: ["unused"], startup: false}
-                """.formatted(publicUrl, TestConfigs.SECRET), dir));
+                """.formatted(publicUrl, auth), dir));
     }
 
     @Test
     void the_link_signs_in_once_as_an_admin() throws Exception {
-        try (Gateway gateway = start("http://localhost:3080"); Http http = new Http(gateway.port())) {
+        try (Gateway gateway = start("http://localhost:3080", ""); Http http = new Http(gateway.port())) {
             URI link = gateway.devSignInLink().orElseThrow();
             assertThat(link.toString()).startsWith("http://localhost:3080/console/dev-login?ticket=");
             String path = link.getPath() + "?" + link.getRawQuery();
@@ -44,10 +45,18 @@ class DevSignInTest {
 
     @Test
     void a_gateway_others_can_reach_has_none() throws Exception {
-        try (Gateway gateway = start("https://gateway.example.com"); Http http = new Http(gateway.port())) {
+        try (Gateway gateway = start("https://gateway.example.com", ""); Http http = new Http(gateway.port())) {
             assertThat(gateway.devSignInLink()).isEmpty();
             assertThat(http.get("/console/dev-login?ticket=" + "x".repeat(43)).getStatus()).isEqualTo(404);
             assertThat(http.get("/console/login").getContentAsString()).contains("Ask the operator to configure auth.oidc");
+        }
+    }
+
+    /** A gateway set up for a platform (its tokens' secret or JWKS) is not one being tried out, whatever its URL. */
+    @Test
+    void a_gateway_that_takes_a_platforms_tokens_has_none() throws Exception {
+        try (Gateway gateway = start("http://localhost:3080", "auth: {secret: " + TestConfigs.SECRET + "}")) {
+            assertThat(gateway.devSignInLink()).isEmpty();
         }
     }
 }

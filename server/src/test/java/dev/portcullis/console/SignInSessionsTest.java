@@ -24,7 +24,8 @@ class SignInSessionsTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T10:00:00Z"));
     private final KeyValueStore store = SharedState.memory(clock).keyValues();
     private final SignInSessions sessions = new SignInSessions(store, JsonMapper.builder().build(),
-            new SignInSettings(Duration.ofMinutes(30), Duration.ofHours(2)), clock);
+            new SignInSettings(Duration.ofMinutes(30), Duration.ofHours(2)),
+            new dev.portcullis.identity.PrincipalMapper(dev.portcullis.config.PrincipalMapping.NONE), clock);
 
     @Test
     void a_sign_in_gives_back_the_same_person_and_its_own_csrf_token() {
@@ -62,6 +63,30 @@ class SignInSessionsTest {
         }
         clock.advance(Duration.ofMinutes(2)); // 2 h 1 min after the sign-in
         assertThat(sessions.find(started.id())).isEmpty();
+    }
+
+    @Test
+    void a_sign_out_is_not_undone_by_a_request_that_read_the_sign_in_before_it() {
+        SignInSessions.Started started = sessions.start(ALICE);
+        String stored = store.get("signin:" + SignInSessions.digest(started.id())).orElseThrow();
+        clock.advance(Duration.ofMinutes(2)); // the next find writes its last-seen time
+        sessions.end(started.id());
+        // A request that read the record before the sign-out now writes it back: only if unchanged, so not at all.
+        assertThat(store.compareAndSet("signin:" + SignInSessions.digest(started.id()), stored, stored, Duration.ofMinutes(5)))
+                .isFalse();
+        assertThat(sessions.find(started.id())).isEmpty();
+    }
+
+    @Test
+    void the_operators_roles_apply_at_every_request_not_as_they_were_at_sign_in() {
+        var mapping = new dev.portcullis.config.PrincipalMapping(Map.of(Caller.ADMIN,
+                new dev.portcullis.config.PrincipalMapping.Members(java.util.Set.of("alice"), java.util.Set.of())), Map.of());
+        SignInSessions mapped = new SignInSessions(store, JsonMapper.builder().build(), SignInSettings.DEFAULTS,
+                new dev.portcullis.identity.PrincipalMapper(mapping), clock);
+        SignInSessions.Started started = sessions.start(ALICE);
+        assertThat(mapped.find(started.id()).orElseThrow().caller().role()).isEqualTo(Caller.ADMIN);
+        assertThat(sessions.find(started.id()).orElseThrow().caller().role()).as("taken off the list: at once")
+                .isEqualTo("USER");
     }
 
     @Test

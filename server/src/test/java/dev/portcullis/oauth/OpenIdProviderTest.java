@@ -73,7 +73,7 @@ class OpenIdProviderTest {
 
     private OpenIdProvider provider() {
         return new OpenIdProvider(loopback.http, new OidcSettings(URI.create(issuer()), CLIENT, Secret.of(SECRET),
-                OidcSettings.DEFAULT_SCOPES, OidcSettings.Claims.DEFAULTS));
+                OidcSettings.DEFAULT_SCOPES, OidcSettings.Claims.DEFAULTS), java.time.Clock.systemUTC());
     }
 
     private static JWTClaimsSet.Builder claims(String issuer) {

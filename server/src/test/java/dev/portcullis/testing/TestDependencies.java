@@ -98,7 +98,9 @@ public final class TestDependencies {
                 readiness, json, new HttpServer.People(people, overrides, config.auth().mapping().roles().keySet()),
                 new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicas,
                 new HttpServer.SignIn(new dev.portcullis.console.SignInSessions(shared.keyValues(), json, config.auth().signIn(),
-                        Clock.systemUTC()), Optional.empty(), Optional.empty()));
+                        new dev.portcullis.identity.PrincipalMapper(config.auth().mapping()), Clock.systemUTC()),
+                        Optional.empty(), Optional.empty(), new dev.portcullis.store.shared.PerMinuteLimit(shared.keyValues(),
+                        "signin:starts", 30, Clock.systemUTC())));
     }
 
     private static HttpServer.OAuthServices oauth(PortcullisConfig config, Database database, JsonMapper json) {
