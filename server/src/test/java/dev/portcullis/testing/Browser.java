@@ -1,0 +1,59 @@
+package dev.portcullis.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's Chromium, headless, through its own chromedriver (installed by scripts/browser.sh; a test that
+ * needs it fails, never skips, when it is missing). No network of its own: the flags keep Chromium from
+ * calling home, which this machine's closed network would refuse, and each browser has a fresh profile.
+ */
+public final class Browser implements AutoCloseable {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    public final ChromeDriver driver;
+    private final Path profile;
+
+    public Browser() {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new AssertionError("Chromium and chromedriver are required at " + CHROMIUM + " and " + CHROMEDRIVER
+                    + "; run scripts/browser.sh");
+        }
+        try {
+            profile = Files.createTempDirectory("portcullis-chromium-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+                "--no-first-run", "--user-data-dir=" + profile, "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    /** Runs a script in the page that returns a promise; its result. */
+    public Object await(String script) {
+        return driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "Promise.resolve((async () => {" + script + "})()).then(done, e => done('error: ' + e));");
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary profile left behind is harmless
+        }
+    }
+}
