@@ -115,13 +115,22 @@ final class ConnectionRoutes {
      * user still has to authorize, and a user can hold a grant for a server that is down.
      */
     private Map<String, Object> status(Caller caller, McpServerConfig config) {
+        Status status = statusOf(caller, config);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("requiresOAuth", status.requiresOAuth());
+        s.put("connectionState", status.connection().wireName());
+        s.put("authorizationState", status.authorization());
+        return s;
+    }
+
+    /** One server's state for one caller: what the API's status routes and the console show alike. */
+    record Status(ConnectionState connection, boolean requiresOAuth, String authorization) {
+    }
+
+    Status statusOf(Caller caller, McpServerConfig config) {
         ConnectionState state = connections.state(tools.key(caller, config), config.name());
         boolean needsOAuth = tools.requiresOAuth(config);
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("requiresOAuth", needsOAuth);
-        s.put("connectionState", state.wireName());
-        s.put("authorizationState", needsOAuth ? oauth.authorizationState(caller, config) : "not_required");
-        return s;
+        return new Status(state, needsOAuth, needsOAuth ? oauth.authorizationState(caller, config) : "not_required");
     }
 
     void authValues(Context ctx) {

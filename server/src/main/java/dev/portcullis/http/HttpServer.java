@@ -128,6 +128,7 @@ public final class HttpServer implements AutoCloseable {
                 d.oauth().vault(), d.oauth().settings(), d.oauth().links()), d.tools(), d.registry().servers(), permissions, d.settings());
         ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
                 bodies, oauthRoutes);
+        ConsoleRoutes console = new ConsoleRoutes(d.signIn().sessions(), d.tools(), connectionRoutes, d.settings().publicUrl());
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {
@@ -159,6 +160,10 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/console/dev-login", signIn::devLogin);
             config.routes.get("/console/session", signIn::session);
             config.routes.post("/console/logout", signIn::logout);
+            config.routes.get("/console/signed-out", signIn::signedOut);
+            config.routes.get("/console", console::servers);
+            config.routes.get("/console/", console::servers);
+            config.routes.get("/console/assets/{file}", console::asset);
             config.routes.get("/readyz", ctx -> readiness(ctx, d.readiness()));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(d.metrics().scrape()));

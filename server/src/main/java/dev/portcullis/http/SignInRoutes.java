@@ -132,7 +132,7 @@ final class SignInRoutes {
         ctx.cookie(new Cookie(SESSION_COOKIE, started.id(), basePath.isEmpty() ? "/" : basePath,
                 (int) sessions.settings().absolute().toSeconds(), secure(), true, null, SameSite.LAX));
         ctx.header("Cache-Control", "no-store");
-        ctx.redirect(basePath + "/console/session", io.javalin.http.HttpStatus.SEE_OTHER);
+        ctx.redirect(basePath + "/console/", io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     /** Who is signed in in this browser, and the token its state-changing requests must carry. */
@@ -163,11 +163,21 @@ final class SignInRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("signedOut", true);
         oidc.flatMap(o -> o.providerLogout(URI.create(publicUrl + (publicUrl.toString().endsWith("/") ? "" : "/")
-                + "console/login"))).ifPresent(u -> body.put("providerLogoutUrl", u.toString()));
+                + "console/signed-out"))).ifPresent(u -> body.put("providerLogoutUrl", u.toString()));
+        if ("true".equals(ctx.header("HX-Request"))) {
+            // The console's own button: htmx follows this to the provider's sign-out, or back to sign-in.
+            ctx.header("HX-Redirect", String.valueOf(body.getOrDefault("providerLogoutUrl", basePath + "/console/signed-out")));
+        }
         ctx.header("Cache-Control", "no-store").json(body);
     }
 
     /** An error code from the provider, reduced to what an OAuth error code may hold. */
+    /** Where a sign-out ends (and where the provider sends the browser back after its own sign-out). */
+    void signedOut(Context ctx) {
+        page(ctx, 200, "Signed out", "You are signed out of the Portcullis console. To sign in again, open "
+                + basePath + "/console/login.");
+    }
+
     private static String safe(String text) {
         String kept = text == null ? "" : text.replaceAll("[^A-Za-z0-9_.-]", "");
         return kept.substring(0, Math.min(64, kept.length()));

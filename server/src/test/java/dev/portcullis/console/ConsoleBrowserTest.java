@@ -40,7 +40,19 @@ class ConsoleBrowserTest {
                   oidc: {issuer: "%s", clientId: portcullis-console, clientSecret: console-secret}
                 mcpSettings: {allowedDomains: ['localhost']}
                 mcpServers:
-                  everything: {command: node, args: ["unused"], startup: false}
+                  everything:
+                    title: Everything
+                    description: The MCP reference server, with echo, sums, progress and more
+                    command: node
+                    args: ["unused"]
+                    startup: false
+                  files:
+                    title: Team files
+                    description: Documents of the team's shared drive, through the provider's remote MCP server
+                    type: streamable-http
+                    url: https://files.example.com/mcp
+                    requiresOAuth: true
+                    startup: false
                 """.formatted(port, base, TestConfigs.SECRET, provider.issuerUrl("default")), dir));
         browser = new Browser();
     }
@@ -52,28 +64,77 @@ class ConsoleBrowserTest {
         provider.shutdown();
     }
 
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where the test run puts the console's screenshots (docs/console.md shows them). */
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
     @Test
-    void a_person_signs_in_uses_the_api_with_the_csrf_token_and_signs_out() {
+    void a_person_signs_in_sees_their_servers_uses_the_api_with_the_csrf_token_and_signs_out() {
         provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", "alice-in-a-browser", "JWT", null,
                 Map.of("email", "alice@example.test", "email_verified", true, "name", "Alice"), 3600));
         browser.driver.get(base + "/console/login");
-        assertThat(browser.driver.getCurrentUrl()).isEqualTo(base + "/console/session");
-        assertThat(browser.driver.getPageSource()).contains("\"userId\":\"alice-in-a-browser\"", "\"name\":\"Alice\"");
+        assertThat(browser.driver.getCurrentUrl()).isEqualTo(base + "/console/");
+        assertThat(browser.driver.getTitle()).isEqualTo("My servers · Portcullis");
+        String page = browser.driver.findElement(org.openqa.selenium.By.tagName("main")).getText();
+        assertThat(page).contains("Everything", "Team files", "Not connected", "Needs your authorization", "Local process");
+        assertThat(browser.driver.findElement(org.openqa.selenium.By.className("person")).getText()).isEqualTo("Alice");
         assertThat(browser.driver.manage().getCookieNamed("portcullis_signin")).satisfies(c -> {
             assertThat(c.isHttpOnly()).isTrue();
             assertThat(c.getSameSite()).isEqualTo("Lax");
         });
         assertThat((String) browser.driver.executeScript("return document.cookie")).as("HttpOnly: no script reads it")
                 .doesNotContain("portcullis_signin");
+        assertThat(browser.await("return (await fetch('/api/mcp/servers', {method: 'POST',"
+                + " headers: {'Content-Type': 'application/json'}, body: '{}'})).status;")).isEqualTo(403L);
+        assertThat(browser.await("return (await fetch('/api/mcp/servers')).status;")).isEqualTo(200L);
 
-        Object withoutToken = browser.await("return (await fetch('/api/mcp/servers', {method: 'POST',"
-                + " headers: {'Content-Type': 'application/json'}, body: '{}'})).status;");
-        assertThat(withoutToken).isEqualTo(403L);
-        Object listed = browser.await("return (await fetch('/api/mcp/servers')).status;");
-        assertThat(listed).isEqualTo(200L);
-        Object signedOut = browser.await("const me = await (await fetch('/console/session')).json();"
-                + "const out = await fetch('/console/logout', {method: 'POST', headers: {'X-CSRF-Token': me.csrfToken}});"
-                + "return out.status + ' ' + (await fetch('/api/mcp/servers')).status;");
-        assertThat(signedOut).isEqualTo("200 401");
+        browser.colorScheme("light");
+        browser.screenshot(SCREENSHOTS.resolve("servers-light.png"));
+        browser.colorScheme("dark");
+        browser.screenshot(SCREENSHOTS.resolve("servers-dark.png"));
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        browser.screenshot(SCREENSHOTS.resolve("servers-phone-dark.png"));
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        browser.colorScheme("light");
+
+        // Keyboard only: the first Tab reaches the skip link, which moves focus to the content.
+        browser.driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+        assertThat(browser.driver.switchTo().activeElement().getText()).isEqualTo("Skip to the content");
+
+        browser.driver.findElement(org.openqa.selenium.By.xpath("//button[normalize-space()='Sign out']")).click();
+        for (int i = 0; i < 100 && !browser.driver.getCurrentUrl().endsWith("/console/signed-out"); i++) {
+            sleep(100);
+        }
+        assertThat(browser.driver.getCurrentUrl()).endsWith("/console/signed-out");
+        assertThat(browser.driver.manage().getCookieNamed("portcullis_signin")).as("the cookie is gone").isNull();
+        browser.driver.get(base + "/api/mcp/servers");
+        assertThat(browser.driver.getPageSource()).contains("AUTH_TOKEN_MISSING");
+    }
+
+    @Test
+    void console_pages_and_assets_come_only_from_the_gateway_under_a_strict_policy() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as("not signed in: to sign-in").isEqualTo(303);
+        var css = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/assets/console.css")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.headers().firstValue("Content-Type")).get().asString().startsWith("text/css");
+        var htmx = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/assets/htmx.min.js")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(htmx.statusCode()).isEqualTo(200);
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                + "/console/assets/..%2F..%2Fportcullis.yaml")).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(404);
+        assertThat(dev.portcullis.http.ConsoleRoutesAccess.csp()).contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval", "http:", "https:");
     }
 }

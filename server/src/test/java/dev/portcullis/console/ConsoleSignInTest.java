@@ -149,7 +149,7 @@ class ConsoleSignInTest {
                 Map.of("email", "alice@example.test", "email_verified", true, "name", "Alice", "groups", java.util.List.of("research"))),
                 Optional.of(started.attempt()));
         assertThat(done.getStatus()).isEqualTo(303);
-        assertThat(done.getHeaders().get("Location")).isEqualTo("/console/session");
+        assertThat(done.getHeaders().get("Location")).isEqualTo("/console/");
         String raw = setCookie(done, "portcullis_signin");
         assertThat(raw).contains("HttpOnly").containsIgnoringCase("SameSite=Lax").doesNotContain("Secure"); // http public URL
         String cookie = raw.substring(0, raw.indexOf(';'));

@@ -41,6 +41,22 @@ public final class Browser implements AutoCloseable {
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
     }
 
+    /** The page as the system's dark or light preference would show it. */
+    public void colorScheme(String scheme) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features",
+                java.util.List.of(java.util.Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
+    /** A screenshot of the viewport, written to {@code file}. */
+    public void screenshot(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs a script in the page that returns a promise; its result. */
     public Object await(String script) {
         return driver.executeAsyncScript("const done = arguments[arguments.length - 1];"

@@ -1,0 +1,125 @@
+package dev.portcullis.http;
+
+import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.console.Page;
+import dev.portcullis.console.ServerCard;
+import dev.portcullis.console.SignInSessions;
+import dev.portcullis.identity.Caller;
+import dev.portcullis.upstream.ToolService;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The console's pages, rendered on the server from templates compiled at build time (src/main/jte),
+ * over the same services the API uses. A page needs a console sign-in; without one it sends the browser
+ * to sign in. Every page and asset is served by the gateway itself, under a CSP that allows nothing else.
+ */
+final class ConsoleRoutes {
+    /** Scripts and styles from the gateway only; no inline script or style; nothing may frame a page. */
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    /** The assets there are, by name: nothing else is read from the class path. */
+    private static final Map<String, Asset> ASSETS = Map.of(
+            "console.css", new Asset("/console/console.css", "text/css; charset=utf-8"),
+            "htmx.min.js", new Asset("/META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js",
+                    "text/javascript; charset=utf-8"));
+
+    private record Asset(String resource, String contentType) {
+    }
+
+    private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+    private final SignInSessions sessions;
+    private final ToolService tools;
+    private final ConnectionRoutes connections;
+    private final String base;
+
+    ConsoleRoutes(SignInSessions sessions, ToolService tools, ConnectionRoutes connections, URI publicUrl) {
+        this.sessions = sessions;
+        this.tools = tools;
+        this.connections = connections;
+        String path = publicUrl.getPath() == null ? "" : publicUrl.getPath();
+        this.base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /** "My servers": every server the person may use, with their connection's state. */
+    void servers(Context ctx) {
+        Optional<SignInSessions.Session> session = signedIn(ctx);
+        if (session.isEmpty()) {
+            return;
+        }
+        Caller caller = session.get().caller();
+        List<ServerCard> cards = new ArrayList<>();
+        tools.servers(caller).forEach((name, config) -> cards.add(card(caller, name, config)));
+        render(ctx, "console/servers.jte", Map.of("page", page("My servers", session.get(), "servers"), "servers", cards));
+    }
+
+    private ServerCard card(Caller caller, String name, McpServerConfig config) {
+        ConnectionRoutes.Status status = connections.statusOf(caller, config);
+        String state = status.connection().wireName();
+        String stateLabel = switch (status.connection()) {
+            case CONNECTED -> "Connected";
+            case CONNECTING -> "Connecting";
+            case DISCONNECTED -> "Not connected";
+            case ERROR -> "Failing";
+        };
+        String authorization = switch (status.authorization()) {
+            case "not_required" -> "Not needed";
+            case "authorized" -> "Authorized";
+            default -> "Needs your authorization";
+        };
+        String kind = config.url().isPresent() ? "Remote (" + config.type().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-')).orElse("http") + ")" : "Local process";
+        return new ServerCard(name, config.title().orElse(name), config.description().orElse(""), state, stateLabel,
+                authorization, kind);
+    }
+
+    void asset(Context ctx) throws IOException {
+        Asset asset = ASSETS.get(ctx.pathParam("file"));
+        InputStream in = asset == null ? null : ConsoleRoutes.class.getResourceAsStream(asset.resource());
+        if (in == null) {
+            ctx.status(404).contentType("text/plain").result("No such asset");
+            return;
+        }
+        try (in) {
+            ctx.contentType(asset.contentType()).header("Cache-Control", "public, max-age=3600")
+                    .header("X-Content-Type-Options", "nosniff").result(in.readAllBytes());
+        }
+    }
+
+    private Optional<SignInSessions.Session> signedIn(Context ctx) {
+        Optional<SignInSessions.Session> session = sessions.find(ctx.cookie(SignInRoutes.SESSION_COOKIE));
+        if (session.isEmpty()) {
+            ctx.redirect(base + "/console/login", io.javalin.http.HttpStatus.SEE_OTHER);
+        }
+        return session;
+    }
+
+    private Page page(String title, SignInSessions.Session session, String section) {
+        Caller caller = session.caller();
+        String person = Optional.ofNullable(caller.profile().get("name")).or(caller::email).orElse(caller.userId());
+        return new Page(title, base, session.csrfToken(), person, section);
+    }
+
+    private void render(Context ctx, String template, Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        templates.render(template, params, out);
+        secure(ctx);
+        ctx.contentType("text/html; charset=utf-8").result(out.toString());
+    }
+
+    /** The headers of every console page. */
+    static void secure(Context ctx) {
+        ctx.header("Content-Security-Policy", CSP).header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer").header("X-Frame-Options", "DENY")
+                .header("Cache-Control", "no-store");
+    }
+}
