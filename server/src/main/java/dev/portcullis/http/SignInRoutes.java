@@ -156,10 +156,22 @@ final class SignInRoutes {
         String id = ctx.cookie(SESSION_COOKIE);
         Optional<SignInSessions.Session> session = sessions.find(id);
         if (session.isPresent()) {
-            Authentication.requireCsrf(ctx, session.get(), publicUrl);
+            try {
+                Authentication.requireCsrf(ctx, session.get(), publicUrl);
+            } catch (GatewayException e) {
+                if ("true".equals(ctx.header("HX-Request"))) {
+                    // A tab older than the last sign-in holds an old token: reload it (with the current one) rather
+                    // than let the person believe they signed out.
+                    ctx.header("HX-Refresh", "true");
+                }
+                throw e;
+            }
             sessions.end(id);
+            ctx.removeCookie(SESSION_COOKIE, basePath.isEmpty() ? "/" : basePath);
+        } else if (!"cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
+            // No live sign-in: an ended one's cookie is cleared, but never by another site's form.
+            ctx.removeCookie(SESSION_COOKIE, basePath.isEmpty() ? "/" : basePath);
         }
-        ctx.removeCookie(SESSION_COOKIE, basePath.isEmpty() ? "/" : basePath);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("signedOut", true);
         oidc.flatMap(o -> o.providerLogout(URI.create(publicUrl + (publicUrl.toString().endsWith("/") ? "" : "/")
@@ -171,13 +183,13 @@ final class SignInRoutes {
         ctx.header("Cache-Control", "no-store").json(body);
     }
 
-    /** An error code from the provider, reduced to what an OAuth error code may hold. */
     /** Where a sign-out ends (and where the provider sends the browser back after its own sign-out). */
     void signedOut(Context ctx) {
         page(ctx, 200, "Signed out", "You are signed out of the Portcullis console. To sign in again, open "
                 + basePath + "/console/login.");
     }
 
+    /** An error code from the provider, reduced to what an OAuth error code may hold. */
     private static String safe(String text) {
         String kept = text == null ? "" : text.replaceAll("[^A-Za-z0-9_.-]", "");
         return kept.substring(0, Math.min(64, kept.length()));
@@ -185,7 +197,8 @@ final class SignInRoutes {
 
     private static void page(Context ctx, int status, String title, String message) {
         ctx.status(status).header("Cache-Control", "no-store").contentType("text/html; charset=utf-8")
-                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'")
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self';"
+                        + " frame-ancestors 'none'").header("X-Frame-Options", "DENY").header("X-Content-Type-Options", "nosniff")
                 .result("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
                         + "<title>" + escape(title) + " · Portcullis</title><body style=\"font:16px system-ui;max-width:40rem;margin:3rem auto;"
                         + "padding:0 1rem\"><h1>" + escape(title) + "</h1><p>" + escape(message) + "</p></body></html>");

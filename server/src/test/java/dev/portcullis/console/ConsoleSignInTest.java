@@ -273,6 +273,19 @@ class ConsoleSignInTest {
     }
 
     @Test
+    void a_stale_tabs_sign_out_reloads_it_instead_of_failing_quietly_and_another_site_cannot_clear_the_cookie() throws Exception {
+        String cookie = signIn("alice-sub", Map.of());
+        ContentResponse stale = visit("POST", "/console/logout", Map.of("Cookie", cookie, "X-CSRF-Token", "an-old-token",
+                "HX-Request", "true"));
+        assertThat(stale.getStatus()).isEqualTo(403);
+        assertThat(stale.getHeaders().get("HX-Refresh")).isEqualTo("true");
+        assertThat(cookie(stale, "portcullis_signin")).as("not cleared").isEmpty();
+        ContentResponse crossSite = visit("POST", "/console/logout", Map.of("Sec-Fetch-Site", "cross-site"));
+        assertThat(crossSite.getHeaders().getValuesList("Set-Cookie")).as("another site's form clears nothing").isEmpty();
+        assertThat(session(cookie).get("userId").asString()).isEqualTo("alice-sub");
+    }
+
+    @Test
     void a_bearer_token_still_works_and_wins_over_a_cookie() throws Exception {
         String cookie = signIn("alice-sub", Map.of());
         String token = new dev.portcullis.identity.TokenMinter(TestConfigs.SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
