@@ -96,8 +96,10 @@ class ConsoleBrowserTest {
         assertThat(browser.await("return (await fetch('/api/mcp/servers')).status;")).isEqualTo(200L);
 
         browser.colorScheme("light");
+        assertThat(browser.seriousAccessibilityProblems()).as("axe-core, light").isEmpty();
         browser.screenshot(SCREENSHOTS.resolve("servers-light.png"));
         browser.colorScheme("dark");
+        assertThat(browser.seriousAccessibilityProblems()).as("axe-core, dark").isEmpty();
         browser.screenshot(SCREENSHOTS.resolve("servers-dark.png"));
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
         browser.screenshot(SCREENSHOTS.resolve("servers-phone-dark.png"));
@@ -113,9 +115,17 @@ class ConsoleBrowserTest {
             sleep(100);
         }
         assertThat(browser.driver.getCurrentUrl()).endsWith("/console/signed-out");
+        assertThat(browser.seriousAccessibilityProblems()).as("axe-core, signed out").isEmpty();
         assertThat(browser.driver.manage().getCookieNamed("portcullis_signin")).as("the cookie is gone").isNull();
         browser.driver.get(base + "/api/mcp/servers");
         assertThat(browser.driver.getPageSource()).contains("AUTH_TOKEN_MISSING");
+    }
+
+    /** The scan is an instrument: it must see a problem that is there, or its silence proves nothing. */
+    @Test
+    void the_accessibility_scan_finds_a_problem_that_is_there() {
+        browser.driver.get("data:text/html,<!doctype html><html lang=en><title>t</title><main><img src=x.png></main></html>");
+        assertThat(browser.seriousAccessibilityProblems()).anySatisfy(p -> assertThat(p).startsWith("image-alt"));
     }
 
     @Test

@@ -57,6 +57,26 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * The page's accessibility problems that axe-core rates serious or critical (WCAG 2.x A and AA and
+     * best practices), as "rule: help (where)" lines; empty when there are none.
+     */
+    public java.util.List<String> seriousAccessibilityProblems() {
+        try {
+            driver.executeScript(Files.readString(Peers.axeCore()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Object found = await("const r = await axe.run(document, {runOnly: {type: 'tag', values:"
+                + " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}});"
+                + "return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                + ".map(v => v.id + ': ' + v.help + ' (' + v.nodes.map(n => n.target.join(' ')).join(', ') + ')');");
+        if (!(found instanceof java.util.List<?> list)) {
+            throw new AssertionError("axe-core did not run: " + found);
+        }
+        return list.stream().map(String::valueOf).toList();
+    }
+
     /** Runs a script in the page that returns a promise; its result. */
     public Object await(String script) {
         return driver.executeAsyncScript("const done = arguments[arguments.length - 1];"

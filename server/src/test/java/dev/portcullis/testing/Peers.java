@@ -13,6 +13,15 @@ public final class Peers {
     }
 
     /** The entry point of @modelcontextprotocol/server-everything. */
+    /** axe-core's browser bundle, for the console's accessibility scans. */
+    public static Path axeCore() {
+        Path script = dir().resolve("node_modules/axe-core/axe.min.js");
+        if (!java.nio.file.Files.isRegularFile(script)) {
+            throw new AssertionError("axe-core is not installed at " + script + "; run scripts/peers.sh");
+        }
+        return script;
+    }
+
     public static Path serverEverything() {
         Path script = dir().resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
         if (!Files.isRegularFile(script)) {
