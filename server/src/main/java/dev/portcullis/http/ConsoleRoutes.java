@@ -30,6 +30,7 @@ final class ConsoleRoutes {
     /** The assets there are, by name: nothing else is read from the class path. */
     private static final Map<String, Asset> ASSETS = Map.of(
             "console.css", new Asset("/console/console.css", "text/css; charset=utf-8"),
+            "console.js", new Asset("/console/console.js", "text/javascript; charset=utf-8"),
             "htmx.min.js", new Asset("/META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js",
                     "text/javascript; charset=utf-8"));
 
@@ -41,11 +42,20 @@ final class ConsoleRoutes {
     private final ToolService tools;
     private final ConnectionRoutes connections;
     private final String base;
+    private final String mcpEndpoint;
+    private final boolean clientsAuthorizeThemselves;
 
-    ConsoleRoutes(SignInSessions sessions, ToolService tools, ConnectionRoutes connections, URI publicUrl) {
+    /**
+     * @param mcpEndpoint the front door's address as clients reach it
+     * @param clientsAuthorizeThemselves whether the front door names authorization servers (clients then sign in)
+     */
+    ConsoleRoutes(SignInSessions sessions, ToolService tools, ConnectionRoutes connections, URI publicUrl,
+                  String mcpEndpoint, boolean clientsAuthorizeThemselves) {
         this.sessions = sessions;
         this.tools = tools;
         this.connections = connections;
+        this.mcpEndpoint = mcpEndpoint;
+        this.clientsAuthorizeThemselves = clientsAuthorizeThemselves;
         String path = publicUrl.getPath() == null ? "" : publicUrl.getPath();
         this.base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
@@ -60,6 +70,17 @@ final class ConsoleRoutes {
         List<ServerCard> cards = new ArrayList<>();
         tools.servers(caller).forEach((name, config) -> cards.add(card(caller, name, config)));
         render(ctx, "console/servers.jte", Map.of("page", page("My servers", session.get(), "servers"), "servers", cards));
+    }
+
+    /** "MCP clients": how to connect a client to the front door, with this gateway's address filled in. */
+    void clients(Context ctx) {
+        Optional<SignInSessions.Session> session = signedIn(ctx);
+        if (session.isEmpty()) {
+            return;
+        }
+        String example = tools.servers(session.get().caller()).keySet().stream().findFirst().orElse("");
+        render(ctx, "console/clients.jte", Map.of("page", page("MCP clients", session.get(), "clients"),
+                "setup", dev.portcullis.console.ClientSetup.forEndpoint(mcpEndpoint, example, clientsAuthorizeThemselves)));
     }
 
     private ServerCard card(Caller caller, String name, McpServerConfig config) {

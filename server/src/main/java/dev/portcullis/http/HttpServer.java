@@ -128,7 +128,9 @@ public final class HttpServer implements AutoCloseable {
                 d.oauth().vault(), d.oauth().settings(), d.oauth().links()), d.tools(), d.registry().servers(), permissions, d.settings());
         ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
                 bodies, oauthRoutes);
-        ConsoleRoutes console = new ConsoleRoutes(d.signIn().sessions(), d.tools(), connectionRoutes, d.settings().publicUrl());
+        ConsoleRoutes console = new ConsoleRoutes(d.signIn().sessions(), d.tools(), connectionRoutes, d.settings().publicUrl(),
+                d.settings().publicUrl().toString().replaceAll("/+$", "") + d.settings().basePath() + "/mcp",
+                !d.mcp().settings().authorizationServers().isEmpty());
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {
@@ -163,6 +165,7 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/console/signed-out", signIn::signedOut);
             config.routes.get("/console", console::servers);
             config.routes.get("/console/", console::servers);
+            config.routes.get("/console/clients", console::clients);
             config.routes.get("/console/assets/{file}", console::asset);
             config.routes.get("/readyz", ctx -> readiness(ctx, d.readiness()));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

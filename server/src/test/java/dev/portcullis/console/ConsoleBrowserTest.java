@@ -106,6 +106,20 @@ class ConsoleBrowserTest {
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
         browser.colorScheme("light");
 
+        browser.driver.findElement(org.openqa.selenium.By.linkText("MCP clients")).click();
+        assertThat(browser.driver.getTitle()).isEqualTo("MCP clients · Portcullis");
+        assertThat(browser.driver.findElement(org.openqa.selenium.By.id("vscode")).getText())
+                .contains("\"url\": \"" + base + "/mcp\"", "Bearer ${input:portcullis-token}");
+        assertThat(browser.driver.findElement(org.openqa.selenium.By.id("claude-code")).getText())
+                .startsWith("claude mcp add --transport http portcullis " + base + "/mcp");
+        assertThat(browser.seriousAccessibilityProblems()).as("axe-core, clients, light").isEmpty();
+        browser.screenshot(SCREENSHOTS.resolve("clients-light.png"));
+        browser.colorScheme("dark");
+        assertThat(browser.seriousAccessibilityProblems()).as("axe-core, clients, dark").isEmpty();
+        browser.screenshot(SCREENSHOTS.resolve("clients-dark.png"));
+        browser.colorScheme("light");
+        browser.driver.findElement(org.openqa.selenium.By.linkText("My servers")).click();
+
         // Keyboard only: the first Tab reaches the skip link, which moves focus to the content.
         browser.driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
         assertThat(browser.driver.switchTo().activeElement().getText()).isEqualTo("Skip to the content");
