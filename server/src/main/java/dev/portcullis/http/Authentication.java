@@ -45,27 +45,33 @@ final class Authentication {
         }
         refuseUserHeader(ctx);
         String header = ctx.header("Authorization");
-        String signIn = ctx.cookie(SignInRoutes.SESSION_COOKIE);
-        if ((header == null || header.isBlank()) && signIn != null) {
-            // A browser signed in to the console: the same routes, as the same person, with a CSRF check
-            // on every request that changes something (a cookie travels with cross-site requests; the token does not).
-            var session = signIns.find(signIn).orElseThrow(() -> new GatewayException(ErrorCode.SIGN_IN_ENDED,
-                    "Your console sign-in has ended; sign in again at /console/login"));
-            if (!SAFE_METHODS.contains(ctx.method().name())) {
-                requireCsrf(ctx, session, publicUrl);
-            } else if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
-                // A link on another site opened in the browser: SameSite=Lax sends the cookie with it, and a GET such
-                // as oauth/initiate starts something. The console's own pages never make cross-site requests.
-                throw new GatewayException(ErrorCode.CSRF_TOKEN_INVALID,
-                        "A request from another site cannot use the console's sign-in; use a bearer token");
-            }
-            ctx.attribute(ATTRIBUTE, session.caller());
-            directory.seen(session.caller());
+        if ((header == null || header.isBlank()) && ctx.cookie(SignInRoutes.SESSION_COOKIE) != null) {
+            requireSignIn(ctx);
             return;
         }
         Caller caller = verifier.verify(bearer(ctx));
         ctx.attribute(ATTRIBUTE, caller);
         directory.seen(caller); // throttled, and never fails the request
+    }
+
+    /**
+     * A browser signed in to the console: the same routes, as the same person, with a CSRF check on every
+     * request that changes something (a cookie travels with cross-site requests; the token does not). Also the
+     * console's own actions, which take nothing else.
+     */
+    void requireSignIn(Context ctx) {
+        var session = signIns.find(ctx.cookie(SignInRoutes.SESSION_COOKIE)).orElseThrow(() -> new GatewayException(
+                ErrorCode.SIGN_IN_ENDED, "Your console sign-in has ended; sign in again at /console/login"));
+        if (!SAFE_METHODS.contains(ctx.method().name())) {
+            requireCsrf(ctx, session, publicUrl);
+        } else if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
+            // A link on another site opened in the browser: SameSite=Lax sends the cookie with it, and a GET such
+            // as oauth/initiate starts something. The console's own pages never make cross-site requests.
+            throw new GatewayException(ErrorCode.CSRF_TOKEN_INVALID,
+                    "A request from another site cannot use the console's sign-in; use a bearer token");
+        }
+        ctx.attribute(ATTRIBUTE, session.caller());
+        directory.seen(session.caller());
     }
 
     /**

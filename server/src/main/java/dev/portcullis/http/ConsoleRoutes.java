@@ -44,13 +44,17 @@ final class ConsoleRoutes {
     private final String base;
     private final String mcpEndpoint;
     private final boolean clientsAuthorizeThemselves;
+    private final Permissions permissions;
+    private final OAuthRoutes oauth;
 
     /**
      * @param mcpEndpoint the front door's address as clients reach it
      * @param clientsAuthorizeThemselves whether the front door names authorization servers (clients then sign in)
      */
     ConsoleRoutes(SignInSessions sessions, ToolService tools, ConnectionRoutes connections, URI publicUrl,
-                  String mcpEndpoint, boolean clientsAuthorizeThemselves) {
+                  String mcpEndpoint, boolean clientsAuthorizeThemselves, Permissions permissions, OAuthRoutes oauth) {
+        this.permissions = permissions;
+        this.oauth = oauth;
         this.sessions = sessions;
         this.tools = tools;
         this.connections = connections;
@@ -68,7 +72,7 @@ final class ConsoleRoutes {
         }
         Caller caller = session.get().caller();
         List<ServerCard> cards = new ArrayList<>();
-        tools.servers(caller).forEach((name, config) -> cards.add(card(caller, name, config)));
+        tools.servers(caller).forEach((name, config) -> cards.add(card(caller, name, config, "")));
         render(ctx, "console/servers.jte", Map.of("page", page("My servers", session.get(), "servers"), "servers", cards));
     }
 
@@ -83,7 +87,7 @@ final class ConsoleRoutes {
                 "setup", dev.portcullis.console.ClientSetup.forEndpoint(mcpEndpoint, example, clientsAuthorizeThemselves)));
     }
 
-    private ServerCard card(Caller caller, String name, McpServerConfig config) {
+    private ServerCard card(Caller caller, String name, McpServerConfig config, String message) {
         ConnectionRoutes.Status status = connections.statusOf(caller, config);
         String state = status.connection().wireName();
         String stateLabel = switch (status.connection()) {
@@ -95,12 +99,50 @@ final class ConsoleRoutes {
         String authorization = switch (status.authorization()) {
             case "not_required" -> "Not needed";
             case "authorized" -> "Authorized";
+            case "authorizing" -> "Authorization under way";
             default -> "Needs your authorization";
         };
         String kind = config.url().isPresent() ? "Remote (" + config.type().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)
                 .replace('_', '-')).orElse("http") + ")" : "Local process";
+        boolean authorized = "authorized".equals(status.authorization());
+        boolean canConnect = status.requiresOAuth() && !authorized && config.url().isPresent();
         return new ServerCard(name, config.title().orElse(name), config.description().orElse(""), state, stateLabel,
-                authorization, kind);
+                authorization, kind, canConnect, authorized, caller.userId(), message);
+    }
+
+    /**
+     * Connects again (a reinitialize, with the API's rules and rate limit) and answers the server's card, with
+     * what happened. A server that needs the person's authorization says so: Connect starts it.
+     */
+    void reconnect(Context ctx) {
+        Caller caller = permissions.require(ctx, dev.portcullis.identity.McpPermission.USE);
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
+        String message;
+        try {
+            int count = tools.reinitialize(caller, config.name()).tools().size();
+            message = "Connected again: " + count + (count == 1 ? " tool." : " tools.");
+        } catch (dev.portcullis.upstream.OAuthRequiredException e) {
+            message = "Needs your authorization first: use Connect.";
+        } catch (dev.portcullis.error.GatewayException e) {
+            message = e.getMessage();
+        } catch (RuntimeException e) {
+            message = dev.portcullis.upstream.UpstreamErrors.toGateway(e).getMessage();
+        }
+        renderCard(ctx, caller, config, message);
+    }
+
+    /** Ends the person's authorization at the server (revoked where it can be) and their connection. */
+    void disconnect(Context ctx) {
+        Caller caller = permissions.require(ctx, dev.portcullis.identity.McpPermission.USE);
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
+        boolean had = oauth.forget(caller, config);
+        renderCard(ctx, caller, config, had ? "Disconnected: your authorization is withdrawn." : "You were not connected.");
+    }
+
+    private void renderCard(Context ctx, Caller caller, McpServerConfig config, String message) {
+        Optional<SignInSessions.Session> session = sessions.find(ctx.cookie(SignInRoutes.SESSION_COOKIE));
+        render(ctx, "console/card.jte", Map.of("page", page("My servers", session.orElseThrow(), "servers"),
+                "s", card(caller, config.name(), config, message)));
     }
 
     void asset(Context ctx) throws IOException {

@@ -130,7 +130,7 @@ public final class HttpServer implements AutoCloseable {
                 bodies, oauthRoutes);
         ConsoleRoutes console = new ConsoleRoutes(d.signIn().sessions(), d.tools(), connectionRoutes, d.settings().publicUrl(),
                 d.settings().publicUrl().toString().replaceAll("/+$", "") + d.settings().basePath() + "/mcp",
-                !d.mcp().settings().authorizationServers().isEmpty());
+                !d.mcp().settings().authorizationServers().isEmpty(), permissions, oauthRoutes);
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {
@@ -166,6 +166,9 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/console", console::servers);
             config.routes.get("/console/", console::servers);
             config.routes.get("/console/clients", console::clients);
+            config.routes.before("/console/servers/*", authentication::requireSignIn);
+            config.routes.post("/console/servers/{server}/reconnect", console::reconnect);
+            config.routes.post("/console/servers/{server}/disconnect", console::disconnect);
             config.routes.get("/console/assets/{file}", console::asset);
             config.routes.get("/readyz", ctx -> readiness(ctx, d.readiness()));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

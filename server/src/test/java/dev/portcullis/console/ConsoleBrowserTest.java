@@ -23,14 +23,16 @@ class ConsoleBrowserTest {
     @TempDir
     static Path dir;
     static MockOAuth2Server provider;
+    static dev.portcullis.testing.SdkDemoServer demo;
     static Gateway gateway;
     static Browser browser;
     static String base;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         provider = new MockOAuth2Server();
         provider.start();
+        demo = new dev.portcullis.testing.SdkDemoServer();
         int port = EverythingServer.freePort();
         base = "http://localhost:" + port;
         gateway = Gateway.start(TestConfigs.fromYaml("""
@@ -53,15 +55,22 @@ class ConsoleBrowserTest {
                     url: https://files.example.com/mcp
                     requiresOAuth: true
                     startup: false
-                """.formatted(port, base, TestConfigs.SECRET, provider.issuerUrl("default")), dir));
+                  demo:
+                    title: OAuth demo
+                    description: The MCP SDK's demo server, behind its own authorization server
+                    type: streamable-http
+                    url: "%s"
+                    startup: false
+                """.formatted(port, base, TestConfigs.SECRET, provider.issuerUrl("default"), demo.mcpUrl()), dir));
         browser = new Browser();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         browser.close();
         gateway.close();
         provider.shutdown();
+        demo.close();
     }
 
     private static void sleep(long millis) {
@@ -133,6 +142,48 @@ class ConsoleBrowserTest {
         assertThat(browser.driver.manage().getCookieNamed("portcullis_signin")).as("the cookie is gone").isNull();
         browser.driver.get(base + "/api/mcp/servers");
         assertThat(browser.driver.getPageSource()).contains("AUTH_TOKEN_MISSING");
+    }
+
+    /** The card of one server on My servers. */
+    private static org.openqa.selenium.WebElement card(String title) {
+        return browser.driver.findElement(org.openqa.selenium.By.xpath("//li[contains(@class,'card')][.//h2[normalize-space()='"
+                + title + "']]"));
+    }
+
+    private static void awaitText(String title, String text) {
+        for (int i = 0; i < 100 && !card(title).getText().contains(text); i++) {
+            sleep(100);
+        }
+        assertThat(card(title).getText()).contains(text);
+    }
+
+    @Test
+    void a_person_connects_an_oauth_server_in_the_browser_reconnects_it_and_disconnects_it() {
+        provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", "bob-in-a-browser", "JWT", null,
+                Map.of("name", "Bob"), 3600));
+        browser.driver.get(base + "/console/login");
+        // Not configured for OAuth: the gateway learns it when the server first refuses it.
+        card("OAuth demo").findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Reconnect']")).click();
+        awaitText("OAuth demo", "Needs your authorization first: use Connect.");
+        card("OAuth demo").findElement(org.openqa.selenium.By.linkText("Connect")).click();
+        // The demo's authorization server approves at once; the gateway's callback ends on its success page.
+        for (int i = 0; i < 100 && !browser.driver.getCurrentUrl().contains("/oauth/success"); i++) {
+            sleep(100);
+        }
+        assertThat(browser.driver.getCurrentUrl()).contains("/oauth/success");
+        browser.driver.get(base + "/console/");
+        assertThat(card("OAuth demo").getText()).contains("Authorized");
+
+        card("OAuth demo").findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Reconnect']")).click();
+        awaitText("OAuth demo", "Connected again:");
+        assertThat(card("OAuth demo").getText()).contains("Connected", "Authorized");
+        assertThat(browser.seriousAccessibilityProblems()).as("axe-core, a card after an action").isEmpty();
+        browser.screenshot(SCREENSHOTS.resolve("servers-connected-light.png"));
+
+        card("OAuth demo").findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Disconnect']")).click();
+        awaitText("OAuth demo", "Disconnected: your authorization is withdrawn.");
+        assertThat(card("OAuth demo").getText()).contains("Needs your authorization", "Connect");
+        browser.driver.findElement(org.openqa.selenium.By.xpath("//button[normalize-space()='Sign out']")).click();
     }
 
     /** The scan is an instrument: it must see a problem that is there, or its silence proves nothing. */

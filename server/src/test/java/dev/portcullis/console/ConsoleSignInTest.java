@@ -286,6 +286,20 @@ class ConsoleSignInTest {
     }
 
     @Test
+    void the_consoles_actions_need_a_sign_in_and_its_csrf_token_and_take_no_bearer_token() throws Exception {
+        String path = "/console/servers/everything/reconnect";
+        ContentResponse anonymous = visit("POST", path, Map.of());
+        assertThat(anonymous.getStatus()).isEqualTo(401);
+        String cookie = signIn("alice-sub", Map.of());
+        assertThat(visit("POST", path, Map.of("Cookie", cookie)).getStatus()).as("no CSRF token").isEqualTo(403);
+        String csrf = session(cookie).get("csrfToken").asString();
+        ContentResponse done = visit("POST", path, Map.of("Cookie", cookie, "X-CSRF-Token", csrf));
+        assertThat(done.getStatus()).isEqualTo(200);
+        assertThat(done.getHeaders().get("Content-Security-Policy")).contains("default-src 'none'");
+        assertThat(done.getContentAsString()).startsWith("<li class=\"card\">").contains("<h2>everything</h2>");
+    }
+
+    @Test
     void a_bearer_token_still_works_and_wins_over_a_cookie() throws Exception {
         String cookie = signIn("alice-sub", Map.of());
         String token = new dev.portcullis.identity.TokenMinter(TestConfigs.SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
