@@ -8,6 +8,11 @@ import java.util.List;
  */
 public record ClientSetup(String endpoint, String exampleServer, String tokenAdvice, List<Snippet> snippets) {
 
+    /** The address of one server (its name encoded as a path segment). */
+    public String serverEndpoint() {
+        return endpoint + "/" + dev.portcullis.config.ServerNames.encoded(exampleServer);
+    }
+
     /** One client's configuration, to copy. */
     public record Snippet(String id, String client, String where, String text) {
     }
@@ -19,7 +24,7 @@ public record ClientSetup(String endpoint, String exampleServer, String tokenAdv
                 : "Put a token from your platform (the one it uses for you at this gateway) where <token> stands.";
         return new ClientSetup(endpoint, exampleServer, advice, List.of(
                 new Snippet("claude-code", "Claude Code", "In a terminal:",
-                        "claude mcp add --transport http portcullis " + endpoint + " \\\n  --header \"Authorization: Bearer <token>\""),
+                        "claude mcp add --transport http portcullis '" + endpoint + "' \\\n  --header \"Authorization: Bearer <token>\""),
                 new Snippet("vscode", "VS Code", ".vscode/mcp.json (the token is asked for once and kept in VS Code's secret storage):",
                         """
                         {
@@ -54,7 +59,7 @@ public record ClientSetup(String endpoint, String exampleServer, String tokenAdv
                           }
                         }""".formatted(endpoint)),
                 new Snippet("inspector", "MCP Inspector", "To try it from a terminal (Node 22.19 or newer):",
-                        "npx @modelcontextprotocol/inspector --cli " + endpoint + " --transport http \\\n"
+                        "npx @modelcontextprotocol/inspector --cli '" + endpoint + "' --transport http \\\n"
                                 + "  --header \"Authorization: Bearer <token>\" --method tools/list")));
     }
 }

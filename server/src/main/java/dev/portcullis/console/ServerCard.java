@@ -17,7 +17,7 @@ public record ServerCard(String name, String title, String description, String s
 
     /** The server's name as one path segment. */
     public String pathName() {
-        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        return dev.portcullis.config.ServerNames.encoded(name);
     }
 
     /** The person's id as a query value (the OAuth initiate route checks it names the signed-in person). */

@@ -120,7 +120,7 @@ class ConsoleBrowserTest {
         assertThat(browser.driver.findElement(org.openqa.selenium.By.id("vscode")).getText())
                 .contains("\"url\": \"" + base + "/mcp\"", "Bearer ${input:portcullis-token}");
         assertThat(browser.driver.findElement(org.openqa.selenium.By.id("claude-code")).getText())
-                .startsWith("claude mcp add --transport http portcullis " + base + "/mcp");
+                .startsWith("claude mcp add --transport http portcullis '" + base + "/mcp'");
         assertThat(browser.seriousAccessibilityProblems()).as("axe-core, clients, light").isEmpty();
         browser.screenshot(SCREENSHOTS.resolve("clients-light.png"));
         browser.colorScheme("dark");
@@ -150,11 +150,25 @@ class ConsoleBrowserTest {
                 + title + "']]"));
     }
 
+    /** The card's text; htmx may replace the card between finding it and reading it, so read it again then. */
+    private static String cardText(String title) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return card(title).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+                sleep(50);
+            }
+        }
+    }
+
     private static void awaitText(String title, String text) {
-        for (int i = 0; i < 100 && !card(title).getText().contains(text); i++) {
+        for (int i = 0; i < 100 && !cardText(title).contains(text); i++) {
             sleep(100);
         }
-        assertThat(card(title).getText()).contains(text);
+        assertThat(cardText(title)).contains(text);
     }
 
     @Test
@@ -172,17 +186,17 @@ class ConsoleBrowserTest {
         }
         assertThat(browser.driver.getCurrentUrl()).contains("/oauth/success");
         browser.driver.get(base + "/console/");
-        assertThat(card("OAuth demo").getText()).contains("Authorized");
+        assertThat(cardText("OAuth demo")).contains("Authorized");
 
         card("OAuth demo").findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Reconnect']")).click();
         awaitText("OAuth demo", "Connected again:");
-        assertThat(card("OAuth demo").getText()).contains("Connected", "Authorized");
+        assertThat(cardText("OAuth demo")).contains("Connected", "Authorized");
         assertThat(browser.seriousAccessibilityProblems()).as("axe-core, a card after an action").isEmpty();
         browser.screenshot(SCREENSHOTS.resolve("servers-connected-light.png"));
 
         card("OAuth demo").findElement(org.openqa.selenium.By.xpath(".//button[normalize-space()='Disconnect']")).click();
         awaitText("OAuth demo", "Disconnected: your authorization is withdrawn.");
-        assertThat(card("OAuth demo").getText()).contains("Needs your authorization", "Connect");
+        assertThat(cardText("OAuth demo")).contains("Needs your authorization", "Connect");
         browser.driver.findElement(org.openqa.selenium.By.xpath("//button[normalize-space()='Sign out']")).click();
     }
 
