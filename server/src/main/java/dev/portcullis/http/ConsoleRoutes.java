@@ -46,13 +46,16 @@ final class ConsoleRoutes {
     private final boolean clientsAuthorizeThemselves;
     private final Permissions permissions;
     private final OAuthRoutes oauth;
+    private final tools.jackson.databind.ObjectMapper json;
 
     /**
      * @param mcpEndpoint the front door's address as clients reach it
      * @param clientsAuthorizeThemselves whether the front door names authorization servers (clients then sign in)
      */
     ConsoleRoutes(SignInSessions sessions, ToolService tools, ConnectionRoutes connections, URI publicUrl,
-                  String mcpEndpoint, boolean clientsAuthorizeThemselves, Permissions permissions, OAuthRoutes oauth) {
+                  String mcpEndpoint, boolean clientsAuthorizeThemselves, Permissions permissions, OAuthRoutes oauth,
+                  tools.jackson.databind.ObjectMapper json) {
+        this.json = json;
         this.permissions = permissions;
         this.oauth = oauth;
         this.sessions = sessions;
@@ -137,6 +140,51 @@ final class ConsoleRoutes {
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         boolean had = oauth.forget(caller, config);
         renderCard(ctx, caller, config, had ? "Disconnected: your authorization is withdrawn." : "You were not connected.");
+    }
+
+    /** One server's page: its state and its tools, each with a form made from its input schema. */
+    void server(Context ctx) {
+        Optional<SignInSessions.Session> session = signedIn(ctx);
+        if (session.isEmpty()) {
+            return;
+        }
+        Caller caller = session.get().caller();
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
+        List<dev.portcullis.console.ToolForm> forms = new ArrayList<>();
+        String problem = "";
+        try {
+            tools.toolsForListing(caller, config.name()).tools().forEach(t -> forms.add(dev.portcullis.console.ToolForm.of(t)));
+        } catch (dev.portcullis.error.GatewayException e) {
+            problem = e.getMessage();
+        } catch (RuntimeException e) {
+            problem = dev.portcullis.upstream.UpstreamErrors.toGateway(e).getMessage();
+        }
+        render(ctx, "console/tools.jte", Map.of("page", page(config.title().orElse(config.name()), session.get(), "servers"),
+                "server", card(caller, config.name(), config, ""), "forms", forms, "problem", problem));
+    }
+
+    /** A call from a tool's form: the same checks and call as the REST API's; the result as a person reads it. */
+    void call(Context ctx) {
+        Caller caller = permissions.require(ctx, dev.portcullis.identity.McpPermission.USE);
+        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
+        String toolName = ctx.pathParam("tool");
+        dev.portcullis.console.CallOutcome outcome;
+        try {
+            io.modelcontextprotocol.spec.McpSchema.Tool tool = tools.toolsForListing(caller, config.name()).find(toolName)
+                    .orElseThrow(() -> new dev.portcullis.error.GatewayException(dev.portcullis.error.ErrorCode.NOT_FOUND,
+                            "'" + config.name() + "' has no tool '" + toolName + "'"));
+            dev.portcullis.console.ToolForm.Read read = dev.portcullis.console.ToolForm.of(tool).read(ctx.formParamMap(), json);
+            outcome = !read.problems().isEmpty() ? dev.portcullis.console.CallOutcome.problems(read.problems())
+                    : dev.portcullis.console.CallOutcome.of(tools.call(caller, config.name(), toolName, read.arguments(),
+                    Optional.empty()), json);
+        } catch (dev.portcullis.upstream.OAuthRequiredException e) {
+            outcome = dev.portcullis.console.CallOutcome.failed("Needs your authorization first: use Connect on My servers.");
+        } catch (dev.portcullis.error.GatewayException e) {
+            outcome = dev.portcullis.console.CallOutcome.failed(e.getMessage());
+        } catch (RuntimeException e) {
+            outcome = dev.portcullis.console.CallOutcome.failed(dev.portcullis.upstream.UpstreamErrors.toGateway(e).getMessage());
+        }
+        render(ctx, "console/result.jte", Map.of("outcome", outcome));
     }
 
     private void renderCard(Context ctx, Caller caller, McpServerConfig config, String message) {

@@ -130,7 +130,7 @@ public final class HttpServer implements AutoCloseable {
                 bodies, oauthRoutes);
         ConsoleRoutes console = new ConsoleRoutes(d.signIn().sessions(), d.tools(), connectionRoutes, d.settings().publicUrl(),
                 d.settings().publicUrl().toString().replaceAll("/+$", "") + d.settings().basePath() + "/mcp",
-                !d.mcp().settings().authorizationServers().isEmpty(), permissions, oauthRoutes);
+                !d.mcp().settings().authorizationServers().isEmpty(), permissions, oauthRoutes, d.json());
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {
@@ -169,6 +169,8 @@ public final class HttpServer implements AutoCloseable {
             config.routes.before("/console/servers/*", authentication::requireSignIn);
             config.routes.post("/console/servers/{server}/reconnect", console::reconnect);
             config.routes.post("/console/servers/{server}/disconnect", console::disconnect);
+            config.routes.post("/console/servers/{server}/tools/{tool}/call", console::call);
+            config.routes.get("/console/tools/{server}", console::server);
             config.routes.get("/console/assets/{file}", console::asset);
             config.routes.get("/readyz", ctx -> readiness(ctx, d.readiness()));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

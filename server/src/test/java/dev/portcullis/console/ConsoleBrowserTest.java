@@ -46,7 +46,7 @@ class ConsoleBrowserTest {
                     title: Everything
                     description: The MCP reference server, with echo, sums, progress and more
                     command: node
-                    args: ["unused"]
+                    args: ["%s", "stdio"]
                     startup: false
                   files:
                     title: Team files
@@ -61,7 +61,8 @@ class ConsoleBrowserTest {
                     type: streamable-http
                     url: "%s"
                     startup: false
-                """.formatted(port, base, TestConfigs.SECRET, provider.issuerUrl("default"), demo.mcpUrl()), dir));
+                """.formatted(port, base, TestConfigs.SECRET, provider.issuerUrl("default"),
+                dev.portcullis.testing.Peers.serverEverything(), demo.mcpUrl()), dir));
         browser = new Browser();
     }
 
@@ -198,6 +199,40 @@ class ConsoleBrowserTest {
         awaitText("OAuth demo", "Disconnected: your authorization is withdrawn.");
         assertThat(cardText("OAuth demo")).contains("Needs your authorization", "Connect");
         browser.driver.findElement(org.openqa.selenium.By.xpath("//button[normalize-space()='Sign out']")).click();
+    }
+
+    @Test
+    void a_person_tries_a_tool_from_a_form_made_from_its_schema() {
+        provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", "carol-in-a-browser", "JWT", null,
+                Map.of("name", "Carol"), 3600));
+        browser.driver.get(base + "/console/login");
+        card("Everything").findElement(org.openqa.selenium.By.linkText("Tools")).click();
+        assertThat(browser.driver.getTitle()).isEqualTo("Everything · Portcullis");
+        var echo = browser.driver.findElement(org.openqa.selenium.By.xpath("//details[.//summary[normalize-space()='echo']]"));
+        echo.findElement(org.openqa.selenium.By.tagName("summary")).click();
+        echo.findElement(org.openqa.selenium.By.id("echo--message")).sendKeys("hello from the console <b>");
+        echo.findElement(org.openqa.selenium.By.xpath(".//button[@type='submit']")).click();
+        for (int i = 0; i < 100 && echo.findElements(org.openqa.selenium.By.cssSelector(".result pre")).isEmpty(); i++) {
+            sleep(100);
+        }
+        assertThat(echo.findElement(org.openqa.selenium.By.cssSelector(".result pre")).getText())
+                .isEqualTo("Echo: hello from the console <b>");
+
+        var sum = browser.driver.findElement(org.openqa.selenium.By.xpath("//details[.//summary[normalize-space()='get-sum']]"));
+        sum.findElement(org.openqa.selenium.By.tagName("summary")).click();
+        sum.findElement(org.openqa.selenium.By.id("get-sum--a")).sendKeys("2");
+        sum.findElement(org.openqa.selenium.By.id("get-sum--b")).sendKeys("3.5");
+        sum.findElement(org.openqa.selenium.By.xpath(".//button[@type='submit']")).click();
+        for (int i = 0; i < 100 && sum.findElements(org.openqa.selenium.By.cssSelector(".result pre")).isEmpty(); i++) {
+            sleep(100);
+        }
+        assertThat(sum.findElement(org.openqa.selenium.By.cssSelector(".result pre")).getText()).contains("5.5");
+        assertThat(browser.seriousAccessibilityProblems()).as("axe-core, tools").isEmpty();
+        browser.screenshot(SCREENSHOTS.resolve("tools-light.png"));
+        browser.colorScheme("dark");
+        assertThat(browser.seriousAccessibilityProblems()).as("axe-core, tools, dark").isEmpty();
+        browser.screenshot(SCREENSHOTS.resolve("tools-dark.png"));
+        browser.colorScheme("light");
     }
 
     /** The scan is an instrument: it must see a problem that is there, or its silence proves nothing. */
