@@ -47,6 +47,7 @@ final class ConsoleRoutes {
     private final Permissions permissions;
     private final OAuthRoutes oauth;
     private final tools.jackson.databind.ObjectMapper json;
+    private final RequestJson bodies;
 
     /**
      * @param mcpEndpoint the front door's address as clients reach it
@@ -56,6 +57,7 @@ final class ConsoleRoutes {
                   String mcpEndpoint, boolean clientsAuthorizeThemselves, Permissions permissions, OAuthRoutes oauth,
                   tools.jackson.databind.ObjectMapper json) {
         this.json = json;
+        this.bodies = new RequestJson(json);
         this.permissions = permissions;
         this.oauth = oauth;
         this.sessions = sessions;
@@ -148,7 +150,16 @@ final class ConsoleRoutes {
         if (session.isEmpty()) {
             return;
         }
+        if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
+            // Opening this page lists the server's tools, which may connect: not for a link on another site.
+            ctx.redirect(base + "/console/", io.javalin.http.HttpStatus.SEE_OTHER);
+            return;
+        }
         Caller caller = session.get().caller();
+        if (!permissions.allows(caller, dev.portcullis.identity.McpPermission.USE)) {
+            throw new dev.portcullis.error.GatewayException(dev.portcullis.error.ErrorCode.FORBIDDEN,
+                    "Forbidden: Insufficient permissions", Map.of("permission", "MCP_SERVERS.USE"), null);
+        }
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         List<dev.portcullis.console.ToolForm> forms = new ArrayList<>();
         String problem = "";
@@ -173,7 +184,8 @@ final class ConsoleRoutes {
             io.modelcontextprotocol.spec.McpSchema.Tool tool = tools.toolsForListing(caller, config.name()).find(toolName)
                     .orElseThrow(() -> new dev.portcullis.error.GatewayException(dev.portcullis.error.ErrorCode.NOT_FOUND,
                             "'" + config.name() + "' has no tool '" + toolName + "'"));
-            dev.portcullis.console.ToolForm.Read read = dev.portcullis.console.ToolForm.of(tool).read(ctx.formParamMap(), json);
+            dev.portcullis.console.ToolForm.Read read = dev.portcullis.console.ToolForm.of(tool).read(ctx.formParamMap(),
+                    bodies::value);
             outcome = !read.problems().isEmpty() ? dev.portcullis.console.CallOutcome.problems(read.problems())
                     : dev.portcullis.console.CallOutcome.of(tools.call(caller, config.name(), toolName, read.arguments(),
                     Optional.empty()), json);

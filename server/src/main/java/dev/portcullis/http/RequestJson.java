@@ -39,6 +39,15 @@ final class RequestJson {
         }
     }
 
+    /** A JSON text as maps, lists and scalars, read as strictly as a body (a key given twice is refused). */
+    Object value(String text) {
+        try {
+            return strict.forType(Object.class).readValue(text);
+        } catch (JacksonException e) {
+            throw duplicateOr(e, () -> lenient.forType(Object.class).readValue(text));
+        }
+    }
+
     /** The body as maps, lists and scalars, in one pass (the tool-call hot path); empty is null. */
     Object value(Context ctx) {
         String body = ctx.body();
