@@ -91,6 +91,10 @@ class UpstreamSessionTest {
         // The request timeout is a minute: only the failure signal can end the call with Unreachable.
         assertThatThrownBy(() -> s.call("hang", Map.of("text", "x"), Optional.empty()))
                 .isInstanceOf(UpstreamException.Unreachable.class);
+        // The pending call is failed first, then the session learns its transport died (the same failure signal).
+        for (int i = 0; i < 100 && s.isAlive(); i++) {
+            Thread.sleep(20);
+        }
         assertThat(s.isAlive()).isFalse();
         assertThatThrownBy(() -> s.relay(McpSchema.METHOD_TOOLS_CALL, Map.of("name", "hang"), CallObserver.NONE))
                 .as("nothing more is sent on a dead session").isInstanceOf(UpstreamException.Unreachable.class);
