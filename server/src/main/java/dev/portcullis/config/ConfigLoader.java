@@ -305,9 +305,7 @@ public final class ConfigLoader {
                             + " discovery document names it");
                     return Optional.empty();
                 }
-                String host = uri.getHost().toLowerCase(java.util.Locale.ROOT);
-                boolean onThisMachine = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-                if ("http".equalsIgnoreCase(uri.getScheme()) && !onThisMachine) {
+                if ("http".equalsIgnoreCase(uri.getScheme()) && !ServerSettings.isLoopback(uri.getHost())) {
                     // Discovery, the JWKS and the client secret would cross the network in the clear: whoever can
                     // change them can sign anyone in.
                     node.error("the issuer must be https:// (http:// only for a provider on this machine)");

@@ -14,6 +14,16 @@ import java.time.Duration;
 public record ServerSettings(String host, int port, URI publicUrl, String basePath, Duration shutdownTimeout,
                              Duration stallThreshold) {
     public static final int DEFAULT_PORT = 3080;
+
+    /**
+     * Whether a host name or address (as a URL, a listening address or a client's address writes it) is this
+     * machine's loopback: {@code localhost}, {@code 127.0.0.0/8}, {@code ::1}.
+     */
+    public static boolean isLoopback(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]")
+                || h.equals("0:0:0:0:0:0:0:1");
+    }
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_STALL_THRESHOLD = Duration.ofSeconds(5);
 }

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Signing in without an identity provider, for development only: {@code ./portcullis serve} prints a
@@ -20,7 +19,6 @@ public final class DevSignIn {
     public static final Duration TICKET_LIFETIME = Duration.ofMinutes(10);
     public static final String USER_ID = "developer";
     private static final String PREFIX = "signin-dev:";
-    private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     private final KeyValueStore store;
 
@@ -36,13 +34,12 @@ public final class DevSignIn {
 
     /** Whether a gateway at this public URL may offer it. */
     public static boolean allowedAt(URI publicUrl) {
-        return publicUrl.getHost() != null && LOCAL_HOSTS.contains(publicUrl.getHost().toLowerCase(java.util.Locale.ROOT));
+        return publicUrl.getHost() != null && isLoopback(publicUrl.getHost());
     }
 
     /** A loopback address or name, as a listening host or a client's address. */
     public static boolean isLoopback(String host) {
-        String h = host.toLowerCase(java.util.Locale.ROOT);
-        return LOCAL_HOSTS.contains(h) || h.startsWith("127.") || h.equals("0:0:0:0:0:0:0:1");
+        return dev.portcullis.config.ServerSettings.isLoopback(host);
     }
 
     /** A new one-time ticket. */

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 final class Authentication {
     private static final String ATTRIBUTE = "portcullis.caller";
+    private static final String SIGN_IN = "portcullis.signIn";
     /** Reached without a platform token: the provider's redirect, and the client metadata the provider fetches. */
     private static final Pattern PUBLIC = Pattern.compile("/api/mcp/[^/]+/oauth/(callback|client-metadata\\.json|link/[^/]+)");
 
@@ -71,7 +72,17 @@ final class Authentication {
                     "A request from another site cannot use the console's sign-in; use a bearer token");
         }
         ctx.attribute(ATTRIBUTE, session.caller());
+        ctx.attribute(SIGN_IN, session);
         directory.seen(session.caller());
+    }
+
+    /** The console sign-in {@link #requireSignIn} found for this request (read once per request). */
+    static dev.portcullis.console.SignInSessions.Session signIn(Context ctx) {
+        dev.portcullis.console.SignInSessions.Session session = ctx.attribute(SIGN_IN);
+        if (session == null) {
+            throw new GatewayException(ErrorCode.SIGN_IN_ENDED, "Not signed in; sign in at /console/login");
+        }
+        return session;
     }
 
     /**

@@ -65,8 +65,7 @@ final class ConsoleRoutes {
         this.connections = connections;
         this.mcpEndpoint = mcpEndpoint;
         this.clientsAuthorizeThemselves = clientsAuthorizeThemselves;
-        String path = publicUrl.getPath() == null ? "" : publicUrl.getPath();
-        this.base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.base = MessagePage.basePath(publicUrl);
     }
 
     /** "My servers": every server the person may use, with their connection's state. */
@@ -200,8 +199,7 @@ final class ConsoleRoutes {
     }
 
     private void renderCard(Context ctx, Caller caller, McpServerConfig config, String message) {
-        Optional<SignInSessions.Session> session = sessions.find(ctx.cookie(SignInRoutes.SESSION_COOKIE));
-        render(ctx, "console/card.jte", Map.of("page", page("My servers", session.orElseThrow(), "servers"),
+        render(ctx, "console/card.jte", Map.of("page", page("My servers", Authentication.signIn(ctx), "servers"),
                 "s", card(caller, config.name(), config, message)));
     }
 

@@ -117,15 +117,15 @@ final class OAuthRoutes {
         ctx.header("Cache-Control", "no-store").header("Referrer-Policy", "no-referrer")
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https: http:")
                 .header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
-                .html("<!doctype html><html><head><meta charset=\"utf-8\"><title>Connect " + escape(serverName) + "</title>"
+                .html("<!doctype html><html><head><meta charset=\"utf-8\"><title>Connect " + MessagePage.escape(serverName) + "</title>"
                         + "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}"
                         + "button{font-size:1rem;padding:.5rem 1rem}</style></head><body>"
-                        + "<h1>Connect " + escape(serverName) + "</h1>"
-                        + "<p>You are about to connect your account at <strong>" + escape(serverName) + "</strong> to the "
-                        + "Portcullis account <strong>" + escape(owner.get().userId()) + "</strong>"
-                        + (owner.get().tenantId().isEmpty() ? "" : " (" + escape(owner.get().tenantId()) + ")") + ".</p>"
+                        + "<h1>Connect " + MessagePage.escape(serverName) + "</h1>"
+                        + "<p>You are about to connect your account at <strong>" + MessagePage.escape(serverName) + "</strong> to the "
+                        + "Portcullis account <strong>" + MessagePage.escape(owner.get().userId()) + "</strong>"
+                        + (owner.get().tenantId().isEmpty() ? "" : " (" + MessagePage.escape(owner.get().tenantId()) + ")") + ".</p>"
                         + "<p>Continue only if that is you. If someone sent you this link, close this page.</p>"
-                        + "<form method=\"post\"><button type=\"submit\" id=\"continue\">Continue to " + escape(serverName)
+                        + "<form method=\"post\"><button type=\"submit\" id=\"continue\">Continue to " + MessagePage.escape(serverName)
                         + "</button></form></body></html>");
     }
 
@@ -294,17 +294,12 @@ final class OAuthRoutes {
     }
 
     private static void page(Context ctx, String title, String hint, Optional<String> detail) {
-        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-                .header("X-Content-Type-Options", "nosniff")
-                .html("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>"
-                        + "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}</style>"
-                        + "</head><body><h1>" + escape(title) + "</h1>"
-                        + detail.map(d -> "<p>" + escape(d) + "</p>").orElse("") + "<p>" + escape(hint) + "</p></body></html>");
+        java.util.List<String> paragraphs = new java.util.ArrayList<>();
+        detail.ifPresent(paragraphs::add);
+        paragraphs.add(hint);
+        MessagePage.send(ctx, 200, title, paragraphs);
     }
 
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
-    }
 
     /**
      * A cookie name is an RFC 6265 token (no spaces, parentheses, non-ASCII), and the path must be

@@ -44,8 +44,7 @@ final class SignInRoutes {
         this.dev = dev;
         this.starts = starts;
         this.publicUrl = publicUrl;
-        String path = publicUrl.getPath() == null ? "" : publicUrl.getPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.basePath = MessagePage.basePath(publicUrl);
     }
 
     private boolean secure() {
@@ -196,15 +195,6 @@ final class SignInRoutes {
     }
 
     private static void page(Context ctx, int status, String title, String message) {
-        ctx.status(status).header("Cache-Control", "no-store").contentType("text/html; charset=utf-8")
-                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self';"
-                        + " frame-ancestors 'none'").header("X-Frame-Options", "DENY").header("X-Content-Type-Options", "nosniff")
-                .result("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-                        + "<title>" + escape(title) + " · Portcullis</title><body style=\"font:16px system-ui;max-width:40rem;margin:3rem auto;"
-                        + "padding:0 1rem\"><h1>" + escape(title) + "</h1><p>" + escape(message) + "</p></body></html>");
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+        MessagePage.send(ctx, status, title, java.util.List.of(message));
     }
 }
