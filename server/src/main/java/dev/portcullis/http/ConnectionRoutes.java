@@ -150,8 +150,7 @@ final class ConnectionRoutes {
     void clearAuthValues(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
-        variables.clear(ToolService.owner(caller, config.name()));
-        tools.disconnect(caller, config.name());
+        clearValues(caller, config);
         ctx.json(flags(caller, config));
     }
 
@@ -194,10 +193,7 @@ final class ConnectionRoutes {
         }
         Map<String, String> removed = new LinkedHashMap<>();
         for (String name : auth.propertyNames()) {
-            if (!config.customUserVars().containsKey(name)) {
-                throw new GatewayException(ErrorCode.BAD_REQUEST, "'" + name + "' is not a variable of '" + config.name()
-                        + "'; it declares: " + String.join(", ", config.customUserVars().keySet()));
-            }
+            requireDeclared(config, name);
             removed.put(name, "");
         }
         variables.set(ToolService.owner(caller, config.name()), removed);
@@ -221,23 +217,51 @@ final class ConnectionRoutes {
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!config.customUserVars().containsKey(e.getKey())) {
-                throw new GatewayException(ErrorCode.BAD_REQUEST, "'" + e.getKey() + "' is not a variable of '" + config.name()
-                        + "'; it declares: " + String.join(", ", config.customUserVars().keySet()));
-            }
+            requireDeclared(config, e.getKey());
             if (!e.getValue().isString()) {
                 throw new GatewayException(ErrorCode.BAD_REQUEST, "The value of '" + e.getKey() + "' must be a string");
             }
-            if (e.getValue().asString().length() > 4096) {
-                throw new GatewayException(ErrorCode.BAD_REQUEST, "The value of '" + e.getKey() + "' is longer than 4096 characters");
-            }
-            if (!fitsWhereItGoes(config, e.getValue().asString())) {
-                throw new GatewayException(ErrorCode.INVALID_AUTH_VALUE, "The value of '" + e.getKey() + "' "
-                        + HeaderValues.PROBLEM + ": it is sent in a header or the URL of '" + config.name() + "'");
-            }
             values.put(e.getKey(), e.getValue().asString());
         }
+        return checked(config, values);
+    }
+
+    /** The values, if each is one the server declares and fits where it goes; the first problem otherwise. */
+    private static Map<String, String> checked(McpServerConfig config, Map<String, String> values) {
+        values.forEach((name, value) -> {
+            requireDeclared(config, name);
+            if (value.length() > 4096) {
+                throw new GatewayException(ErrorCode.BAD_REQUEST, "The value of '" + name + "' is longer than 4096 characters");
+            }
+            if (!fitsWhereItGoes(config, value)) {
+                throw new GatewayException(ErrorCode.INVALID_AUTH_VALUE, "The value of '" + name + "' "
+                        + HeaderValues.PROBLEM + ": it is sent in a header or the URL of '" + config.name() + "'");
+            }
+        });
         return values;
+    }
+
+    private static void requireDeclared(McpServerConfig config, String name) {
+        if (!config.customUserVars().containsKey(name)) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "'" + name + "' is not a variable of '" + config.name()
+                    + "'; it declares: " + String.join(", ", config.customUserVars().keySet()));
+        }
+    }
+
+    /** Sets some of the caller's values (the console's form; the API's PUT), with the API's checks and messages. */
+    void setValues(Caller caller, McpServerConfig config, Map<String, String> values) {
+        store(caller, config, checked(config, values));
+    }
+
+    /** Deletes every value of the caller's at the server, and the connection made with them. */
+    void clearValues(Caller caller, McpServerConfig config) {
+        variables.clear(ToolService.owner(caller, config.name()));
+        tools.disconnect(caller, config.name());
+    }
+
+    /** The names of the variables the caller has set at the server. */
+    Set<String> valuesSet(Caller caller, McpServerConfig config) {
+        return variables.namesWithValues(ToolService.owner(caller, config.name()));
     }
 
     /**
@@ -250,7 +274,7 @@ final class ConnectionRoutes {
     }
 
     private Map<String, Object> flags(Caller caller, McpServerConfig config) {
-        Set<String> set = variables.namesWithValues(ToolService.owner(caller, config.name()));
+        Set<String> set = valuesSet(caller, config);
         Map<String, Boolean> flags = new LinkedHashMap<>();
         config.customUserVars().keySet().forEach(name -> flags.put(name, set.contains(name)));
         Map<String, Object> body = new LinkedHashMap<>();

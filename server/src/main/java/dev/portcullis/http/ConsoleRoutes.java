@@ -1,22 +1,40 @@
 package dev.portcullis.http;
 
 import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.console.CallOutcome;
+import dev.portcullis.console.ClientSetup;
 import dev.portcullis.console.Page;
 import dev.portcullis.console.ServerCard;
 import dev.portcullis.console.SignInSessions;
+import dev.portcullis.console.ToolForm;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
+import dev.portcullis.identity.McpPermission;
+import dev.portcullis.people.PeopleDirectory;
+import dev.portcullis.registry.RegisteredServer;
+import dev.portcullis.registry.ServerRegistry;
+import dev.portcullis.upstream.OAuthRequiredException;
+import dev.portcullis.upstream.ProgressListener;
 import dev.portcullis.upstream.ToolService;
+import dev.portcullis.upstream.UpstreamErrors;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The console's pages, rendered on the server from templates compiled at build time (src/main/jte),
@@ -31,41 +49,45 @@ final class ConsoleRoutes {
     private static final Map<String, Asset> ASSETS = Map.of(
             "console.css", new Asset("/console/console.css", "text/css; charset=utf-8"),
             "console.js", new Asset("/console/console.js", "text/javascript; charset=utf-8"),
+            "theme.js", new Asset("/console/theme.js", "text/javascript; charset=utf-8"),
             "htmx.min.js", new Asset("/META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js",
                     "text/javascript; charset=utf-8"));
 
     private record Asset(String resource, String contentType) {
     }
 
+    /** What the console needs of the gateway's address and front door. */
+    record Site(URI publicUrl, String mcpEndpoint, boolean clientsAuthorizeThemselves) {
+    }
+
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     private final SignInSessions sessions;
     private final ToolService tools;
+    private final ServerRegistry registry;
     private final ConnectionRoutes connections;
+    private final ConsoleCards cards;
+    private final Site site;
     private final String base;
-    private final String mcpEndpoint;
-    private final boolean clientsAuthorizeThemselves;
     private final Permissions permissions;
     private final OAuthRoutes oauth;
-    private final tools.jackson.databind.ObjectMapper json;
+    private final ObjectMapper json;
     private final RequestJson bodies;
+    private final PeopleDirectory directory;
 
-    /**
-     * @param mcpEndpoint the front door's address as clients reach it
-     * @param clientsAuthorizeThemselves whether the front door names authorization servers (clients then sign in)
-     */
-    ConsoleRoutes(SignInSessions sessions, ToolService tools, ConnectionRoutes connections, URI publicUrl,
-                  String mcpEndpoint, boolean clientsAuthorizeThemselves, Permissions permissions, OAuthRoutes oauth,
-                  tools.jackson.databind.ObjectMapper json) {
-        this.json = json;
-        this.bodies = new RequestJson(json);
-        this.permissions = permissions;
-        this.oauth = oauth;
+    ConsoleRoutes(SignInSessions sessions, ToolService tools, ServerRegistry registry, ConnectionRoutes connections,
+                  Site site, Permissions permissions, OAuthRoutes oauth, ObjectMapper json, PeopleDirectory directory) {
+        this.directory = directory;
         this.sessions = sessions;
         this.tools = tools;
+        this.registry = registry;
         this.connections = connections;
-        this.mcpEndpoint = mcpEndpoint;
-        this.clientsAuthorizeThemselves = clientsAuthorizeThemselves;
-        this.base = MessagePage.basePath(publicUrl);
+        this.cards = new ConsoleCards(connections, permissions);
+        this.site = site;
+        this.base = MessagePage.basePath(site.publicUrl());
+        this.permissions = permissions;
+        this.oauth = oauth;
+        this.json = json;
+        this.bodies = new RequestJson(json);
     }
 
     /** "My servers": every server the person may use, with their connection's state. */
@@ -75,9 +97,29 @@ final class ConsoleRoutes {
             return;
         }
         Caller caller = session.get().caller();
-        List<ServerCard> cards = new ArrayList<>();
-        tools.servers(caller).forEach((name, config) -> cards.add(card(caller, name, config, "")));
-        render(ctx, "console/servers.jte", Map.of("page", page("My servers", session.get(), "servers"), "servers", cards));
+        // Where "Add a server" sends the browser: the new server's card says so.
+        String added = Optional.ofNullable(ctx.queryParam("added")).orElse("");
+        List<ServerCard> list = new ArrayList<>();
+        registry.usable(caller).values().forEach(s -> list.add(cards.of(caller, s, s.name().equals(added)
+                ? "Added. You can use it now" + (s.isUserManaged() ? ", and share it." : ".") : "")));
+        render(ctx, "console/servers.jte", Map.of("page", page("My servers", session.get(), "servers"), "servers", list,
+                "canCreate", permissions.allows(caller, McpPermission.CREATE)));
+    }
+
+    /**
+     * The live part of My servers: each card's state and authorization, as elements htmx swaps in by id. The
+     * page asks every few seconds; a sign-in that has ended answers 401, and the page stops asking.
+     */
+    void states(Context ctx) {
+        Optional<SignInSessions.Session> session = sessions.find(ctx.cookie(SignInRoutes.SESSION_COOKIE));
+        if (session.isEmpty()) {
+            ctx.status(401).contentType("text/plain").result("Your sign-in has ended");
+            return;
+        }
+        Caller caller = session.get().caller();
+        List<ServerCard> list = new ArrayList<>();
+        registry.usable(caller).values().forEach(s -> list.add(cards.of(caller, s, "")));
+        render(ctx, "console/states.jte", Map.of("servers", list));
     }
 
     /** "MCP clients": how to connect a client to the front door, with this gateway's address filled in. */
@@ -88,30 +130,7 @@ final class ConsoleRoutes {
         }
         String example = tools.servers(session.get().caller()).keySet().stream().findFirst().orElse("");
         render(ctx, "console/clients.jte", Map.of("page", page("MCP clients", session.get(), "clients"),
-                "setup", dev.portcullis.console.ClientSetup.forEndpoint(mcpEndpoint, example, clientsAuthorizeThemselves)));
-    }
-
-    private ServerCard card(Caller caller, String name, McpServerConfig config, String message) {
-        ConnectionRoutes.Status status = connections.statusOf(caller, config);
-        String state = status.connection().wireName();
-        String stateLabel = switch (status.connection()) {
-            case CONNECTED -> "Connected";
-            case CONNECTING -> "Connecting";
-            case DISCONNECTED -> "Not connected";
-            case ERROR -> "Failing";
-        };
-        String authorization = switch (status.authorization()) {
-            case "not_required" -> "Not needed";
-            case "authorized" -> "Authorized";
-            case "authorizing" -> "Authorization under way";
-            default -> "Needs your authorization";
-        };
-        String kind = config.url().isPresent() ? "Remote (" + config.type().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)
-                .replace('_', '-')).orElse("http") + ")" : "Local process";
-        boolean authorized = "authorized".equals(status.authorization());
-        boolean canConnect = status.requiresOAuth() && !authorized && config.url().isPresent();
-        return new ServerCard(name, config.title().orElse(name), config.description().orElse(""), state, stateLabel,
-                authorization, kind, canConnect, authorized, caller.userId(), message);
+                "setup", ClientSetup.forEndpoint(site.mcpEndpoint(), example, site.clientsAuthorizeThemselves())));
     }
 
     /**
@@ -119,28 +138,46 @@ final class ConsoleRoutes {
      * what happened. A server that needs the person's authorization says so: Connect starts it.
      */
     void reconnect(Context ctx) {
-        Caller caller = permissions.require(ctx, dev.portcullis.identity.McpPermission.USE);
-        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
-        String message;
-        try {
-            int count = tools.reinitialize(caller, config.name()).tools().size();
-            message = "Connected again: " + count + (count == 1 ? " tool." : " tools.");
-        } catch (dev.portcullis.upstream.OAuthRequiredException e) {
-            message = "Needs your authorization first: use Connect.";
-        } catch (dev.portcullis.error.GatewayException e) {
-            message = e.getMessage();
-        } catch (RuntimeException e) {
-            message = dev.portcullis.upstream.UpstreamErrors.toGateway(e).getMessage();
-        }
-        renderCard(ctx, caller, config, message);
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        RegisteredServer server = usable(caller, ctx.pathParam("server"));
+        String message = attempt(() -> {
+            int count = tools.reinitialize(caller, server.name()).tools().size();
+            return "Connected again: " + count + (count == 1 ? " tool." : " tools.");
+        }, "Needs your authorization first: use Connect.");
+        renderCard(ctx, caller, server, message);
     }
 
     /** Ends the person's authorization at the server (revoked where it can be) and their connection. */
     void disconnect(Context ctx) {
-        Caller caller = permissions.require(ctx, dev.portcullis.identity.McpPermission.USE);
-        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
-        boolean had = oauth.forget(caller, config);
-        renderCard(ctx, caller, config, had ? "Disconnected: your authorization is withdrawn." : "You were not connected.");
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        RegisteredServer server = usable(caller, ctx.pathParam("server"));
+        boolean had = oauth.forget(caller, server.config());
+        renderCard(ctx, caller, server, had ? "Disconnected: your authorization is withdrawn." : "You were not connected.");
+    }
+
+    /**
+     * The person's values for the server's {@code customUserVars}: a field left empty keeps its value (the
+     * form never shows one back); the API's checks and messages apply. {@code clear} deletes them all.
+     */
+    void variables(Context ctx) {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        RegisteredServer server = usable(caller, ctx.pathParam("server"));
+        McpServerConfig config = server.config();
+        String message;
+        if ("clear".equals(ctx.formParam("action"))) {
+            connections.clearValues(caller, config);
+            message = "Your values are deleted.";
+        } else {
+            Map<String, String> values = new LinkedHashMap<>();
+            config.customUserVars().keySet().forEach(name -> Optional.ofNullable(ctx.formParam(name))
+                    .filter(v -> !v.isEmpty()).ifPresent(v -> values.put(name, v)));
+            message = attempt(() -> {
+                connections.setValues(caller, config, values);
+                return values.isEmpty() ? "Nothing to save: every field was empty." : "Saved: "
+                        + values.size() + (values.size() == 1 ? " value." : " values.") + " The next call uses them.";
+            }, "");
+        }
+        renderCard(ctx, caller, server, message);
     }
 
     /** One server's page: its state and its tools, each with a form made from its input schema. */
@@ -151,56 +188,90 @@ final class ConsoleRoutes {
         }
         if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
             // Opening this page lists the server's tools, which may connect: not for a link on another site.
-            ctx.redirect(base + "/console/", io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect(base + "/console/", HttpStatus.SEE_OTHER);
             return;
         }
         Caller caller = session.get().caller();
-        if (!permissions.allows(caller, dev.portcullis.identity.McpPermission.USE)) {
-            throw new dev.portcullis.error.GatewayException(dev.portcullis.error.ErrorCode.FORBIDDEN,
-                    "Forbidden: Insufficient permissions", Map.of("permission", "MCP_SERVERS.USE"), null);
+        if (!permissions.allows(caller, McpPermission.USE)) {
+            throw new GatewayException(ErrorCode.FORBIDDEN, "Forbidden: Insufficient permissions",
+                    Map.of("permission", "MCP_SERVERS.USE"), null);
         }
-        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
-        List<dev.portcullis.console.ToolForm> forms = new ArrayList<>();
-        String problem = "";
-        try {
-            tools.toolsForListing(caller, config.name()).tools().forEach(t -> forms.add(dev.portcullis.console.ToolForm.of(t)));
-        } catch (dev.portcullis.error.GatewayException e) {
-            problem = e.getMessage();
-        } catch (RuntimeException e) {
-            problem = dev.portcullis.upstream.UpstreamErrors.toGateway(e).getMessage();
-        }
-        render(ctx, "console/tools.jte", Map.of("page", page(config.title().orElse(config.name()), session.get(), "servers"),
-                "server", card(caller, config.name(), config, ""), "forms", forms, "problem", problem));
+        RegisteredServer server = usable(caller, ctx.pathParam("server"));
+        List<ToolForm> forms = new ArrayList<>();
+        String problem = attempt(() -> {
+            tools.toolsForListing(caller, server.name()).tools().forEach(t -> forms.add(ToolForm.of(t)));
+            return "";
+        }, "Needs your authorization first: use Connect on My servers.");
+        render(ctx, "console/tools.jte", Map.of("page", page(server.config().title().orElse(server.name()), session.get(),
+                "servers"), "server", cards.of(caller, server, ""), "forms", forms, "problem", problem));
     }
 
-    /** A call from a tool's form: the same checks and call as the REST API's; the result as a person reads it. */
-    void call(Context ctx) {
-        Caller caller = permissions.require(ctx, dev.portcullis.identity.McpPermission.USE);
-        McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
+    /**
+     * A call from a tool's form: the same checks and call as the REST API's; the result as a person reads it.
+     * Asked for {@code text/event-stream} (the console's script does), the server's progress comes first as
+     * {@code progress} events, then the result's HTML as one {@code result} event.
+     */
+    void call(Context ctx) throws IOException {
+        Caller caller = permissions.require(ctx, McpPermission.USE);
+        RegisteredServer server = usable(caller, ctx.pathParam("server"));
         String toolName = ctx.pathParam("tool");
-        dev.portcullis.console.CallOutcome outcome;
-        try {
-            io.modelcontextprotocol.spec.McpSchema.Tool tool = tools.toolsForListing(caller, config.name()).find(toolName)
-                    .orElseThrow(() -> new dev.portcullis.error.GatewayException(dev.portcullis.error.ErrorCode.NOT_FOUND,
-                            "'" + config.name() + "' has no tool '" + toolName + "'"));
-            dev.portcullis.console.ToolForm.Read read = dev.portcullis.console.ToolForm.of(tool).read(ctx.formParamMap(),
-                    bodies::value);
-            outcome = !read.problems().isEmpty() ? dev.portcullis.console.CallOutcome.problems(read.problems())
-                    : dev.portcullis.console.CallOutcome.of(tools.call(caller, config.name(), toolName, read.arguments(),
-                    Optional.empty()), json);
-        } catch (dev.portcullis.upstream.OAuthRequiredException e) {
-            outcome = dev.portcullis.console.CallOutcome.failed("Needs your authorization first: use Connect on My servers.");
-        } catch (dev.portcullis.error.GatewayException e) {
-            outcome = dev.portcullis.console.CallOutcome.failed(e.getMessage());
-        } catch (RuntimeException e) {
-            outcome = dev.portcullis.console.CallOutcome.failed(dev.portcullis.upstream.UpstreamErrors.toGateway(e).getMessage());
+        boolean stream = Optional.ofNullable(ctx.header("Accept")).orElse("").contains("text/event-stream");
+        if (!stream) {
+            render(ctx, "console/result.jte", Map.of("outcome", callOutcome(ctx, caller, server, toolName, Optional.empty())));
+            return;
         }
-        render(ctx, "console/result.jte", Map.of("outcome", outcome));
+        secure(ctx);
+        ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-store");
+        OutputStream out = ctx.res().getOutputStream();
+        ProgressListener progress = (done, total, message) -> ToolRoutes.writeEvent(out, json, "progress",
+                ToolRoutes.progressEvent(done, total, message));
+        CallOutcome outcome = callOutcome(ctx, caller, server, toolName, Optional.of(progress));
+        ToolRoutes.writeEvent(out, json, "result", Map.of("html", html("console/result.jte", Map.of("outcome", outcome))));
     }
 
-    private void renderCard(Context ctx, Caller caller, McpServerConfig config, String message) {
+    private CallOutcome callOutcome(Context ctx, Caller caller, RegisteredServer server, String toolName,
+                                    Optional<ProgressListener> progress) {
+        try {
+            McpSchema.Tool tool = tools.toolsForListing(caller, server.name()).find(toolName)
+                    .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND,
+                            "'" + server.name() + "' has no tool '" + toolName + "'"));
+            ToolForm.Read read = ToolForm.of(tool).read(ctx.formParamMap(), bodies::value);
+            return !read.problems().isEmpty() ? CallOutcome.problems(read.problems())
+                    : CallOutcome.of(tools.call(caller, server.name(), toolName, read.arguments(), progress), json);
+        } catch (OAuthRequiredException e) {
+            return CallOutcome.failed("Needs your authorization first: use Connect on My servers.");
+        } catch (GatewayException e) {
+            return CallOutcome.failed(e.getMessage());
+        } catch (RuntimeException e) {
+            return CallOutcome.failed(UpstreamErrors.toGateway(e).getMessage());
+        }
+    }
+
+    /**
+     * Runs an action on the person's behalf and says how it went: its own message, {@code needsAuthorization}
+     * when the server wants the person's grant first, or the API's message for what failed.
+     */
+    private static String attempt(Supplier<String> action, String needsAuthorization) {
+        try {
+            return action.get();
+        } catch (OAuthRequiredException e) {
+            return needsAuthorization;
+        } catch (GatewayException e) {
+            return e.getMessage();
+        } catch (RuntimeException e) {
+            return UpstreamErrors.toGateway(e).getMessage();
+        }
+    }
+
+    /** A server the caller may use, found as the API finds it (ToolService.server), or the API's 404. */
+    RegisteredServer usable(Caller caller, String name) {
+        return registry.find(caller, name).orElseThrow(() ->
+                new GatewayException(ErrorCode.NOT_FOUND, "MCP server '" + name + "' not found"));
+    }
+
+    void renderCard(Context ctx, Caller caller, RegisteredServer server, String message) {
         render(ctx, "console/card.jte", Map.of("page", page("My servers", Authentication.signIn(ctx), "servers"),
-                "s", card(caller, config.name(), config, message)));
+                "s", cards.of(caller, server, message)));
     }
 
     void asset(Context ctx) throws IOException {
@@ -216,25 +287,38 @@ final class ConsoleRoutes {
         }
     }
 
-    private Optional<SignInSessions.Session> signedIn(Context ctx) {
+    /** The gateway's base path, for the console's links. */
+    String base() {
+        return base;
+    }
+
+    /** The person's sign-in; without one the browser is sent to sign in, and the answer is empty. */
+    Optional<SignInSessions.Session> signedIn(Context ctx) {
         Optional<SignInSessions.Session> session = sessions.find(ctx.cookie(SignInRoutes.SESSION_COOKIE));
         if (session.isEmpty()) {
-            ctx.redirect(base + "/console/login", io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect(base + "/console/login", HttpStatus.SEE_OTHER);
+        } else {
+            // A person who signed in can be found to share with, as one who used the API can (throttled).
+            directory.seen(session.get().caller());
         }
         return session;
     }
 
-    private Page page(String title, SignInSessions.Session session, String section) {
+    Page page(String title, SignInSessions.Session session, String section) {
         Caller caller = session.caller();
         String person = Optional.ofNullable(caller.profile().get("name")).or(caller::email).orElse(caller.userId());
         return new Page(title, base, session.csrfToken(), person, section);
     }
 
-    private void render(Context ctx, String template, Map<String, Object> params) {
+    void render(Context ctx, String template, Map<String, Object> params) {
+        secure(ctx);
+        ctx.contentType("text/html; charset=utf-8").result(html(template, params));
+    }
+
+    private String html(String template, Map<String, Object> params) {
         StringOutput out = new StringOutput();
         templates.render(template, params, out);
-        secure(ctx);
-        ctx.contentType("text/html; charset=utf-8").result(out.toString());
+        return out.toString();
     }
 
     /** The headers of every console page. */

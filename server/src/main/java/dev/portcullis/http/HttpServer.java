@@ -128,9 +128,13 @@ public final class HttpServer implements AutoCloseable {
                 d.oauth().vault(), d.oauth().settings(), d.oauth().links()), d.tools(), d.registry().servers(), permissions, d.settings());
         ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
                 bodies, oauthRoutes);
-        ConsoleRoutes console = new ConsoleRoutes(d.signIn().sessions(), d.tools(), connectionRoutes, d.settings().publicUrl(),
-                d.settings().publicUrl().toString().replaceAll("/+$", "") + d.settings().basePath() + "/mcp",
-                !d.mcp().settings().authorizationServers().isEmpty(), permissions, oauthRoutes, d.json());
+        ConsoleRoutes console = new ConsoleRoutes(d.signIn().sessions(), d.tools(), d.registry().servers(), connectionRoutes,
+                new ConsoleRoutes.Site(d.settings().publicUrl(),
+                        d.settings().publicUrl().toString().replaceAll("/+$", "") + d.settings().basePath() + "/mcp",
+                        !d.mcp().settings().authorizationServers().isEmpty()), permissions, oauthRoutes, d.json(),
+                d.people().directory());
+        ConsoleServerRoutes consoleServers = new ConsoleServerRoutes(console, d.registry().admin(), sharing, peoplePicker,
+                permissions, d.json());
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {
@@ -169,6 +173,13 @@ public final class HttpServer implements AutoCloseable {
             config.routes.before("/console/servers/*", authentication::requireSignIn);
             config.routes.post("/console/servers/{server}/reconnect", console::reconnect);
             config.routes.post("/console/servers/{server}/disconnect", console::disconnect);
+            config.routes.post("/console/servers/{server}/variables", console::variables);
+            config.routes.get("/console/states", console::states);
+            config.routes.get("/console/new", consoleServers::newServer);
+            config.routes.post("/console/servers/new", consoleServers::create);
+            config.routes.get("/console/sharing/{server}", consoleServers::sharingPage);
+            config.routes.get("/console/servers/{server}/people", consoleServers::findPeople);
+            config.routes.post("/console/servers/{server}/sharing", consoleServers::share);
             config.routes.post("/console/servers/{server}/tools/{tool}/call", console::call);
             config.routes.get("/console/tools/{server}", console::server);
             config.routes.get("/console/assets/{file}", console::asset);

@@ -75,6 +75,21 @@ final class PeoplePickerRoutes {
         ctx.json(body);
     }
 
+    /** What the console's sharing form finds: the kinds of principal the caller may search, or nothing. */
+    List<PrincipalSearch.Found> find(Caller caller, String query) {
+        Set<Kind> allowed = allowed(caller);
+        String q = query.strip();
+        if (allowed.isEmpty() || q.length() < 2) {
+            return List.of();
+        }
+        return search.search(caller.tenantId().orElse(""), q, DEFAULT_LIMIT, allowed, roles.all(caller));
+    }
+
+    /** Whether the caller may search for any kind of principal. */
+    boolean maySearch(Caller caller) {
+        return !allowed(caller).isEmpty();
+    }
+
     private Set<Kind> allowed(Caller caller) {
         Set<Kind> allowed = EnumSet.noneOf(Kind.class);
         for (Kind kind : Kind.values()) {

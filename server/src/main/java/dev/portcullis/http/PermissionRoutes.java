@@ -83,10 +83,7 @@ final class PermissionRoutes {
         Caller caller = permissions.require(ctx, McpPermission.SHARE);
         String id = ctx.pathParam("id");
         ServerSharing.Change change = change(bodies.tree(ctx));
-        if (change.needsSharePublic()) {
-            permissions.require(ctx, McpPermission.SHARE_PUBLIC);
-        }
-        List<Grant> grants = sharing.change(McpServerRoutes.actor(ctx, caller), id, change);
+        List<Grant> grants = apply(ctx, caller, id, change);
         // LibreChat answers with what this request granted, and with `public` only when the request named it.
         Set<Principal> granted = new HashSet<>();
         change.updated().forEach(a -> granted.add(a.principal()));
@@ -98,6 +95,23 @@ final class PermissionRoutes {
                     .ifPresent(g -> results.put("publicAccessRoleId", g.role().id()));
         }
         ctx.json(Map.of("message", "Permissions updated successfully", "results", results));
+    }
+
+    /**
+     * A change as the API makes it, for the API and the console alike: everyone and whole roles need
+     * {@code SHARE_PUBLIC} besides {@code SHARE}. The server's grants after it.
+     */
+    List<Grant> apply(Context ctx, Caller caller, String id, ServerSharing.Change change) {
+        permissions.require(ctx, McpPermission.SHARE);
+        if (change.needsSharePublic()) {
+            permissions.require(ctx, McpPermission.SHARE_PUBLIC);
+        }
+        return sharing.change(McpServerRoutes.actor(ctx, caller), id, change);
+    }
+
+    /** The server's grants, for a caller holding SHARE on it (the API's GET and the console's page). */
+    List<Grant> grants(Context ctx, Caller caller, String id) {
+        return sharing.grants(McpServerRoutes.actor(ctx, caller), id);
     }
 
     private Map<String, Object> describe(Caller caller, String id, List<Grant> grants) {
@@ -118,7 +132,7 @@ final class PermissionRoutes {
      * ({@code PEOPLE_PICKER.VIEW_USERS}): otherwise sharing with any id and reading the answer would
      * look up anyone's address without that permission.
      */
-    private List<Map<String, Object>> principals(Caller caller, List<Grant> grants) {
+    List<Map<String, Object>> principals(Caller caller, List<Grant> grants) {
         Map<String, Person> people = !permissions.allows(caller, PeoplePickerPermission.VIEW_USERS) ? Map.of()
                 : directory.users(caller.tenantId().orElse(""), grants.stream()
                 .filter(g -> g.principal() instanceof Principal.User).map(g -> g.principal().id()).toList());
@@ -160,7 +174,7 @@ final class PermissionRoutes {
     }
 
     /** LibreChat's body: {@code {updated: [{type, id, accessRoleId}], removed: [{type, id}], public, publicAccessRoleId}}. */
-    private static ServerSharing.Change change(JsonNode body) {
+    static ServerSharing.Change change(JsonNode body) {
         List<String> problems = new ArrayList<>();
         List<ServerSharing.Assignment> updated = new ArrayList<>();
         List<Principal> removed = new ArrayList<>();

@@ -157,17 +157,8 @@ final class ToolRoutes {
                             Duration wait) throws IOException {
         ctx.status(200).contentType("text/event-stream").header("Cache-Control", "no-cache");
         OutputStream out = ctx.res().getOutputStream();
-        ProgressListener listener = (progress, total, message) -> {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("progress", progress);
-            if (total != null) {
-                event.put("total", total);
-            }
-            if (message != null) {
-                event.put("message", message);
-            }
-            writeEvent(out, "progress", event);
-        };
+        ProgressListener listener = (progress, total, message) -> writeEvent(out, "progress",
+                progressEvent(progress, total, message));
         try {
             McpSchema.CallToolResult result = invoke(caller, server, tool, arguments, Optional.of(listener), wait);
             writeEvent(out, "result", resultBody(result));
@@ -286,6 +277,24 @@ final class ToolRoutes {
 
     /** Writes one event; false when the client went away (the call still completes upstream). */
     private boolean writeEvent(OutputStream out, String name, Object data) {
+        return writeEvent(out, json, name, data);
+    }
+
+    /** A {@code progress} event's data: {@code {progress, total?, message?}}. */
+    static Map<String, Object> progressEvent(Number progress, Number total, String message) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("progress", progress);
+        if (total != null) {
+            event.put("total", total);
+        }
+        if (message != null) {
+            event.put("message", message);
+        }
+        return event;
+    }
+
+    /** One SSE event, its data as JSON; false once the caller has gone. */
+    static boolean writeEvent(OutputStream out, ObjectMapper json, String name, Object data) {
         byte[] bytes = ("event: " + name + "\ndata: " + json.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8);
         synchronized (out) {
             try {

@@ -10,8 +10,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's Chromium, headless, through its own chromedriver (installed by scripts/browser.sh; a test that
- * needs it fails, never skips, when it is missing). No network of its own: the flags keep Chromium from
- * calling home, which this machine's closed network would refuse, and each browser has a fresh profile.
+ * needs it fails, never skips, when it is missing). No network but loopback: the flags keep Chromium from
+ * calling home and resolve no other host, and each browser has a fresh profile.
  */
 public final class Browser implements AutoCloseable {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -34,7 +34,10 @@ public final class Browser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--no-first-run", "--user-data-dir=" + profile, "--window-size=1280,900");
+                "--no-first-run", "--user-data-dir=" + profile, "--window-size=1280,900",
+                // Only loopback exists for these tests: a page that names another host (mock-oauth2-server's login
+                // page links a web font) gets "not found" from Chromium itself, with no lookup and no connection.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
