@@ -151,13 +151,14 @@ final class ConsoleRoutes {
         }
         if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
             // Opening this page lists the server's tools, which may connect: not for a link on another site.
-            ctx.redirect(base + "/console/", io.javalin.http.HttpStatus.SEE_OTHER);
+            toStart(ctx);
             return;
         }
         Caller caller = session.get().caller();
         if (!permissions.allows(caller, dev.portcullis.identity.McpPermission.USE)) {
-            throw new dev.portcullis.error.GatewayException(dev.portcullis.error.ErrorCode.FORBIDDEN,
-                    "Forbidden: Insufficient permissions", Map.of("permission", "MCP_SERVERS.USE"), null);
+            forbidden(ctx, session.get(), "Not allowed", "Your role may not use MCP servers (MCP_SERVERS.USE);"
+                    + " ask the gateway's operator if you need to.");
+            return;
         }
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
         List<dev.portcullis.console.ToolForm> forms = new ArrayList<>();
@@ -216,7 +217,8 @@ final class ConsoleRoutes {
         }
     }
 
-    private Optional<SignInSessions.Session> signedIn(Context ctx) {
+    /** The sign-in of a page's request; without one, the browser is sent to sign in and the result is empty. */
+    Optional<SignInSessions.Session> signedIn(Context ctx) {
         Optional<SignInSessions.Session> session = sessions.find(ctx.cookie(SignInRoutes.SESSION_COOKIE));
         if (session.isEmpty()) {
             ctx.redirect(base + "/console/login", io.javalin.http.HttpStatus.SEE_OTHER);
@@ -224,13 +226,24 @@ final class ConsoleRoutes {
         return session;
     }
 
-    private Page page(String title, SignInSessions.Session session, String section) {
+    Page page(String title, SignInSessions.Session session, String section) {
         Caller caller = session.caller();
         String person = Optional.ofNullable(caller.profile().get("name")).or(caller::email).orElse(caller.userId());
-        return new Page(title, base, session.csrfToken(), person, section);
+        return new Page(title, base, session.csrfToken(), person, section, caller.isAdmin());
     }
 
-    private void render(Context ctx, String template, Map<String, Object> params) {
+    /** A page the person may not see: 403, as a page of the console that says why (a browser shows it, not JSON). */
+    void forbidden(Context ctx, SignInSessions.Session session, String title, String message) {
+        ctx.status(403);
+        render(ctx, "console/problem.jte", Map.of("page", page(title, session, ""), "message", message));
+    }
+
+    /** Back to the console's first page: where a request that must not come from another site is sent. */
+    void toStart(Context ctx) {
+        ctx.redirect(base + "/console/", io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    void render(Context ctx, String template, Map<String, Object> params) {
         StringOutput out = new StringOutput();
         templates.render(template, params, out);
         secure(ctx);
