@@ -28,6 +28,11 @@ public record AdminServer(String name, String title, String origin, List<Connect
         return connections.stream().anyMatch(Connection::breakerOpen);
     }
 
+    /** An open breaker or recent errors: what an admin looks at first. */
+    public boolean needsAttention() {
+        return anyBreakerOpen() || !errors.isEmpty();
+    }
+
     /**
      * @param tenantId the admin's tenant: users of other tenants (a user server of the same name there) are left out
      */

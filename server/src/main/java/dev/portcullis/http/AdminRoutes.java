@@ -13,6 +13,7 @@ import dev.portcullis.store.AuditLog;
 import dev.portcullis.upstream.ConnectionManager;
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,8 @@ final class AdminRoutes {
             String origin = s.isUserManaged() ? "A user's own" : "Configured by the operator";
             servers.add(AdminServer.of(s.name(), config.title().orElse(s.name()), origin, connections.report(s.name()), tenant));
         }
+        // What needs attention first; the sort is stable, so the rest keep the registry's order.
+        servers.sort(Comparator.comparing(s -> !s.needsAttention()));
         console.render(ctx, "console/admin/servers.jte", Map.of("page", console.page("Admin: servers", session.get(),
                 "admin-servers"), "servers", servers));
     }

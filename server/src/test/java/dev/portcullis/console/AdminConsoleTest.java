@@ -277,7 +277,7 @@ class AdminConsoleTest {
     @Test
     void the_egress_check_answers_with_the_policy_of_the_gateway() {
         String metadata = page("/console/admin/egress?url=" + encode("http://169.254.169.254/latest/meta-data/") + "&context=mcp");
-        assertThat(metadata).contains("Blocked", "<dt>Code</dt>", "metadata");
+        assertThat(metadata).contains("Blocked", "<code>DENIED_ADDRESS</code>", "link-local");
 
         String allowed = page("/console/admin/egress?url=" + encode("http://127.0.0.1:9/") + "&context=mcp");
         assertThat(allowed).contains("Allowed", "<code>127.0.0.1</code>");
