@@ -226,7 +226,7 @@ public final class Gateway implements AutoCloseable {
                 List.copyOf(readiness), json,
                 new HttpServer.People(people, roleOverrides, config.auth().mapping().roles().keySet()),
                 new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicaCalls,
-                new HttpServer.SignIn(signIns, oidcSignIn, devSignIn, signInStarts)));
+                new HttpServer.SignIn(signIns, oidcSignIn, devSignIn, signInStarts), new HttpServer.Admin(audit, egress)));
         closeInReverse.add(http);
         this.devSignIn = devSignIn;
         this.publicUrl = publicUrl;

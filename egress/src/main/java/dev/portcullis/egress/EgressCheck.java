@@ -35,7 +35,7 @@ public final class EgressCheck {
         List<String> input = targets.isEmpty() ? readLines(stdin) : targets;
         int exit = ALL_ALLOWED;
         for (String target : input) {
-            EgressDecision decision = policy.decide(asUrl(target), context);
+            EgressDecision decision = decide(policy, target, context);
             switch (decision) {
                 case EgressDecision.Allow allow -> out.println("allow\t" + target);
                 case EgressDecision.Block block -> {
@@ -46,6 +46,14 @@ public final class EgressCheck {
         }
         out.flush();
         return exit;
+    }
+
+    /**
+     * The decision for one target, read as {@link #run} reads it: what the CLI prints and the admin console shows.
+     * Only decides (resolving the host when it is a name); never connects.
+     */
+    public static EgressDecision decide(EgressPolicy policy, String target, EgressContext context) {
+        return policy.decide(asUrl(target), context);
     }
 
     /** {@code host}, {@code host:port} and {@code host/path} become {@code http://...}; full URLs stay as they are. */

@@ -188,15 +188,22 @@ final class ConsoleRoutes {
         }
         if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
             // Opening this page lists the server's tools, which may connect: not for a link on another site.
-            ctx.redirect(base + "/console/", HttpStatus.SEE_OTHER);
+            toStart(ctx);
             return;
         }
         Caller caller = session.get().caller();
         if (!permissions.allows(caller, McpPermission.USE)) {
-            throw new GatewayException(ErrorCode.FORBIDDEN, "Forbidden: Insufficient permissions",
-                    Map.of("permission", "MCP_SERVERS.USE"), null);
+            forbidden(ctx, session.get(), "Not allowed", "Your role may not use MCP servers (MCP_SERVERS.USE);"
+                    + " ask the gateway's operator if you need to.");
+            return;
         }
-        RegisteredServer server = usable(caller, ctx.pathParam("server"));
+        RegisteredServer server;
+        try {
+            server = usable(caller, ctx.pathParam("server"));
+        } catch (GatewayException e) {
+            problem(ctx, session.get(), e);
+            return;
+        }
         List<ToolForm> forms = new ArrayList<>();
         String problem = attempt(() -> {
             tools.toolsForListing(caller, server.name()).tools().forEach(t -> forms.add(ToolForm.of(t)));
@@ -307,7 +314,32 @@ final class ConsoleRoutes {
     Page page(String title, SignInSessions.Session session, String section) {
         Caller caller = session.caller();
         String person = Optional.ofNullable(caller.profile().get("name")).or(caller::email).orElse(caller.userId());
-        return new Page(title, base, session.csrfToken(), person, section);
+        return new Page(title, base, session.csrfToken(), person, section, caller.isAdmin());
+    }
+
+    /** A page the person may not see: 403, as a page of the console that says why (a browser shows it, not JSON). */
+    void forbidden(Context ctx, SignInSessions.Session session, String title, String message) {
+        ctx.status(403);
+        render(ctx, "console/problem.jte", Map.of("page", page(title, session, ""), "message", message));
+    }
+
+    /**
+     * A page that cannot be shown, as a page of the console with the API's status and message: a browser
+     * that opened a link shows it, not the API's JSON.
+     */
+    void problem(Context ctx, SignInSessions.Session session, GatewayException e) {
+        String title = switch (e.status()) {
+            case 403 -> "Not allowed";
+            case 404 -> "Not found";
+            default -> "Not possible";
+        };
+        ctx.status(e.status());
+        render(ctx, "console/problem.jte", Map.of("page", page(title, session, ""), "message", e.getMessage()));
+    }
+
+    /** Back to the console's first page: where a request that must not come from another site is sent. */
+    void toStart(Context ctx) {
+        ctx.redirect(base + "/console/", HttpStatus.SEE_OTHER);
     }
 
     void render(Context ctx, String template, Map<String, Object> params) {

@@ -52,7 +52,12 @@ final class ConsoleServerRoutes {
         if (session.isEmpty()) {
             return;
         }
-        requireAllowed(session.get().caller(), McpPermission.USE, McpPermission.CREATE);
+        try {
+            requireAllowed(session.get().caller(), McpPermission.USE, McpPermission.CREATE);
+        } catch (GatewayException e) {
+            console.problem(ctx, session.get(), e);
+            return;
+        }
         console.render(ctx, "console/new.jte", Map.of("page", console.page("Add a server", session.get(), "servers"),
                 "draft", ServerDraft.empty(), "types", ServerDraft.TYPES));
     }
@@ -82,9 +87,15 @@ final class ConsoleServerRoutes {
             return;
         }
         Caller caller = session.get().caller();
-        requireAllowed(caller, McpPermission.SHARE);
-        RegisteredServer server = shareable(caller, ctx.pathParam("server"));
-        SharingView view = view(ctx, caller, server, sharing.grants(ctx, caller, id(server)), "");
+        SharingView view;
+        try {
+            requireAllowed(caller, McpPermission.SHARE);
+            RegisteredServer server = shareable(caller, ctx.pathParam("server"));
+            view = view(ctx, caller, server, sharing.grants(ctx, caller, id(server)), "");
+        } catch (GatewayException e) {
+            console.problem(ctx, session.get(), e);
+            return;
+        }
         console.render(ctx, "console/sharing.jte", Map.of("page", console.page("Share " + view.title(), session.get(),
                 "servers"), "view", view));
     }

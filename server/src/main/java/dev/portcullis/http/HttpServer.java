@@ -3,6 +3,8 @@ package dev.portcullis.http;
 import dev.portcullis.upstream.UpstreamErrors;
 
 import dev.portcullis.config.ServerSettings;
+import dev.portcullis.egress.EgressPolicy;
+import dev.portcullis.store.AuditLog;
 import dev.portcullis.error.ErrorCode;
 import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.RoleDocuments;
@@ -62,7 +64,11 @@ public final class HttpServer implements AutoCloseable {
                                Registry registry, ToolService tools, ConnectionManager connections,
                                UserVariables variables, OAuthServices oauth, PrometheusMeterRegistry metrics,
                                List<ReadinessCheck> readiness, ObjectMapper json, People people, McpEndpoint mcp,
-                               dev.portcullis.store.shared.ReplicaCalls replicas, SignIn signIn) {
+                               dev.portcullis.store.shared.ReplicaCalls replicas, SignIn signIn, Admin admin) {
+    }
+
+    /** What only the console's admin pages read: the audit trail, and the egress policy outbound requests go through. */
+    public record Admin(AuditLog audit, EgressPolicy egress) {
     }
 
     /** Console sign-in: the sign-ins, the identity provider's flow when configured, the development link when allowed. */
@@ -135,6 +141,8 @@ public final class HttpServer implements AutoCloseable {
                 d.people().directory());
         ConsoleServerRoutes consoleServers = new ConsoleServerRoutes(console, d.registry().admin(), sharing, peoplePicker,
                 permissions, d.json());
+        AdminRoutes admin = new AdminRoutes(console, d.registry().servers(), d.connections(), d.admin().audit(),
+                d.admin().egress());
         List<Route> routes = new java.util.ArrayList<>();
         Javalin app = Javalin.create(config -> {
             config.events.handlerAdded(info -> {
@@ -170,6 +178,9 @@ public final class HttpServer implements AutoCloseable {
             config.routes.get("/console", console::servers);
             config.routes.get("/console/", console::servers);
             config.routes.get("/console/clients", console::clients);
+            config.routes.get("/console/admin", admin::servers);
+            config.routes.get("/console/admin/audit", admin::audit);
+            config.routes.get("/console/admin/egress", admin::egress);
             config.routes.before("/console/servers/*", authentication::requireSignIn);
             config.routes.post("/console/servers/{server}/reconnect", console::reconnect);
             config.routes.post("/console/servers/{server}/disconnect", console::disconnect);

@@ -49,6 +49,12 @@ final class Breaker {
         openUntil = Instant.MIN;
     }
 
+    /** The breaker as the admin pages show it, while it is open. */
+    synchronized java.util.Optional<ServerReport.OpenBreaker> whenOpen() {
+        return isOpen() ? java.util.Optional.of(new ServerReport.OpenBreaker(retryAfter(),
+                UpstreamErrors.summary(lastFailure))) : java.util.Optional.empty();
+    }
+
     synchronized boolean isOpen() {
         return lastFailure != null && clock.instant().isBefore(openUntil);
     }

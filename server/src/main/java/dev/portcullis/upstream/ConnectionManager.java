@@ -44,6 +44,8 @@ public final class ConnectionManager implements AutoCloseable {
     private final Map<ConnectionKey, CompletableFuture<UpstreamSession>> sessions = new ConcurrentHashMap<>();
     private final Map<String, Breaker> serverBreakers = new ConcurrentHashMap<>();
     private final Map<ConnectionKey, Breaker> userBreakers = new ConcurrentHashMap<>();
+    /** Per server name, like the server breakers: one entry per server used on this replica, each bounded. */
+    private final Map<String, ServerActivity> activity = new ConcurrentHashMap<>();
     /** Replaced sessions still finishing calls: they count against the caps until they close. */
     private final java.util.Set<UpstreamSession> retiring = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reaper;
@@ -125,6 +127,10 @@ public final class ConnectionManager implements AutoCloseable {
                 // caller's to fix, and backing off would only delay them once they have authorized.
                 if (e instanceof UpstreamException u && !(e instanceof UpstreamException.AuthorizationRequired)) {
                     breakerFor(server).failed(u);
+                }
+                if (!(e instanceof UpstreamException.AuthorizationRequired)) {
+                    activity(server.name()).connectFailed(new ServerActivity.Failure(clock.instant(), server.scope(),
+                            UpstreamErrors.summary(e)));
                 }
                 attempt.completeExceptionally(e);
                 throw e;
@@ -250,6 +256,59 @@ public final class ConnectionManager implements AutoCloseable {
     /** Closes every session of a server, for every user. */
     public void disconnectAll(String serverName) {
         List.copyOf(sessions.keySet()).stream().filter(k -> k.serverName().equals(serverName)).forEach(this::disconnect);
+    }
+
+    /** Where a server's calls and failures on this replica are recorded (see {@link ToolService}). */
+    public ServerActivity activity(String serverName) {
+        return activity.computeIfAbsent(serverName, n -> new ServerActivity());
+    }
+
+    /**
+     * Runs one request on a session of the server, recording its latency and, when it fails, the failure. A call the
+     * client cancelled, or one the server rejected for an expired session (retried on a new one), says nothing about
+     * the server's health and is not recorded.
+     */
+    public <T> T measured(ResolvedServer server, java.util.function.Supplier<T> call) {
+        ServerActivity recorder = activity(server.name());
+        long start = System.nanoTime();
+        try {
+            T result = call.get();
+            recorder.succeeded(System.nanoTime() - start);
+            return result;
+        } catch (UpstreamException.Cancelled | UpstreamException.SessionExpired e) {
+            throw e;
+        } catch (RuntimeException e) {
+            recorder.failed(System.nanoTime() - start, new ServerActivity.Failure(clock.instant(), server.scope(),
+                    UpstreamErrors.summary(e)));
+            throw e;
+        }
+    }
+
+    /**
+     * One server as this replica sees it: every connection to it (open, opening, or failed with its breaker open) and
+     * its recent activity. A copy made for a page; the maps themselves stay private.
+     */
+    public ServerReport report(String serverName) {
+        java.util.Set<ConnectionKey> keys = new java.util.LinkedHashSet<>();
+        sessions.keySet().stream().filter(k -> k.serverName().equals(serverName)).forEach(keys::add);
+        if (serverBreakers.containsKey(serverName)) {
+            keys.add(new ConnectionKey(ConnectionScope.APP, serverName));
+        }
+        userBreakers.keySet().stream().filter(k -> k.serverName().equals(serverName)).forEach(keys::add);
+        List<ServerReport.Connection> connections = new java.util.ArrayList<>();
+        for (ConnectionKey key : keys) {
+            Optional<UpstreamSession> session = existing(key);
+            Breaker breaker = key.scope() instanceof ConnectionScope.App ? serverBreakers.get(serverName) : userBreakers.get(key);
+            Optional<ServerReport.OpenBreaker> open = breaker == null ? Optional.empty() : breaker.whenOpen();
+            ConnectionState state = state(key, serverName);
+            if (session.isEmpty() && open.isEmpty() && state == ConnectionState.DISCONNECTED) {
+                continue; // a breaker that closed again, with nothing open: nothing to show
+            }
+            connections.add(new ServerReport.Connection(key.scope(), state, session.map(UpstreamSession::connectedAt),
+                    session.map(UpstreamSession::lastUsed), open));
+        }
+        ServerActivity recorded = activity.get(serverName);
+        return new ServerReport(serverName, connections, recorded == null ? ServerActivity.Snapshot.NONE : recorded.snapshot());
     }
 
     public int openSessions() {

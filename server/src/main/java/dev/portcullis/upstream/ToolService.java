@@ -225,7 +225,7 @@ public final class ToolService {
         return authorized(caller, config, () -> onSession(resolve(caller, config), session -> {
             checkCall(session, toolName, arguments);
             try (CallSlots.Slot slot = slots.acquire(caller, session.server())) {
-                return session.call(toolName, arguments, progress);
+                return connections.measured(session.server(), () -> session.call(toolName, arguments, progress));
             }
         }));
     }
@@ -280,9 +280,11 @@ public final class ToolService {
                                      java.util.function.Consumer<UpstreamSession.Relayed> started) {
         return withServer(caller, serverName, intent, session -> {
             try (CallSlots.Slot slot = slots.acquire(caller, session.server())) {
-                UpstreamSession.Relayed relayed = session.relay(method, params, observer);
-                started.accept(relayed);
-                return relayed.await();
+                return connections.measured(session.server(), () -> {
+                    UpstreamSession.Relayed relayed = session.relay(method, params, observer);
+                    started.accept(relayed);
+                    return relayed.await();
+                });
             }
         });
     }
@@ -310,9 +312,11 @@ public final class ToolService {
         return withServer(caller, serverName, Intent.USE, session -> {
             checkCall(session, toolName, arguments);
             try (CallSlots.Slot slot = slots.acquire(caller, session.server())) {
-                UpstreamSession.Relayed relayed = session.relay(McpSchema.METHOD_TOOLS_CALL, params, observer);
-                started.accept(relayed);
-                return relayed.await();
+                return connections.measured(session.server(), () -> {
+                    UpstreamSession.Relayed relayed = session.relay(McpSchema.METHOD_TOOLS_CALL, params, observer);
+                    started.accept(relayed);
+                    return relayed.await();
+                });
             }
         });
     }

@@ -73,4 +73,17 @@ public final class UpstreamErrors {
             default -> throw e;
         };
     }
+
+    /**
+     * A failure in one line for the admin pages: the API's code and message, and nothing else the exception carries
+     * (a failure the API does not map is named by its type only).
+     */
+    public static String summary(RuntimeException e) {
+        if (e instanceof GatewayException || e instanceof UpstreamException || e instanceof MissingUserVariablesException
+                || e instanceof OAuthRequiredException) {
+            GatewayException g = toGateway(e);
+            return g.code().name() + ": " + g.getMessage();
+        }
+        return ErrorCode.INTERNAL_ERROR.name() + ": " + e.getClass().getSimpleName();
+    }
 }

@@ -100,7 +100,8 @@ public final class TestDependencies {
                 new HttpServer.SignIn(new dev.portcullis.console.SignInSessions(shared.keyValues(), json, config.auth().signIn(),
                         new dev.portcullis.identity.PrincipalMapper(config.auth().mapping()), Clock.systemUTC()),
                         Optional.empty(), Optional.empty(), new dev.portcullis.store.shared.PerMinuteLimit(shared.keyValues(),
-                        "signin:starts", 30, Clock.systemUTC())));
+                        "signin:starts", 30, Clock.systemUTC())),
+                new HttpServer.Admin(audit, config.egress().policy(dev.portcullis.egress.HostResolver.system())));
     }
 
     private static HttpServer.OAuthServices oauth(PortcullisConfig config, Database database, JsonMapper json) {
