@@ -17,23 +17,24 @@ import tools.jackson.databind.node.ObjectNode;
  *               {@code problem}
  */
 public record ServerDraft(String title, String description, String url, String type, String clientId,
-                          Map<String, String> errors, String problem) {
+                          String authorizationUrl, String tokenUrl, Map<String, String> errors, String problem) {
     /** The transports a user server may use, as the form offers them. */
     public static final List<String> TYPES = List.of("streamable-http", "sse");
     /** The API's field (its dotted path in {@code config}) for each field of the form. */
     private static final Map<String, String> FIELDS = Map.of("config.title", "title", "config.description", "description",
             "config.url", "url", "config.type", "type", "config.oauth.client_id", "clientId",
-            "config.oauth.client_secret", "clientSecret", "config.oauth", "clientId");
+            "config.oauth.client_secret", "clientSecret", "config.oauth", "oauth",
+            "config.oauth.authorization_url", "authorizationUrl", "config.oauth.token_url", "tokenUrl");
 
     public static ServerDraft empty() {
-        return new ServerDraft("", "", "", TYPES.getFirst(), "", Map.of(), "");
+        return new ServerDraft("", "", "", TYPES.getFirst(), "", "", "", Map.of(), "");
     }
 
     /** The form as posted; a field missing from it is empty. */
     public static ServerDraft of(Map<String, List<String>> form) {
         return new ServerDraft(first(form, "title"), first(form, "description"), first(form, "url"),
                 Optional.of(first(form, "type")).filter(t -> !t.isEmpty()).orElse(TYPES.getFirst()), first(form, "clientId"),
-                Map.of(), "");
+                first(form, "authorizationUrl"), first(form, "tokenUrl"), Map.of(), "");
     }
 
     /** The secret is read from the form only when the config is made, so no draft ever holds it. */
@@ -45,16 +46,20 @@ public record ServerDraft(String title, String description, String url, String t
         }
         config.put("type", type);
         config.put("url", url.strip());
-        if (!clientId.isBlank() || !clientSecret.isEmpty()) {
+        if (!clientId.isBlank() || !clientSecret.isEmpty() || !authorizationUrl.isBlank() || !tokenUrl.isBlank()) {
             ObjectNode oauth = config.putObject("oauth");
-            if (!clientId.isBlank()) {
-                oauth.put("client_id", clientId.strip());
-            }
-            if (!clientSecret.isEmpty()) {
-                oauth.put("client_secret", clientSecret);
-            }
+            putIfGiven(oauth, "client_id", clientId.strip());
+            putIfGiven(oauth, "client_secret", clientSecret);
+            putIfGiven(oauth, "authorization_url", authorizationUrl.strip());
+            putIfGiven(oauth, "token_url", tokenUrl.strip());
         }
         return config;
+    }
+
+    private static void putIfGiven(ObjectNode node, String field, String value) {
+        if (!value.isEmpty()) {
+            node.put(field, value);
+        }
     }
 
     /**
@@ -73,13 +78,14 @@ public record ServerDraft(String title, String description, String url, String t
         } else {
             place(byField, elsewhere, String.valueOf(refusal.details().get("field")), refusal.getMessage());
         }
-        return new ServerDraft(title, description, url, type, clientId, byField, elsewhere.toString().strip());
+        return new ServerDraft(title, description, url, type, clientId, authorizationUrl, tokenUrl, byField,
+                elsewhere.toString().strip());
     }
 
     private static void place(Map<String, String> byField, StringBuilder elsewhere, String apiField, String message) {
         String field = FIELDS.get(apiField);
         if (field != null) {
-            byField.merge(field, message, (a, b) -> a + " " + b);
+            byField.merge(field, message, (a, b) -> a + "; " + b);
         } else {
             elsewhere.append(apiField.equals("null") || apiField.equals("config") ? "" : apiField.replaceFirst("^config\\.", "")
                     + ": ").append(message).append(' ');

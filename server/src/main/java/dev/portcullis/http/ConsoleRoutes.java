@@ -113,7 +113,9 @@ final class ConsoleRoutes {
     void states(Context ctx) {
         Optional<SignInSessions.Session> session = sessions.find(ctx.cookie(SignInRoutes.SESSION_COOKIE));
         if (session.isEmpty()) {
-            ctx.status(401).contentType("text/plain").result("Your sign-in has ended");
+            // A 401 names its scheme: the console's is a cookie, so a browser has nothing to retry with.
+            ctx.status(401).header("WWW-Authenticate", "Cookie realm=\"portcullis\"").contentType("text/plain")
+                    .result("Your sign-in has ended");
             return;
         }
         Caller caller = session.get().caller();

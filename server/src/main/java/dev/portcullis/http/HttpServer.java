@@ -275,7 +275,7 @@ public final class HttpServer implements AutoCloseable {
                         "An internal error occurred; quote the request id when you report it");
             });
             config.routes.error(404, ctx -> {
-                if (!isJsonResponse(ctx)) { // a route's own 404 already has the JSON shape
+                if (!answeredItself(ctx)) { // a route answered its own 404: keep what it said
                     ErrorBody.send(ctx, ErrorCode.NOT_FOUND, "No route for " + ctx.method() + " " + ctx.path());
                 }
             });
@@ -327,9 +327,10 @@ public final class HttpServer implements AutoCloseable {
         ErrorBody.send(ctx, code, message);
     }
 
-    private static boolean isJsonResponse(Context ctx) {
+    /** A route answered its own 404 (the API's JSON, or a console page saying what was not found). */
+    private static boolean answeredItself(Context ctx) {
         String type = ctx.res().getContentType();
-        return type != null && type.startsWith("application/json");
+        return type != null && (type.startsWith("application/json") || type.startsWith("text/html"));
     }
 
     private static void readiness(Context ctx, List<ReadinessCheck> checks) {

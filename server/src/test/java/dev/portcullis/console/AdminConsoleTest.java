@@ -7,11 +7,11 @@ import dev.portcullis.config.PortcullisConfig;
 import dev.portcullis.store.AuditLog;
 import dev.portcullis.store.Database;
 import dev.portcullis.testing.ApiClient;
+import dev.portcullis.testing.ConsoleSignIns;
 import dev.portcullis.testing.EverythingServer;
 import dev.portcullis.testing.Http;
 import dev.portcullis.testing.Services;
 import dev.portcullis.testing.TestConfigs;
-import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +45,7 @@ class AdminConsoleTest {
     static Database database;
     static Http http;
     static ApiClient api;
-    static HttpClient browser;
+    static ConsoleSignIns signIns;
     static String adminCookie;
     static String userCookie;
     static int closedPort;
@@ -83,16 +80,14 @@ class AdminConsoleTest {
         database = Database.open(config.storage()); // the same schema: events appended here are the gateway's
         http = new Http(gateway.port());
         api = new ApiClient(http, config);
-        browser = new HttpClient();
-        browser.setFollowRedirects(false);
-        browser.start();
+        signIns = new ConsoleSignIns(http, provider);
         adminCookie = signIn("boss-sub", Map.of("email", "boss@example.test", "email_verified", true, "name", "Boss"));
         userCookie = signIn("alice", Map.of("email", "alice@example.test", "email_verified", true, "name", "Alice"));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        browser.stop();
+        signIns.close();
         http.close();
         gateway.close();
         database.close();
@@ -115,24 +110,8 @@ class AdminConsoleTest {
         return r.getContentAsString();
     }
 
-    /** Signs in through the provider, as a browser would; the sign-in cookie's "name=value". */
     private static String signIn(String subject, Map<String, Object> claims) throws Exception {
-        ContentResponse login = get("/console/login", null);
-        assertThat(login.getStatus()).isEqualTo(302);
-        HttpCookie attempt = cookie(login, "portcullis_signin_attempt");
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback("default", subject, "JWT", null, claims, 3600));
-        ContentResponse atProvider = browser.newRequest(URI.create(login.getHeaders().get("Location")))
-                .timeout(10, TimeUnit.SECONDS).send();
-        URI back = URI.create(atProvider.getHeaders().get("Location"));
-        ContentResponse done = get(back.getPath() + "?" + back.getRawQuery(), attempt.getName() + "=" + attempt.getValue());
-        assertThat(done.getStatus()).as(done.getContentAsString()).isEqualTo(303);
-        HttpCookie signIn = cookie(done, "portcullis_signin");
-        return signIn.getName() + "=" + signIn.getValue();
-    }
-
-    private static HttpCookie cookie(ContentResponse r, String name) {
-        return r.getHeaders().getValuesList("Set-Cookie").stream().flatMap(h -> HttpCookie.parse(h).stream())
-                .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+        return signIns.signIn(subject, claims);
     }
 
     private static String encode(String s) {
