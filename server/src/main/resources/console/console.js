@@ -67,15 +67,18 @@ document.addEventListener('submit', async (event) => {
   const form = event.target.closest('form[data-call]');
   if (!form) return;
   event.preventDefault();
-  const result = form.parentElement.querySelector('.result');
-  const button = form.querySelector('button[type=submit]');
+  // A tool's parameter may be called "action" or "querySelector": a form control of that name hides the form's
+  // own property, so the form is read through the DOM's methods and attributes, never its named properties.
+  const result = form.closest('details').querySelector('.result');
+  const button = Element.prototype.querySelector.call(form, 'button[type=submit]');
+  const target = Element.prototype.getAttribute.call(form, 'action');
   const token = JSON.parse(document.body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'];
   const shown = progressView(result);
   button.disabled = true;
   const started = Date.now();
   const clock = setInterval(() => shown.elapsed(Math.round((Date.now() - started) / 1000)), 1000);
   try {
-    const response = await fetch(form.action, {
+    const response = await fetch(target, {
       method: 'POST', credentials: 'same-origin',
       headers: {'Accept': 'text/event-stream', 'X-CSRF-Token': token},
       body: new URLSearchParams(new FormData(form)),
@@ -94,8 +97,10 @@ document.addEventListener('submit', async (event) => {
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const name = (block.match(/^event: (.*)$/m) || [])[1];
-        const data = (block.match(/^data: (.*)$/m) || [])[1];
+        // Lines end at \n only (a regular expression's $ would also stop at U+2028 inside the JSON).
+        const lines = block.split('\n');
+        const name = (lines.find((l) => l.startsWith('event: ')) || '').slice(7);
+        const data = (lines.find((l) => l.startsWith('data: ')) || '').slice(6);
         if (!data) continue;
         const payload = JSON.parse(data);
         if (name === 'progress') shown.progress(payload);

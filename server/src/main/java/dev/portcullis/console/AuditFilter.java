@@ -109,8 +109,9 @@ public record AuditFilter(Map<String, String> values, Map<String, String> proble
             return Optional.empty();
         }
         try {
-            return Optional.of(new AuditLog.Position(Instant.parse(cursor.substring(0, cut)),
-                    Long.parseLong(cursor.substring(cut + 1))));
+            Instant at = Instant.parse(cursor.substring(0, cut));
+            return inRange(at) ? Optional.of(new AuditLog.Position(at, Long.parseLong(cursor.substring(cut + 1))))
+                    : Optional.empty();
         } catch (DateTimeParseException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -138,19 +139,32 @@ public record AuditFilter(Map<String, String> values, Map<String, String> proble
             return Optional.empty();
         }
         String t = v.replace(' ', 'T');
+        Instant at;
         try {
             if (t.length() == 10) {
                 LocalDate day = LocalDate.parse(t);
-                return Optional.of((end ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC));
+                at = (end ? day.plusDays(1) : day).atStartOfDay().toInstant(ZoneOffset.UTC);
+            } else if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) {
+                at = OffsetDateTime.parse(t).toInstant();
+            } else {
+                at = LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
             }
-            if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) {
-                return Optional.of(OffsetDateTime.parse(t).toInstant());
-            }
-            return Optional.of(LocalDateTime.parse(t).toInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
             problems.put(field, "Not a date or time: use 2026-12-01 or 2026-12-01 14:30 (UTC)");
             return Optional.empty();
         }
+        if (!inRange(at)) {
+            problems.put(field, "Use a time from the year 1970 to 9999");
+            return Optional.empty();
+        }
+        return Optional.of(at);
+    }
+
+    private static final Instant LATEST = LocalDate.of(10000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+
+    /** Years the database's timestamps and the page's times both hold (java.time reads far wider ones). */
+    private static boolean inRange(Instant at) {
+        return !at.isBefore(Instant.EPOCH) && at.isBefore(LATEST);
     }
 
     private static String first(Map<String, List<String>> params, String name) {

@@ -23,8 +23,16 @@ public record ServerCard(String name, String title, String description, String i
                          String authorizationLabel, String kind, boolean canConnect, boolean authorized, String userId,
                          List<Variable> variables, boolean mayShare, String message) {
 
+    /** What a variable's field name starts with in the card's form. */
+    public static final String FIELD_PREFIX = "var.";
+
     /** One of the values a server asks each person for, and whether this person has set it. */
     public record Variable(String name, String title, String description, boolean sensitive, boolean set) {
+        /** The form field's name: prefixed, so no variable's name can be mistaken for the form's own fields. */
+        public String fieldName() {
+            return FIELD_PREFIX + name;
+        }
+
         /** The form field's id: the variable's name can hold any character. */
         public String fieldId(ServerCard card) {
             return "var-" + card.idSuffix() + "-" + HexFormat.of().formatHex(name.getBytes(StandardCharsets.UTF_8));

@@ -71,6 +71,18 @@ public final class SignInSessions {
 
     /** The sign-in this cookie value names, if it is live; counts as a use (the idle time starts again). */
     public Optional<Session> find(String id) {
+        return find(id, true);
+    }
+
+    /**
+     * The sign-in, if it is live, without counting as a use: for what a page does by itself (its live-state poll),
+     * which must not keep an unattended browser signed in past the idle time.
+     */
+    public Optional<Session> peek(String id) {
+        return find(id, false);
+    }
+
+    private Optional<Session> find(String id, boolean use) {
         if (id == null || id.length() != 43) {
             return Optional.empty();
         }
@@ -87,7 +99,7 @@ public final class SignInSessions {
             store.delete(key(id));
             return Optional.empty();
         }
-        if (!now.isBefore(seenAt.plus(TOUCH_EVERY))) {
+        if (use && !now.isBefore(seenAt.plus(TOUCH_EVERY))) {
             Duration left = Duration.between(now, ends);
             r.put("seenAt", now.toString());
             // Only if unchanged: a sign-out between the read and this write must not be undone by it.

@@ -52,7 +52,7 @@ final class AdminRoutes {
         for (RegisteredServer s : registry.visible(caller).values()) {
             McpServerConfig config = s.config();
             String origin = s.isUserManaged() ? "A user's own" : "Configured by the operator";
-            servers.add(AdminServer.of(s.name(), config.title().orElse(s.name()), origin, connections.report(s.name()), tenant));
+            servers.add(AdminServer.of(s.name(), config.title().orElse(s.name()), origin, connections.report(tenant, s.name()), tenant));
         }
         // What needs attention first; the sort is stable, so the rest keep the registry's order.
         servers.sort(Comparator.comparing(s -> !s.needsAttention()));

@@ -42,6 +42,7 @@ import tools.jackson.databind.ObjectMapper;
  * to sign in. Every page and asset is served by the gateway itself, under a CSP that allows nothing else.
  */
 final class ConsoleRoutes {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleRoutes.class);
     /** Scripts and styles from the gateway only; no inline script or style; nothing may frame a page. */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -111,7 +112,7 @@ final class ConsoleRoutes {
      * page asks every few seconds; a sign-in that has ended answers 401, and the page stops asking.
      */
     void states(Context ctx) {
-        Optional<SignInSessions.Session> session = sessions.find(ctx.cookie(SignInRoutes.SESSION_COOKIE));
+        Optional<SignInSessions.Session> session = sessions.peek(ctx.cookie(SignInRoutes.SESSION_COOKIE));
         if (session.isEmpty()) {
             // A 401 names its scheme: the console's is a cookie, so a browser has nothing to retry with.
             ctx.status(401).header("WWW-Authenticate", "Cookie realm=\"portcullis\"").contentType("text/plain")
@@ -142,7 +143,7 @@ final class ConsoleRoutes {
     void reconnect(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         RegisteredServer server = usable(caller, ctx.pathParam("server"));
-        String message = attempt(() -> {
+        String message = attempt(ctx, () -> {
             int count = tools.reinitialize(caller, server.name()).tools().size();
             return "Connected again: " + count + (count == 1 ? " tool." : " tools.");
         }, "Needs your authorization first: use Connect.");
@@ -171,9 +172,9 @@ final class ConsoleRoutes {
             message = "Your values are deleted.";
         } else {
             Map<String, String> values = new LinkedHashMap<>();
-            config.customUserVars().keySet().forEach(name -> Optional.ofNullable(ctx.formParam(name))
+            config.customUserVars().keySet().forEach(name -> Optional.ofNullable(ctx.formParam(ServerCard.FIELD_PREFIX + name))
                     .filter(v -> !v.isEmpty()).ifPresent(v -> values.put(name, v)));
-            message = attempt(() -> {
+            message = attempt(ctx, () -> {
                 connections.setValues(caller, config, values);
                 return values.isEmpty() ? "Nothing to save: every field was empty." : "Saved: "
                         + values.size() + (values.size() == 1 ? " value." : " values.") + " The next call uses them.";
@@ -207,7 +208,7 @@ final class ConsoleRoutes {
             return;
         }
         List<ToolForm> forms = new ArrayList<>();
-        String problem = attempt(() -> {
+        String problem = attempt(ctx, () -> {
             tools.toolsForListing(caller, server.name()).tools().forEach(t -> forms.add(ToolForm.of(t)));
             return "";
         }, "Needs your authorization first: use Connect on My servers.");
@@ -249,10 +250,25 @@ final class ConsoleRoutes {
                     : CallOutcome.of(tools.call(caller, server.name(), toolName, read.arguments(), progress), json);
         } catch (OAuthRequiredException e) {
             return CallOutcome.failed("Needs your authorization first: use Connect on My servers.");
-        } catch (GatewayException e) {
-            return CallOutcome.failed(e.getMessage());
         } catch (RuntimeException e) {
-            return CallOutcome.failed(UpstreamErrors.toGateway(e).getMessage());
+            return CallOutcome.failed(failure(ctx, e));
+        }
+    }
+
+    /**
+     * What a person reads for a failure: the API's message, or, for one the gateway does not expect, that it
+     * happened and the request id to quote (logged in full). A page or a stream already under way must say
+     * something: the API's error handler can no longer answer for it.
+     */
+    private static String failure(Context ctx, RuntimeException e) {
+        if (e instanceof GatewayException g) {
+            return g.getMessage();
+        }
+        try {
+            return UpstreamErrors.toGateway(e).getMessage();
+        } catch (RuntimeException unexpected) {
+            log.error("unhandled failure on {} {}", ctx.method(), ctx.path(), unexpected);
+            return "An internal error occurred; quote the request id " + RequestIds.of(ctx) + " when you report it.";
         }
     }
 
@@ -260,15 +276,13 @@ final class ConsoleRoutes {
      * Runs an action on the person's behalf and says how it went: its own message, {@code needsAuthorization}
      * when the server wants the person's grant first, or the API's message for what failed.
      */
-    private static String attempt(Supplier<String> action, String needsAuthorization) {
+    private static String attempt(Context ctx, Supplier<String> action, String needsAuthorization) {
         try {
             return action.get();
         } catch (OAuthRequiredException e) {
             return needsAuthorization;
-        } catch (GatewayException e) {
-            return e.getMessage();
         } catch (RuntimeException e) {
-            return UpstreamErrors.toGateway(e).getMessage();
+            return failure(ctx, e);
         }
     }
 

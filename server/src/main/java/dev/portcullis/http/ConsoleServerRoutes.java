@@ -159,8 +159,10 @@ final class ConsoleServerRoutes {
     private static Principal principal(Context ctx) {
         String value = Optional.ofNullable(ctx.formParam("principal")).orElse("");
         int colon = value.indexOf(':');
-        Optional<Principal> principal = colon <= 0 || value.length() > 300 ? Optional.empty()
-                : Principal.of(value.substring(0, colon), value.substring(colon + 1));
+        String id = colon <= 0 ? "" : value.substring(colon + 1).strip();
+        // The API's limit on an id (the grant's column holds no more).
+        Optional<Principal> principal = colon <= 0 || id.length() > PermissionRoutes.MAX_PRINCIPAL_ID ? Optional.empty()
+                : Principal.of(value.substring(0, colon), id);
         return principal.filter(p -> !(p instanceof Principal.Public))
                 .orElseThrow(() -> invalid("Choose whom to share with: search, then pick a person, group or role."));
     }

@@ -32,7 +32,7 @@ import tools.jackson.databind.JsonNode;
 final class PermissionRoutes {
     static final String RESOURCE_TYPE = "mcpServer";
     private static final int MAX_PRINCIPALS = 100;
-    private static final int MAX_PRINCIPAL_ID = 256;
+    static final int MAX_PRINCIPAL_ID = 256;
 
     private final ServerRegistry registry;
     private final ServerSharing sharing;

@@ -45,7 +45,17 @@ public final class ConnectionManager implements AutoCloseable {
     private final Map<String, Breaker> serverBreakers = new ConcurrentHashMap<>();
     private final Map<ConnectionKey, Breaker> userBreakers = new ConcurrentHashMap<>();
     /** Per server name, like the server breakers: one entry per server used on this replica, each bounded. */
-    private final Map<String, ServerActivity> activity = new ConcurrentHashMap<>();
+    /**
+     * Activity by tenant and server name: a user server's name is its tenant's, so two tenants' servers of one name
+     * are two servers (the app connection of an operator server is under the tenant "").
+     */
+    private final Map<ActivityKey, ServerActivity> activity = new ConcurrentHashMap<>();
+
+    private record ActivityKey(String tenantId, String serverName) {
+        static ActivityKey of(ConnectionScope scope, String serverName) {
+            return new ActivityKey(scope instanceof ConnectionScope.User u ? u.tenantId() : "", serverName);
+        }
+    }
     /** Replaced sessions still finishing calls: they count against the caps until they close. */
     private final java.util.Set<UpstreamSession> retiring = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reaper;
@@ -129,7 +139,7 @@ public final class ConnectionManager implements AutoCloseable {
                     breakerFor(server).failed(u);
                 }
                 if (!(e instanceof UpstreamException.AuthorizationRequired)) {
-                    activity(server.name()).connectFailed(new ServerActivity.Failure(clock.instant(), server.scope(),
+                    activity(server).connectFailed(new ServerActivity.Failure(clock.instant(), server.scope(),
                             UpstreamErrors.summary(e)));
                 }
                 attempt.completeExceptionally(e);
@@ -245,8 +255,9 @@ public final class ConnectionManager implements AutoCloseable {
         }
     }
 
-    /** Closes every user's session of one tenant's server (a user server changed or was deleted). */
+    /** Closes every user's session of one tenant's server (a user server changed or was deleted), and forgets its activity. */
     public void disconnectAll(String tenantId, String serverName) {
+        activity.remove(new ActivityKey(tenantId, serverName));
         List.copyOf(sessions.keySet()).stream()
                 .filter(k -> k.serverName().equals(serverName))
                 .filter(k -> k.scope() instanceof ConnectionScope.User u && u.tenantId().equals(tenantId))
@@ -259,8 +270,8 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     /** Where a server's calls and failures on this replica are recorded (see {@link ToolService}). */
-    public ServerActivity activity(String serverName) {
-        return activity.computeIfAbsent(serverName, n -> new ServerActivity());
+    private ServerActivity activity(ResolvedServer server) {
+        return activity.computeIfAbsent(ActivityKey.of(server.scope(), server.name()), k -> new ServerActivity());
     }
 
     /**
@@ -269,7 +280,7 @@ public final class ConnectionManager implements AutoCloseable {
      * the server's health and is not recorded.
      */
     public <T> T measured(ResolvedServer server, java.util.function.Supplier<T> call) {
-        ServerActivity recorder = activity(server.name());
+        ServerActivity recorder = activity(server);
         long start = System.nanoTime();
         try {
             T result = call.get();
@@ -288,7 +299,7 @@ public final class ConnectionManager implements AutoCloseable {
      * One server as this replica sees it: every connection to it (open, opening, or failed with its breaker open) and
      * its recent activity. A copy made for a page; the maps themselves stay private.
      */
-    public ServerReport report(String serverName) {
+    public ServerReport report(String tenantId, String serverName) {
         java.util.Set<ConnectionKey> keys = new java.util.LinkedHashSet<>();
         sessions.keySet().stream().filter(k -> k.serverName().equals(serverName)).forEach(keys::add);
         if (serverBreakers.containsKey(serverName)) {
@@ -307,7 +318,9 @@ public final class ConnectionManager implements AutoCloseable {
             connections.add(new ServerReport.Connection(key.scope(), state, session.map(UpstreamSession::connectedAt),
                     session.map(UpstreamSession::lastUsed), open));
         }
-        ServerActivity recorded = activity.get(serverName);
+        // The tenant's own users' calls where the server connects per user, else the shared connection's.
+        ServerActivity recorded = Optional.ofNullable(activity.get(new ActivityKey(tenantId, serverName)))
+                .orElse(activity.get(new ActivityKey("", serverName)));
         return new ServerReport(serverName, connections, recorded == null ? ServerActivity.Snapshot.NONE : recorded.snapshot());
     }
 

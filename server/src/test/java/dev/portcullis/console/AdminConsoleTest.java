@@ -245,7 +245,14 @@ class AdminConsoleTest {
         assertThat(get("/console/admin/audit?server=broken", adminCookie).getContentAsString())
                 .contains("id=\"server-problem\">“broken” is configured by the operator");
 
-        for (String cursor : new String[] {"nonsense", "2021-01-01T00:00:00Z_x", "_1", "2021-99-01T00:00:00Z_1"}) {
+        // Times java.time reads but the database (and the page) cannot hold.
+        ContentResponse farAway = get("/console/admin/audit?from=" + encode("+300000-01-01T00:00") + "&to=1969-12-30",
+                adminCookie);
+        assertThat(farAway.getStatus()).isEqualTo(400);
+        assertThat(farAway.getContentAsString()).contains("id=\"from-problem\">Use a time from the year 1970 to 9999",
+                "id=\"to-problem\">Use a time from the year 1970 to 9999");
+        for (String cursor : new String[] {"nonsense", "2021-01-01T00:00:00Z_x", "_1", "2021-99-01T00:00:00Z_1",
+                "+1000000000-12-31T23:59:59Z_1"}) {
             ContentResponse bad = get("/console/admin/audit?before=" + encode(cursor), adminCookie);
             assertThat(bad.getStatus()).as(cursor).isEqualTo(400);
             assertThat(bad.getContentAsString()).as(cursor).contains("This “Older” link is not one this page made");

@@ -132,17 +132,17 @@ class ConsoleServersTest {
     @Test
     void a_persons_values_get_the_apis_checks_and_are_never_shown_back() {
         ContentResponse broken = post("/console/servers/keyed/variables", alice,
-                Map.of("API_KEY", "abc\r\nX-Injected: 1"), true);
+                Map.of("var.API_KEY", "abc\r\nX-Injected: 1"), true);
         assertThat(broken.getStatus()).isEqualTo(200);
         assertThat(broken.getContentAsString()).contains("must not contain line breaks", "(0 of 1 set)");
         assertThat(json(get("/api/mcp/keyed/auth-values", alice)).at("/authValueFlags/API_KEY").asBoolean()).isFalse();
 
-        ContentResponse tooLong = post("/console/servers/keyed/variables", alice, Map.of("API_KEY", "k".repeat(4097)), true);
+        ContentResponse tooLong = post("/console/servers/keyed/variables", alice, Map.of("var.API_KEY", "k".repeat(4097)), true);
         assertThat(tooLong.getContentAsString()).contains("longer than 4096 characters");
 
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("API_KEY", "key-of-alice");
-        form.put("SOMETHING_ELSE", "ignored: the form reads only the variables the server declares");
+        form.put("var.API_KEY", "key-of-alice");
+        form.put("var.SOMETHING_ELSE", "ignored: the form reads only the variables the server declares");
         ContentResponse saved = post("/console/servers/keyed/variables", alice, form, true);
         assertThat(saved.getContentAsString()).contains("Saved: 1 value.", "(1 of 1 set)").doesNotContain("key-of-alice");
         assertThat(json(get("/api/mcp/keyed/auth-values", alice)).at("/authValueFlags/API_KEY").asBoolean()).isTrue();
@@ -156,7 +156,7 @@ class ConsoleServersTest {
 
     @Test
     void without_the_sign_ins_token_no_form_changes_anything() {
-        ContentResponse values = post("/console/servers/keyed/variables", bob, Map.of("API_KEY", "planted"), false);
+        ContentResponse values = post("/console/servers/keyed/variables", bob, Map.of("var.API_KEY", "planted"), false);
         assertThat(values.getStatus()).isEqualTo(403);
         assertThat(json(values).get("error").asString()).isEqualTo("CSRF_TOKEN_INVALID");
         assertThat(json(get("/api/mcp/keyed/auth-values", bob)).at("/authValueFlags/API_KEY").asBoolean()).isFalse();
@@ -198,6 +198,11 @@ class ConsoleServersTest {
         assertThat(role.getContentAsString()).contains("Insufficient permissions");
         assertThat(json(get("/api/permissions/mcpServer/" + id, alice)).get("public").asBoolean()).isFalse();
         assertThat(json(get("/api/mcp/servers", carol)).has(name)).isFalse();
+
+        ContentResponse tooLong = post("/console/servers/" + name + "/sharing", alice, Map.of("principal", "user:"
+                + "b".repeat(290), "role", "mcpServer_viewer"), true);
+        assertThat(tooLong.getStatus()).as("the API's limit on an id, not the database's").isEqualTo(200);
+        assertThat(tooLong.getContentAsString()).contains("Choose whom to share with");
 
         ContentResponse shared = post("/console/servers/" + name + "/sharing", alice, Map.of("principal", "user:bob",
                 "role", "mcpServer_viewer"), true);

@@ -300,14 +300,14 @@ class ConsoleSharingBrowserTest {
         assertThat(keyed.getText()).contains("Your values (0 of 1 set)", "Not connected");
         assertThat(keyed.findElement(By.tagName("details")).getAttribute("open")).as("open while one is missing").isNotNull();
         scan(bob, "servers-values");
-        WebElement word = keyed.findElement(By.xpath(".//input[@name='SECRET_WORD']"));
+        WebElement word = keyed.findElement(By.xpath(".//input[@name='var.SECRET_WORD']"));
         assertThat(bob.driver.findElement(By.xpath("//label[@for='" + word.getAttribute("id") + "']")).getText())
                 .isEqualTo("Secret word");
         word.sendKeys("swordfish");
         keyed.findElement(By.xpath(".//button[normalize-space()='Save']")).click();
         await(() -> card(bob, "Keyed everything").getText().contains("Saved: 1 value."));
         assertThat(card(bob, "Keyed everything").getText()).contains("Your values (1 of 1 set)");
-        assertThat(card(bob, "Keyed everything").findElement(By.xpath(".//input[@name='SECRET_WORD']")).getAttribute("value"))
+        assertThat(card(bob, "Keyed everything").findElement(By.xpath(".//input[@name='var.SECRET_WORD']")).getAttribute("value"))
                 .as("a value is never shown back").isEmpty();
 
         // Connected from elsewhere (another tab, a chat): the open page's state changes without a reload.

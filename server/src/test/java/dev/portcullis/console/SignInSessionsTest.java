@@ -55,6 +55,18 @@ class SignInSessionsTest {
     }
 
     @Test
+    void what_a_page_asks_by_itself_does_not_keep_an_unattended_sign_in_alive() {
+        SignInSessions.Started started = sessions.start(ALICE);
+        for (int i = 0; i < 29; i++) { // the live-state poll of a page left open
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(sessions.peek(started.id())).isPresent();
+        }
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(sessions.peek(started.id())).as("30 minutes without a use by the person").isEmpty();
+        assertThat(sessions.find(started.id())).isEmpty();
+    }
+
+    @Test
     void it_ends_at_its_maximum_age_however_busy() {
         SignInSessions.Started started = sessions.start(ALICE);
         for (int i = 0; i < 7; i++) {
