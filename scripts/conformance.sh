@@ -29,8 +29,6 @@ EXPECTED="$OUT/expected-failures.yml"
 cat >"$EXPECTED" <<'YAML'
 client:
   - auth/basic-cimd
-  - auth/2025-03-26-oauth-metadata-backcompat
-  - auth/2025-03-26-oauth-endpoint-fallback
   - auth/client-credentials-jwt
   - auth/client-credentials-basic
   - auth/enterprise-managed-authorization
@@ -38,7 +36,6 @@ client:
   - auth/dpop-nonce
   - auth/wif-jwt-bearer
   - elicitation-sep1034-client-defaults
-  - json-schema-2020-12-preservation
 YAML
 
 status=0

@@ -19,6 +19,7 @@ import java.time.Duration;
 import dev.portcullis.store.UserVariables;
 import dev.portcullis.upstream.ConnectionManager;
 import dev.portcullis.upstream.ServerResolver;
+import dev.portcullis.upstream.OfflineSchemaValidator;
 import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.Transports;
 import dev.portcullis.upstream.stdio.ChildProcesses;
@@ -26,7 +27,6 @@ import dev.portcullis.upstream.transport.StreamBudget;
 import dev.portcullis.upstream.UpstreamNames;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
 import java.time.Clock;
 import dev.portcullis.egress.EgressContext;
 import dev.portcullis.egress.EgressDecision;
@@ -174,7 +174,7 @@ public final class Gateway implements AutoCloseable {
                 new UserServerStore(database.jdbi(), sealer, json, clock), new ServerGrants(database.jdbi(), clock));
         ServerResolver resolver = new ServerResolver(System.getenv(), config.upstream().maxMessageBytes());
         ToolService tools = new ToolService(registry, variables, resolver, connections,
-                new DefaultJsonSchemaValidator(json), authorization,
+                new OfflineSchemaValidator(json), authorization,
                 new PerMinuteLimit(shared.keyValues(), "connections:reinitialize", config.upstream().reinitializePerMinute(), clock),
                 new ToolService.CallLimits(config.upstream().callsInFlightPerUser(), config.upstream().connectionsPerOrigin()));
         UserServerLifecycle lifecycle = new UserServerLifecycle(connections, oauthTokens, registeredClients, variables,

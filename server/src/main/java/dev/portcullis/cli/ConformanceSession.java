@@ -79,7 +79,22 @@ final class ConformanceSession implements AutoCloseable {
         }
         JsonNode tools = listing.path("tools");
         out.println("tools: " + tools.valueStream().map(t -> t.path("name").asString()).toList());
+        if (scenario.listsOnly()) {
+            out.println("the scenario's server only lists its tools; done");
+            return true;
+        }
         java.util.List<Map.Entry<String, Map<String, Object>>> calls = scenario.toolCalls();
+        Optional<Scenario.SchemaEcho> echo = scenario.schemaEcho();
+        if (calls.isEmpty() && echo.isPresent()) {
+            // The schema as the gateway's API listed it: what is echoed is what the gateway kept.
+            Optional<JsonNode> schema = tools.valueStream().filter(t -> t.path("name").asString().equals(echo.get().schemaOf()))
+                    .map(t -> t.path("inputSchema")).filter(JsonNode::isObject).findFirst();
+            if (schema.isEmpty()) {
+                return fail("the listing has no inputSchema for " + echo.get().schemaOf() + " to echo");
+            }
+            calls = List.of(Map.entry(echo.get().tool(),
+                    Map.<String, Object>of(echo.get().argument(), JSON.convertValue(schema.get(), Map.class))));
+        }
         if (calls.isEmpty() && scenario.callsEveryTool()) {
             calls = tools.valueStream().map(t -> Map.entry(t.path("name").asString(), Map.<String, Object>of())).toList();
         }

@@ -55,6 +55,33 @@ record Scenario(String name, Optional<String> clientId, Optional<String> clientS
         return name.equals("sep-2322-client-request-state");
     }
 
+    /**
+     * A tool whose {@code inputSchema}, as the client received it, the scenario's server wants back
+     * verbatim as one argument of another tool, so that it can see which keywords the client kept.
+     *
+     * @param schemaOf the tool whose schema is echoed
+     * @param tool     the tool that echoes it
+     * @param argument the argument that carries it
+     */
+    record SchemaEcho(String schemaOf, String tool, String argument) {
+    }
+
+    /**
+     * Scenarios whose server answers {@code tools/list} and nothing else: the listing is the test
+     * ({@code json-schema-ref-no-deref} watches whether a schema's network {@code $ref} gets fetched), a call
+     * would only be refused.
+     */
+    boolean listsOnly() {
+        return name.equals("json-schema-ref-no-deref");
+    }
+
+    /** {@code json-schema-2020-12-preservation}: its focal tool's schema, back through {@code json_schema_echo}. */
+    Optional<SchemaEcho> schemaEcho() {
+        return name.equals("json-schema-2020-12-preservation")
+                ? Optional.of(new SchemaEcho("json_schema_2020_12_tool", "json_schema_echo", "schema"))
+                : Optional.empty();
+    }
+
     /** The tool this scenario's server expects to be called, with its arguments; empty: the first one listed. */
     Optional<Map.Entry<String, Map<String, Object>>> expectedTool() {
         if (name.equals("tools_call")) {

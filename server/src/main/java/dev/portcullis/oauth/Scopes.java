@@ -22,13 +22,22 @@ public final class Scopes {
 
     public static List<String> initial(BearerChallenge challenge, Optional<OAuthSettings> settings,
                                        ProtectedResourceMetadata resource, AuthorizationServerMetadata server) {
+        return initial(challenge, settings, resource.scopesSupported(), server);
+    }
+
+    /**
+     * @param resourceScopes the resource's {@code scopes_supported}; empty for a 2025-03-26 server,
+     *                       which publishes no resource metadata
+     */
+    public static List<String> initial(BearerChallenge challenge, Optional<OAuthSettings> settings,
+                                       List<String> resourceScopes, AuthorizationServerMetadata server) {
         Set<String> scopes = new LinkedHashSet<>();
         if (!challenge.scopes().isEmpty()) {
             scopes.addAll(challenge.scopes());
         } else if (settings.flatMap(OAuthSettings::scope).filter(s -> !s.isBlank()).isPresent()) {
             scopes.addAll(split(settings.flatMap(OAuthSettings::scope).orElseThrow()));
         } else {
-            scopes.addAll(resource.scopesSupported());
+            scopes.addAll(resourceScopes);
         }
         if (!scopes.isEmpty() && server.scopesSupported().contains(OFFLINE_ACCESS)) {
             scopes.add(OFFLINE_ACCESS);

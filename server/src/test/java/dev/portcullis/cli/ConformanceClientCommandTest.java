@@ -37,6 +37,16 @@ class ConformanceClientCommandTest {
         assertThat(Scenario.of("auth/scope-step-up", Optional.empty()).expectedTool())
                 .hasValueSatisfying(t -> assertThat(t.getKey()).isEqualTo("test-tool"));
         assertThat(Scenario.of("sse-retry", Optional.empty()).expectedTool()).isEmpty();
+        assertThat(Scenario.of("json-schema-ref-no-deref", Optional.empty()).listsOnly())
+                .as("its server answers tools/list only").isTrue();
+        assertThat(Scenario.of("tools_call", Optional.empty()).listsOnly()).isFalse();
+    }
+
+    @Test
+    void the_preservation_scenario_echoes_its_focal_tools_schema() {
+        assertThat(Scenario.of("json-schema-2020-12-preservation", Optional.empty()).schemaEcho())
+                .contains(new Scenario.SchemaEcho("json_schema_2020_12_tool", "json_schema_echo", "schema"));
+        assertThat(Scenario.of("tools_call", Optional.empty()).schemaEcho()).isEmpty();
     }
 
     @Test

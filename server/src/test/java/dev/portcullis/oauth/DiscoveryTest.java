@@ -47,7 +47,8 @@ class DiscoveryTest {
 
         assertThat(rs.paths()).containsExactly("/custom/prm");
         assertThat(found.resource().value()).isEqualTo(rs.url("/mcp"));
-        assertThat(found.resourceMetadata().scopesSupported()).containsExactly("mcp:tools");
+        assertThat(found.resourceScopes()).containsExactly("mcp:tools");
+        assertThat(found.source()).isEqualTo(Discovery.Source.PROTECTED_RESOURCE_METADATA);
         assertThat(found.server().tokenEndpoint()).isEqualTo(issuer + "/token");
         assertThat(found.server().authorizationResponseIssParameterSupported()).isTrue();
     }
@@ -140,10 +141,12 @@ class DiscoveryTest {
 
     @Test
     void nothing_found_is_a_typed_failure_naming_what_was_tried() {
+        rs.on("/.well-known/oauth-protected-resource", Reply.status(403));
         assertThatThrownBy(() -> discovery.discover(rs.url("/mcp"), BearerChallenge.NONE, Map.of()))
                 .isInstanceOfSatisfying(OAuthException.class, e -> {
                     assertThat(e.failure()).isEqualTo(OAuthFailure.METADATA_NOT_FOUND);
-                    assertThat(e.getMessage()).contains("/.well-known/oauth-protected-resource/mcp (HTTP 404)");
+                    assertThat(e.getMessage()).contains("/.well-known/oauth-protected-resource/mcp (HTTP 404)",
+                            "/.well-known/oauth-protected-resource (HTTP 403)");
                 });
     }
 

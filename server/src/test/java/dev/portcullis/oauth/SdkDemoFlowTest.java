@@ -56,7 +56,7 @@ class SdkDemoFlowTest {
                     .resolve(new ClientIdentities.Request("", "demo", Optional.empty(), found.server(), Map.of()));
             assertThat(client.source()).isEqualTo(OAuthClient.Source.DYNAMIC_REGISTRATION);
 
-            List<String> scopes = Scopes.initial(challenge, Optional.empty(), found.resourceMetadata(), found.server());
+            List<String> scopes = Scopes.initial(challenge, Optional.empty(), found.resourceScopes(), found.server());
             assertThat(scopes).containsExactly("mcp:tools");
             AuthorizationRequest pending = AuthorizationRequests.create(new AuthorizationRequests.Params(found.server(),
                     client, found.resource(), scopes, Optional.empty()));

@@ -25,7 +25,7 @@ import dev.portcullis.upstream.ToolService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
+import dev.portcullis.upstream.OfflineSchemaValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -81,7 +81,7 @@ public final class TestDependencies {
                 config.egress().policy(dev.portcullis.egress.HostResolver.system()), noInspection, nothingToClose, audit, limiter),
                 json, Clock.systemUTC()), new ServerSharing(servers, audit, json, Clock.systemUTC(), people));
         ToolService tools = new ToolService(servers, variables, new ServerResolver(Map.of(), 1 << 20), connections,
-                        new DefaultJsonSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE,
+                        new OfflineSchemaValidator(json), dev.portcullis.upstream.UpstreamAuthorization.NONE,
                         new dev.portcullis.store.shared.PerMinuteLimit(dev.portcullis.store.shared.SharedState
                                 .memory(Clock.systemUTC()).keyValues(), "connections:reinitialize", 10, Clock.systemUTC()), new ToolService.CallLimits(16, 64));
         HttpServer.OAuthServices oauth = oauth(config, database, json);

@@ -19,7 +19,6 @@ import dev.portcullis.store.shared.SharedState;
 import dev.portcullis.testing.InMemoryMcpServer;
 import dev.portcullis.testing.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,7 +59,7 @@ class ToolServiceTest {
         var registry = new ServerRegistry(new OperatorServers(config.mcpServers()), new UserServerStore(null, null, null, CLOCK),
                 new ServerGrants(null, CLOCK));
         return new ToolService(registry, new UserVariables(null, null, CLOCK), new ServerResolver(Map.of(), 1 << 20), manager,
-                new DefaultJsonSchemaValidator(JsonMapper.builder().build()), UpstreamAuthorization.NONE,
+                new OfflineSchemaValidator(JsonMapper.builder().build()), UpstreamAuthorization.NONE,
                 new PerMinuteLimit(SharedState.memory(CLOCK).keyValues(), "test", 10, CLOCK), new ToolService.CallLimits(16, 64));
     }
 

@@ -159,7 +159,7 @@ public final class OAuthFlows {
         try {
             Discovery.Discovered d = discovery.discover(serverUrl, challenge, config.oauthHeaders());
             AuthorizationServerMetadata server = PinnedServer.metadata(config.oauth(), Optional.of(d.server())).orElse(d.server());
-            return new Target(server, d.resource(), Scopes.initial(challenge, config.oauth(), d.resourceMetadata(), server));
+            return new Target(server, d.resource(), Scopes.initial(challenge, config.oauth(), d.resourceScopes(), server));
         } catch (OAuthException e) {
             Optional<AuthorizationServerMetadata> pinned = PinnedServer.metadata(config.oauth(), Optional.empty());
             if (pinned.isEmpty()) {
