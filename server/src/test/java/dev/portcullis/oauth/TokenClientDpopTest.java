@@ -7,15 +7,27 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.config.Secret;
+import dev.portcullis.config.StorageSettings;
+import dev.portcullis.crypto.SecretSealer;
 import dev.portcullis.oauth.dpop.DpopKey;
 import dev.portcullis.oauth.dpop.DpopNonces;
+import dev.portcullis.oauth.flow.Grant;
+import dev.portcullis.oauth.flow.GrantOwner;
+import dev.portcullis.oauth.flow.OAuthTokens;
+import dev.portcullis.oauth.flow.TokenVault;
+import dev.portcullis.store.Database;
+import dev.portcullis.store.shared.SharedState;
+import dev.portcullis.testing.TestConfigs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +35,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** RFC 9449 §5 and §8 at the token endpoint: a proof with every token request, and one nonce round. */
+/**
+ * RFC 9449 §5 and §8 at the token endpoint: a proof with every token request (a grant's refresh uses
+ * its own key), and one nonce round.
+ */
 class TokenClientDpopTest {
     private static final ResourceUri RESOURCE = ResourceUri.canonical("https://mcp.example.com/mcp");
 
@@ -121,6 +137,32 @@ class TokenClientDpopTest {
         refresh();
         assertThat(proofs).as("the kept nonce saves the round").hasSize(3);
         assertThat(nonce(proofs.get(2))).isEqualTo("as-nonce-1");
+    }
+
+    @Test
+    void aDpopGrantIsRefreshedWithItsOwnKeyAndKeepsIt(@TempDir Path dir) throws Exception {
+        answer = proof -> new String[] {"200", null, ISSUED};
+        McpServerConfig files = TestConfigs.fromYaml("mcpServers:\n  files: {type: streamable-http, url: 'https://mcp.example.com/mcp',"
+                + " requiresOAuth: true}\n", Path.of(".")).mcpServers().get("files");
+        GrantOwner alice = new GrantOwner("t1", "alice", "files");
+        try (Database db = Database.open(new StorageSettings("jdbc:h2:file:" + dir.resolve("db")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", Optional.empty(), Optional.empty(), 2, dir))) {
+            TokenVault vault = new TokenVault(db.jdbi(), new SecretSealer(new byte[32], List.of()), Clock.systemUTC());
+            vault.save(alice, new Grant(new TokenSet(Secret.of("old"), Optional.of(Secret.of("refresh-1")),
+                    Optional.of(Instant.now().plusSeconds(5)), List.of("a"), "DPoP"),
+                    new OAuthClient(url("/"), "c1", Optional.empty(), ClientAuthMethod.NONE, OAuthClient.Source.DYNAMIC_REGISTRATION,
+                            "https://gw/cb"), url("/token"), Optional.empty(), RESOURCE, Instant.now(), files.credentialBinding(),
+                    Optional.of(key)));
+            OAuthTokens oauth = new OAuthTokens(vault, tokens, SharedState.memory(Clock.systemUTC()).locks(), Clock.systemUTC());
+
+            Grant current = oauth.currentGrant(alice, files).orElseThrow();
+
+            assertThat(current.tokens().accessToken().reveal()).isEqualTo("at-1");
+            assertThat(proofs).singleElement().satisfies(p ->
+                    assertThat(p.getHeader().getJWK().computeThumbprint().toString()).isEqualTo(key.thumbprint()));
+            assertThat(vault.find(alice).orElseThrow().dpopKey()).hasValueSatisfying(k ->
+                    assertThat(k.thumbprint()).isEqualTo(key.thumbprint()));
+        }
     }
 
     @Test
