@@ -15,6 +15,7 @@ import java.net.HttpCookie;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -88,7 +89,7 @@ class DpopEndToEndTest {
         Path script;
         try {
             script = Path.of(DpopEndToEndTest.class.getResource("/dpop/oidc-provider.mjs").toURI());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new AssertionError(e);
         }
         ProcessBuilder builder = new ProcessBuilder("node", script.toString())
