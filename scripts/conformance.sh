@@ -32,8 +32,6 @@ client:
   - auth/client-credentials-jwt
   - auth/client-credentials-basic
   - auth/enterprise-managed-authorization
-  - auth/dpop
-  - auth/dpop-nonce
   - auth/wif-jwt-bearer
   - elicitation-sep1034-client-defaults
 YAML

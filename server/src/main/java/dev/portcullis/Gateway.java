@@ -9,6 +9,7 @@ import dev.portcullis.oauth.Discovery;
 import dev.portcullis.oauth.OAuthHttp;
 import dev.portcullis.oauth.RegisteredClients;
 import dev.portcullis.oauth.TokenClient;
+import dev.portcullis.oauth.dpop.DpopNonces;
 import dev.portcullis.oauth.flow.OAuthFlows;
 import dev.portcullis.oauth.flow.OAuthTokens;
 import dev.portcullis.oauth.flow.OAuthUpstreamAuthorization;
@@ -150,14 +151,15 @@ public final class Gateway implements AutoCloseable {
         SharedState shared = config.redis().map(r -> SharedState.redis(r, "portcullis:")).orElseGet(() -> SharedState.memory(clock));
         closeInReverse.add(shared);
         OAuthHttp oauthHttp = new OAuthHttp(outbound, egress, Duration.ofSeconds(30));
-        TokenClient tokenClient = new TokenClient(oauthHttp, clock);
+        DpopNonces dpopNonces = new DpopNonces(); // the servers' latest DPoP nonces, for token and MCP requests alike
+        TokenClient tokenClient = new TokenClient(oauthHttp, clock, dpopNonces);
         TokenVault vault = new TokenVault(database.jdbi(), sealer, clock);
         RegisteredClients registeredClients = new RegisteredClients(database.jdbi(), sealer, clock);
         OAuthFlows flows = new OAuthFlows(new OAuthFlows.FlowStoreParts(shared.keyValues(), shared.pubSub(), json),
                 new Discovery(oauthHttp), new ClientIdentities(oauthHttp, registeredClients,
                 config.server().publicUrl()), tokenClient, vault, sealer, clock);
         OAuthTokens oauthTokens = new OAuthTokens(vault, tokenClient, shared.locks(), clock);
-        OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens);
+        OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens, dpopNonces);
 
         StreamBudget streams = new StreamBudget(config.upstream().streamsPerOrigin(), config.upstream().streamsPerUser());
         io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.streams", streams, StreamBudget::open)

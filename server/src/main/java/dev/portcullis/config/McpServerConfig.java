@@ -77,6 +77,11 @@ public record McpServerConfig(
                 .append('|').append(oauth.map(OAuthSettings::tokenEndpointAuthMethodsSupported).orElse(List.of()))
                 .append('|').append(oauth.flatMap(OAuthSettings::revocationEndpoint).orElse(""))
                 .append('|').append(oauth.map(OAuthSettings::revocationEndpointAuthMethodsSupported).orElse(List.of()));
+        // Only a mode other than the default joins the binding, so grants from before the key stay usable;
+        // switching to required or off retires the grants obtained under the other rule.
+        if (dpopMode() != OAuthSettings.DpopMode.AUTO) {
+            text.append("|dpop=").append(dpopMode());
+        }
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -84,6 +89,11 @@ public record McpServerConfig(
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code oauth.dpop}: whether tokens for this server are bound to a DPoP key; {@code auto} without an oauth block. */
+    public OAuthSettings.DpopMode dpopMode() {
+        return oauth.map(OAuthSettings::dpop).orElse(OAuthSettings.DpopMode.AUTO);
     }
 
     /** Whose server it is, the part of {@link #credentialBinding()} that no edit changes. */
@@ -182,6 +192,7 @@ public record McpServerConfig(
      * @param sendResource             LibreChat's {@code send_resource_parameter}: send RFC 8707 {@code resource}
      * @param forwardAudienceOnRefresh send {@code audience} on the refresh grant too (Auth0 needs it; strict
      *                                 token endpoints such as Cognito's refuse it)
+     * @param dpop                     {@code oauth.dpop}: sender-constrained tokens (RFC 9449), see {@link DpopMode}
      */
     public record OAuthSettings(
             Optional<String> authorizationUrl,
@@ -199,7 +210,33 @@ public record McpServerConfig(
             Optional<String> revocationEndpoint,
             List<String> revocationEndpointAuthMethodsSupported,
             boolean sendResource,
-            boolean forwardAudienceOnRefresh) {
+            boolean forwardAudienceOnRefresh,
+            DpopMode dpop) {
+
+        public OAuthSettings {
+            dpop = dpop == null ? DpopMode.AUTO : dpop;
+        }
+
+        /** Without {@code dpop}: {@link DpopMode#AUTO}. */
+        public OAuthSettings(Optional<String> authorizationUrl, Optional<String> tokenUrl, Optional<String> clientId,
+                             Optional<Secret> clientSecret, Optional<String> scope, Optional<String> audience,
+                             Optional<TokenExchangeMethod> tokenExchangeMethod, List<String> grantTypesSupported,
+                             List<String> tokenEndpointAuthMethodsSupported, List<String> responseTypesSupported,
+                             List<String> codeChallengeMethodsSupported, boolean skipCodeChallengeCheck,
+                             Optional<String> revocationEndpoint, List<String> revocationEndpointAuthMethodsSupported,
+                             boolean sendResource, boolean forwardAudienceOnRefresh) {
+            this(authorizationUrl, tokenUrl, clientId, clientSecret, scope, audience, tokenExchangeMethod,
+                    grantTypesSupported, tokenEndpointAuthMethodsSupported, responseTypesSupported,
+                    codeChallengeMethodsSupported, skipCodeChallengeCheck, revocationEndpoint,
+                    revocationEndpointAuthMethodsSupported, sendResource, forwardAudienceOnRefresh, DpopMode.AUTO);
+        }
+
+        /**
+         * {@code oauth.dpop} (RFC 9449): {@code auto} binds tokens to a per-grant key when the
+         * authorization server lists {@code dpop_signing_alg_values_supported}; {@code required} always
+         * does, and refuses a server that answers with a Bearer token; {@code off} never does.
+         */
+        public enum DpopMode { AUTO, REQUIRED, OFF }
 
         /** LibreChat's names: {@code default_post} is client_secret_post, {@code basic_auth_header} client_secret_basic. */
         public enum TokenExchangeMethod { DEFAULT_POST, BASIC_AUTH_HEADER }

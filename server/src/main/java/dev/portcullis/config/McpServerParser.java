@@ -359,6 +359,19 @@ final class McpServerParser {
         return librechat.or(() -> portcullis).orElse(true);
     }
 
+    /** {@code oauth.dpop}: auto (the default), required or off. */
+    private static OAuthSettings.DpopMode dpop(ConfigNode node) {
+        return node.string("dpop").flatMap(s -> switch (s.toLowerCase(Locale.ROOT)) {
+            case "auto" -> Optional.of(OAuthSettings.DpopMode.AUTO);
+            case "required" -> Optional.of(OAuthSettings.DpopMode.REQUIRED);
+            case "off" -> Optional.of(OAuthSettings.DpopMode.OFF);
+            default -> {
+                node.get("dpop").orElseThrow().error("use auto (DPoP when the authorization server offers it), required or off");
+                yield Optional.empty();
+            }
+        }).orElse(OAuthSettings.DpopMode.AUTO);
+    }
+
     private static Optional<ApiKey> apiKey(ConfigNode node, Source from) {
         Optional<ApiKey.Source> source = node.string("source").flatMap(s -> switch (s) {
             case "admin" -> Optional.of(ApiKey.Source.ADMIN);
@@ -443,7 +456,7 @@ final class McpServerParser {
                 node.strings("response_types_supported"), node.strings("code_challenge_methods_supported"),
                 node.bool("skip_code_challenge_check", false), revocation,
                 node.strings("revocation_endpoint_auth_methods_supported"), sendResource(node),
-                node.bool("forward_audience_on_refresh", true));
+                node.bool("forward_audience_on_refresh", true), dpop(node));
         node.warnUnknownKeys("unknown OAuth option; ignored");
         return Optional.of(settings);
     }

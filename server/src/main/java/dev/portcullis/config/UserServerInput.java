@@ -74,7 +74,7 @@ public final class UserServerInput {
             "client_secret", "scope", "token_exchange_method", "grant_types_supported",
             "token_endpoint_auth_methods_supported", "response_types_supported", "code_challenge_methods_supported",
             "skip_code_challenge_check", "revocation_endpoint", "revocation_endpoint_auth_methods_supported",
-            "send_resource", "redirect_uri");
+            "send_resource", "redirect_uri", "dpop");
     private static final Set<String> OAUTH_LISTS = Set.of("grant_types_supported",
             "token_endpoint_auth_methods_supported", "response_types_supported", "code_challenge_methods_supported",
             "revocation_endpoint_auth_methods_supported");
@@ -681,6 +681,10 @@ public final class UserServerInput {
                     optionalBoolean(v, keyField);
                 } else if (OAUTH_ENDPOINTS.contains(key)) {
                     optionalString(v, keyField).ifPresent(url -> checkEndpoint(keyField, url));
+                } else if (key.equals("dpop")) {
+                    optionalString(v, keyField).filter(mode -> !Set.of("auto", "required", "off").contains(mode))
+                            .ifPresent(mode -> replace(keyField, Code.INVALID_ENUM_VALUE,
+                                    "use auto (DPoP when the authorization server offers it), required or off"));
                 } else {
                     optionalString(v, keyField);
                 }

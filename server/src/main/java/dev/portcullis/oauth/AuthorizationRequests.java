@@ -27,9 +27,17 @@ public final class AuthorizationRequests {
      * @param resource the canonical resource from discovery
      * @param scopes   from {@link Scopes#initial} or {@link StepUp#nextScopes}
      * @param settings the server's {@code oauth} block, for its authorization URL, PKCE and audience knobs
+     * @param dpopJkt  the thumbprint of the grant's DPoP key, sent as {@code dpop_jkt} (RFC 9449 §10) so that
+     *                 the code can only be redeemed with that key
      */
     public record Params(AuthorizationServerMetadata server, OAuthClient client, ResourceUri resource,
-                         List<String> scopes, Optional<OAuthSettings> settings) {
+                         List<String> scopes, Optional<OAuthSettings> settings, Optional<String> dpopJkt) {
+
+        /** A request for a Bearer grant. */
+        public Params(AuthorizationServerMetadata server, OAuthClient client, ResourceUri resource,
+                      List<String> scopes, Optional<OAuthSettings> settings) {
+            this(server, client, resource, scopes, settings, Optional.empty());
+        }
     }
 
     public static AuthorizationRequest create(Params p) {
@@ -58,6 +66,7 @@ public final class AuthorizationRequests {
         }
         p.settings().flatMap(OAuthSettings::audience).filter(a -> !a.isBlank())
                 .ifPresent(audience -> builder.customParameter("audience", audience));
+        p.dpopJkt().ifPresent(jkt -> builder.customParameter("dpop_jkt", jkt));
         URI url = AuthorizationUrls.require(builder.build().toURI().toString());
         return new AuthorizationRequest(url, state.getValue(), Secret.of(verifier.getValue()), p.server().issuer(),
                 p.client().clientId(), p.client().redirectUri(), p.resource(), p.scopes(),

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param tokenEndpointAuthMethodsSupported empty when absent; RFC 8414 §2 then means {@code client_secret_basic}
  * @param clientIdMetadataDocumentSupported the CIMD flag of MCP 2025-11-25 (checklist #15, #18)
  * @param authorizationResponseIssParameterSupported RFC 9207 §3: {@code iss} must then be in every response (checklist #25)
+ * @param dpopSigningAlgValuesSupported   RFC 9449 §5.1: the server takes DPoP proofs signed so; empty when absent
  */
 public record AuthorizationServerMetadata(
         String issuer,
@@ -22,12 +23,26 @@ public record AuthorizationServerMetadata(
         List<String> codeChallengeMethodsSupported,
         List<String> tokenEndpointAuthMethodsSupported,
         boolean clientIdMetadataDocumentSupported,
-        boolean authorizationResponseIssParameterSupported) {
+        boolean authorizationResponseIssParameterSupported,
+        List<String> dpopSigningAlgValuesSupported) {
 
     public AuthorizationServerMetadata {
+        dpopSigningAlgValuesSupported = List.copyOf(dpopSigningAlgValuesSupported);
         scopesSupported = List.copyOf(scopesSupported);
         codeChallengeMethodsSupported = List.copyOf(codeChallengeMethodsSupported);
         tokenEndpointAuthMethodsSupported = List.copyOf(tokenEndpointAuthMethodsSupported);
+    }
+
+    /** A server that says nothing about DPoP. */
+    public AuthorizationServerMetadata(String issuer, String authorizationEndpoint, String tokenEndpoint,
+                                       Optional<String> registrationEndpoint, Optional<String> revocationEndpoint,
+                                       List<String> scopesSupported, List<String> codeChallengeMethodsSupported,
+                                       List<String> tokenEndpointAuthMethodsSupported,
+                                       boolean clientIdMetadataDocumentSupported,
+                                       boolean authorizationResponseIssParameterSupported) {
+        this(issuer, authorizationEndpoint, tokenEndpoint, registrationEndpoint, revocationEndpoint, scopesSupported,
+                codeChallengeMethodsSupported, tokenEndpointAuthMethodsSupported, clientIdMetadataDocumentSupported,
+                authorizationResponseIssParameterSupported, List.of());
     }
 
     static AuthorizationServerMetadata parse(String body, String url) {
@@ -43,7 +58,8 @@ public record AuthorizationServerMetadata(
                 json.strings("code_challenge_methods_supported"),
                 json.strings("token_endpoint_auth_methods_supported"),
                 json.flag("client_id_metadata_document_supported"),
-                json.flag("authorization_response_iss_parameter_supported"));
+                json.flag("authorization_response_iss_parameter_supported"),
+                json.strings("dpop_signing_alg_values_supported"));
     }
 
     private static OAuthException missing(String what, String field) {

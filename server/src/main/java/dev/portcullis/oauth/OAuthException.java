@@ -30,6 +30,11 @@ public final class OAuthException extends GatewayException {
         this.egressCode = egressCode;
     }
 
+    /** For the DPoP rules ({@code oauth.dpop}), which live in their own package. */
+    public static OAuthException dpopUnsupported(String message) {
+        return new OAuthException(OAuthFailure.DPOP_UNSUPPORTED, message);
+    }
+
     static OAuthException blocked(String what, EgressBlockedException blocked) {
         return new OAuthException(OAuthFailure.EGRESS_BLOCKED, what + " is refused: " + blocked.block().describe(),
                 blocked.block().code(), blocked);

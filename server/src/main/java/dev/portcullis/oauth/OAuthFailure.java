@@ -36,6 +36,11 @@ public enum OAuthFailure {
     INVALID_GRANT(ErrorCode.OAUTH_REQUIRED),
     /** The token or revocation endpoint refused the request for another reason (client, scope, request). */
     TOKEN_REJECTED(ErrorCode.UPSTREAM_ERROR),
+    /**
+     * {@code oauth.dpop: required} cannot be honoured: the authorization server takes no proof
+     * algorithm Portcullis makes keys for, or it issued a Bearer token instead of a DPoP-bound one.
+     */
+    DPOP_UNSUPPORTED(ErrorCode.UPSTREAM_ERROR),
     /** The network or the server failed (I/O error, timeout, 5xx): the grant may still be good. */
     TRANSIENT(ErrorCode.UPSTREAM_UNAVAILABLE),
     /** Step-up would not help: the retry cap is reached or the challenge asks for nothing new (checklist #33). */

@@ -44,7 +44,8 @@ public final class PinnedServer {
                 pkce,
                 authMethods,
                 false,
-                trusted.map(AuthorizationServerMetadata::authorizationResponseIssParameterSupported).orElse(false)));
+                trusted.map(AuthorizationServerMetadata::authorizationResponseIssParameterSupported).orElse(false),
+                trusted.map(AuthorizationServerMetadata::dpopSigningAlgValuesSupported).orElse(List.of())));
     }
 
     private static String origin(String url) {

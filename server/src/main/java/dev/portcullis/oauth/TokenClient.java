@@ -25,11 +25,15 @@ import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Token;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import dev.portcullis.config.Secret;
+import dev.portcullis.oauth.dpop.DpopKey;
+import dev.portcullis.oauth.dpop.DpopNonces;
+import dev.portcullis.oauth.dpop.DpopProofs;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The token endpoint and the revocation endpoint: code exchange with the PKCE verifier, refresh,
@@ -37,14 +41,26 @@ import java.util.Optional;
  * {@code client_secret_post} or {@code none}) and each carrying the RFC 8707 {@code resource}
  * where the grant has one (checklist #26, #28). Failures are typed: {@code INVALID_GRANT} means
  * re-authorize, {@code TRANSIENT} means keep the grant and try later (checklist #38).
+ *
+ * <p>A grant bound to a DPoP key (RFC 9449 §5) sends a fresh proof with each code exchange and
+ * refresh; an authorization server's {@code use_dpop_nonce} is answered once with its nonce, and
+ * its latest nonce is kept for the next request.
  */
 public final class TokenClient {
+    private static final String USE_DPOP_NONCE = "use_dpop_nonce";
+
     private final OAuthHttp http;
     private final Clock clock;
+    private final DpopNonces nonces;
 
     public TokenClient(OAuthHttp http, Clock clock) {
+        this(http, clock, new DpopNonces());
+    }
+
+    public TokenClient(OAuthHttp http, Clock clock, DpopNonces nonces) {
         this.http = http;
         this.clock = clock;
+        this.nonces = nonces;
     }
 
     /** Which kind of token to revoke; sent as RFC 7009 {@code token_type_hint}. */
@@ -52,6 +68,12 @@ public final class TokenClient {
 
     /** Redeems the code from {@link AuthorizationCallback#code} for the attempt that produced it. */
     public TokenSet exchange(AuthorizationRequest pending, Secret code, OAuthClient client, TokenEndpoint endpoint) {
+        return exchange(pending, code, client, endpoint, Optional.empty());
+    }
+
+    /** @param dpop the grant's key when its tokens are to be DPoP-bound */
+    public TokenSet exchange(AuthorizationRequest pending, Secret code, OAuthClient client, TokenEndpoint endpoint,
+                             Optional<DpopKey> dpop) {
         requireSameIssuer(client, endpoint);
         if (!pending.issuer().equals(endpoint.issuer())) {
             throw new IllegalArgumentException("the attempt was for " + pending.issuer() + ", not " + endpoint.issuer());
@@ -63,7 +85,7 @@ public final class TokenClient {
             exchange.resources(pending.resource().toUri());
         }
         TokenRequest request = exchange.build();
-        return tokens("the code exchange", request.toHTTPRequest(), endpoint, pending.scopes());
+        return tokens("the code exchange", request::toHTTPRequest, endpoint, pending.scopes(), dpop);
     }
 
     /**
@@ -74,13 +96,20 @@ public final class TokenClient {
      */
     public TokenSet refresh(Secret refreshToken, ResourceUri resource, List<String> grantedScopes, OAuthClient client,
                             TokenEndpoint endpoint) {
+        return refresh(refreshToken, resource, grantedScopes, client, endpoint, Optional.empty());
+    }
+
+    /** @param dpop the grant's key: a DPoP-bound grant is refreshed with a proof of the same key (RFC 9449 §5) */
+    public TokenSet refresh(Secret refreshToken, ResourceUri resource, List<String> grantedScopes, OAuthClient client,
+                            TokenEndpoint endpoint, Optional<DpopKey> dpop) {
         requireSameIssuer(client, endpoint);
         TokenRequest.Builder builder = builder(endpoint, client, new RefreshTokenGrant(new RefreshToken(refreshToken.reveal())));
         if (!resource.isOmitted()) {
             builder.resources(resource.toUri());
         }
         endpoint.audience().ifPresent(audience -> builder.customParameter("audience", audience));
-        return tokens("the token refresh", builder.build().toHTTPRequest(), endpoint, grantedScopes);
+        TokenRequest request = builder.build();
+        return tokens("the token refresh", request::toHTTPRequest, endpoint, grantedScopes, dpop);
     }
 
     /**
@@ -123,8 +152,10 @@ public final class TokenClient {
                 });
     }
 
-    private TokenSet tokens(String what, HTTPRequest request, TokenEndpoint endpoint, List<String> requestedScopes) {
-        HTTPResponse response = send(what, request, endpoint);
+    private TokenSet tokens(String what, Supplier<HTTPRequest> request, TokenEndpoint endpoint, List<String> requestedScopes,
+                            Optional<DpopKey> dpop) {
+        HTTPResponse response = dpop.isPresent() ? sendWithProof(what, request, endpoint, dpop.get())
+                : send(what, request.get(), endpoint);
         TokenResponse parsed;
         try {
             parsed = TokenResponse.parse(response);
@@ -145,6 +176,36 @@ public final class TokenClient {
                 access.getLifetime() > 0 ? Optional.of(now.plusSeconds(access.getLifetime())) : Optional.empty(),
                 access.getScope() != null ? access.getScope().toStringList() : requestedScopes,
                 access.getType().getValue());
+    }
+
+    /**
+     * Sends with a DPoP proof; a {@code 400 use_dpop_nonce} with a {@code DPoP-Nonce} is answered
+     * exactly once, with a new proof (a new {@code jti}) carrying that nonce (RFC 9449 §8). The
+     * server's latest nonce, from any answer, is kept for this server's next proof.
+     */
+    private HTTPResponse sendWithProof(String what, Supplier<HTTPRequest> build, TokenEndpoint endpoint, DpopKey key) {
+        URI tokenUrl = URI.create(endpoint.tokenUrl());
+        for (int attempt = 0; ; attempt++) {
+            HTTPRequest request = build.get();
+            request.setHeader("DPoP", DpopProofs.forTokenRequest(key, tokenUrl, nonces.ofAuthorizationServer(endpoint.issuer())));
+            HTTPResponse response = send(what, request, endpoint);
+            String nonce = response.getHeaderValue("DPoP-Nonce");
+            if (nonce != null) {
+                nonces.fromAuthorizationServer(endpoint.issuer(), nonce);
+            }
+            if (attempt == 0 && nonce != null && asksForNonce(response)) {
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private static boolean asksForNonce(HTTPResponse response) {
+        if (response.getStatusCode() != 400) {
+            return false;
+        }
+        ErrorObject error = ErrorObject.parse(response);
+        return error != null && USE_DPOP_NONCE.equals(error.getCode());
     }
 
     private HTTPResponse send(String what, HTTPRequest request, TokenEndpoint endpoint) {

@@ -37,11 +37,15 @@ public final class WwwAuthenticate {
         return out;
     }
 
-    /** The first {@code Bearer} challenge (checklist #2–3), if any. */
+    /**
+     * The first {@code Bearer} challenge (checklist #2–3), else the first {@code DPoP} one: a server
+     * that takes only DPoP-bound tokens challenges with that scheme (RFC 9449 §7.1), with the same
+     * {@code resource_metadata}, {@code scope} and {@code error} parameters.
+     */
     public static Optional<BearerChallenge> bearer(List<String> headerLines) {
-        return parse(headerLines).stream()
-                .filter(c -> c.scheme().equalsIgnoreCase("Bearer"))
-                .findFirst()
+        List<Challenge> all = parse(headerLines);
+        return all.stream().filter(c -> c.scheme().equalsIgnoreCase("Bearer")).findFirst()
+                .or(() -> all.stream().filter(c -> c.scheme().equalsIgnoreCase("DPoP")).findFirst())
                 .map(BearerChallenge::of);
     }
 

@@ -182,6 +182,7 @@ class ConfigLoaderTest {
                 Arguments.of("client secret without pinned endpoints", "mcpServers:\n  s:\n    url: https://a.example\n    oauth:\n      client_id: c\n      client_secret: s\n", 5, "mcpServers.s.oauth", "authorization_url and token_url"),
                 Arguments.of("client secret without id", "mcpServers:\n  s:\n    url: https://a.example\n    oauth:\n      client_secret: s\n      authorization_url: https://a.example/a\n      token_url: https://a.example/t\n", 5, "mcpServers.s.oauth", "needs client_id"),
                 Arguments.of("token exchange method", "mcpServers:\n  s:\n    url: https://a.example\n    oauth:\n      token_exchange_method: magic\n", 5, "mcpServers.s.oauth.token_exchange_method", "default_post"),
+                Arguments.of("dpop mode", "mcpServers:\n  s:\n    url: https://a.example\n    oauth:\n      dpop: always\n", 5, "mcpServers.s.oauth.dpop", "auto (DPoP when the authorization server offers it), required or off"),
                 Arguments.of("address exemption with a scheme", "mcpSettings:\n  allowedAddresses:\n    - 127.0.0.1:8080\n    - http://10.0.0.5:8080\n", 4, "mcpSettings.allowedAddresses[1]", "10.0.0.5"),
                 Arguments.of("public address needs no exemption", "endpoints:\n  allowedAddresses: ['8.8.8.8']\n", 2, "endpoints.allowedAddresses[0]", "8.8.8.8"),
                 Arguments.of("bad action domain", "actions:\n  allowedDomains: ['exa mple.com']\n", 2, "actions.allowedDomains[0]", "exa mple.com"),

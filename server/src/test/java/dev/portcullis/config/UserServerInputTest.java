@@ -619,6 +619,24 @@ class UserServerInputTest {
         assertThat(problems(withUrl("\"oauth\": [\"a\"]"))).containsExactly(new Seen("config.oauth", "expected an object"));
     }
 
+    @Test
+    void a_user_server_may_choose_dpop_from_the_three_modes() {
+        assertThat(valid(withUrl("\"oauth\": {\"dpop\": \"required\"}")).dpopMode())
+                .isEqualTo(McpServerConfig.OAuthSettings.DpopMode.REQUIRED);
+        assertThat(valid(withUrl("\"oauth\": {}")).dpopMode()).isEqualTo(McpServerConfig.OAuthSettings.DpopMode.AUTO);
+        assertThat(problems(withUrl("\"oauth\": {\"dpop\": \"always\"}"))).containsExactly(new Seen("config.oauth.dpop",
+                "use auto (DPoP when the authorization server offers it), required or off"));
+    }
+
+    @Test
+    void switching_dpop_to_required_or_off_retires_the_grants_obtained_before() {
+        String before = valid(withUrl("\"oauth\": {}")).credentialBinding();
+
+        assertThat(valid(withUrl("\"oauth\": {\"dpop\": \"auto\"}")).credentialBinding()).isEqualTo(before);
+        assertThat(valid(withUrl("\"oauth\": {\"dpop\": \"required\"}")).credentialBinding()).isNotEqualTo(before);
+        assertThat(valid(withUrl("\"oauth\": {\"dpop\": \"off\"}")).credentialBinding()).isNotEqualTo(before);
+    }
+
     // ---- 9: apiKey -------------------------------------------------------------------------
 
     @Test

@@ -56,6 +56,15 @@ class AuthorizationRequestsTest {
     }
 
     @Test
+    void a_dpop_grant_binds_its_code_to_the_key_with_dpop_jkt() {
+        AuthorizationRequest bound = AuthorizationRequests.create(new AuthorizationRequests.Params(Fixtures.server(),
+                Fixtures.publicClient(Fixtures.ISSUER), RESOURCE, List.of("mcp:tools"), Optional.empty(), Optional.of("jkt-1")));
+
+        assertThat(query(bound)).containsEntry("dpop_jkt", "jkt-1");
+        assertThat(query(create(Fixtures.server(), Optional.empty()))).doesNotContainKey("dpop_jkt");
+    }
+
+    @Test
     void every_attempt_has_its_own_state_and_verifier() {
         AuthorizationRequest a = create(Fixtures.server(), Optional.empty());
         AuthorizationRequest b = create(Fixtures.server(), Optional.empty());

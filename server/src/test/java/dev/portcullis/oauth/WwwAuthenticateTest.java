@@ -34,6 +34,15 @@ class WwwAuthenticateTest {
     }
 
     @Test
+    void a_dpop_challenge_names_the_metadata_when_there_is_no_bearer_one() {
+        assertThat(WwwAuthenticate.bearer(List.of("DPoP resource_metadata=\"https://r.example/prm\", algs=\"ES256\"")))
+                .hasValueSatisfying(c -> assertThat(c.resourceMetadata()).contains("https://r.example/prm"));
+        assertThat(WwwAuthenticate.bearer(List.of("DPoP resource_metadata=\"https://r.example/dpop\"",
+                "Bearer resource_metadata=\"https://r.example/bearer\"")))
+                .as("Bearer first").hasValueSatisfying(c -> assertThat(c.resourceMetadata()).contains("https://r.example/bearer"));
+    }
+
+    @Test
     void quoted_strings_unescape_backslashes() {
         var challenges = WwwAuthenticate.parse(List.of("Bearer error_description=\"a \\\"quoted\\\" \\\\ word\""));
         assertThat(challenges.getFirst().params()).containsEntry("error_description", "a \"quoted\" \\ word");

@@ -11,12 +11,16 @@ import java.util.List;
  * @param state              the per-attempt OAuth {@code state}
  * @param bindingHash        SHA-256 (hex) of the browser-binding cookie value, or empty until one is set
  * @param createdAtMillis    when the attempt started; PENDING goes stale after {@link OAuthFlows#PENDING_STALE}
+ * @param sealedDpopKey      the grant's DPoP private key (RFC 9449), sealed, made when the attempt started;
+ *                           null for a Bearer grant
+ * @param dpopAlg            the JWS algorithm of that key, or null
  */
 public record FlowRecord(String flowId, String tenantId, String userId, String serverName, FlowStatus status,
                          long createdAtMillis, String authorizationUrl, String state, String sealedVerifier,
                          String issuer, String clientId, String sealedClientSecret, String authMethod, String clientSource,
                          String redirectUri, String tokenUrl, String revocationUrl, String resource, List<String> scopes,
-                         boolean issRequired, String bindingHash, String error, String serverRef) {
+                         boolean issRequired, String bindingHash, String error, String serverRef,
+                         String sealedDpopKey, String dpopAlg) {
 
     public GrantOwner owner() {
         return new GrantOwner(tenantId, userId, serverName);
@@ -25,12 +29,12 @@ public record FlowRecord(String flowId, String tenantId, String userId, String s
     FlowRecord withStatus(FlowStatus next, String why) {
         return new FlowRecord(flowId, tenantId, userId, serverName, next, createdAtMillis, authorizationUrl, state,
                 sealedVerifier, issuer, clientId, sealedClientSecret, authMethod, clientSource, redirectUri, tokenUrl,
-                revocationUrl, resource, scopes, issRequired, bindingHash, why, serverRef);
+                revocationUrl, resource, scopes, issRequired, bindingHash, why, serverRef, sealedDpopKey, dpopAlg);
     }
 
     FlowRecord withBinding(String hash) {
         return new FlowRecord(flowId, tenantId, userId, serverName, status, createdAtMillis, authorizationUrl, state,
                 sealedVerifier, issuer, clientId, sealedClientSecret, authMethod, clientSource, redirectUri, tokenUrl,
-                revocationUrl, resource, scopes, issRequired, hash, error, serverRef);
+                revocationUrl, resource, scopes, issRequired, hash, error, serverRef, sealedDpopKey, dpopAlg);
     }
 }

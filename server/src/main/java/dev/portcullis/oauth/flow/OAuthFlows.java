@@ -23,6 +23,8 @@ import dev.portcullis.oauth.TokenClient;
 import dev.portcullis.oauth.TokenEndpoint;
 import dev.portcullis.oauth.TokenSet;
 import dev.portcullis.oauth.WwwAuthenticate;
+import dev.portcullis.oauth.dpop.DpopKey;
+import dev.portcullis.oauth.dpop.DpopPolicy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -112,8 +114,11 @@ public final class OAuthFlows {
         Target target = sendResource ? found : new Target(found.server(), ResourceUri.OMITTED, found.scopes());
         OAuthClient client = identities.resolve(new ClientIdentities.Request(owner.tenantId(), owner.serverName(),
                 config.oauth(), target.server(), config.oauthHeaders()));
+        // The grant's DPoP key is made now, with the attempt, and kept sealed until the code is redeemed with it.
+        Optional<DpopKey> dpop = DpopPolicy.forNewGrant(config.dpopMode(), target.server().issuer(),
+                target.server().dpopSigningAlgValuesSupported()).map(DpopKey::generate);
         AuthorizationRequest request = AuthorizationRequests.create(new AuthorizationRequests.Params(target.server(), client,
-                target.resource(), target.scopes(), config.oauth()));
+                target.resource(), target.scopes(), config.oauth(), dpop.map(DpopKey::thumbprint)));
         TokenEndpoint endpoint = TokenEndpoint.of(target.server(), config.oauth(), config.oauthHeaders());
         FlowRecord record = new FlowRecord(owner.flowId(), owner.tenantId(), owner.userId(), owner.serverName(),
                 FlowStatus.PENDING, clock.millis(), request.url().toString(), request.state(),
@@ -122,7 +127,9 @@ public final class OAuthFlows {
                 client.clientSecret().map(s -> sealer.seal(s.reveal(), owner.context("flow.client_secret"))).orElse(null),
                 client.authMethod().name(), client.source().name(), request.redirectUri(), endpoint.tokenUrl(),
                 endpoint.revocationUrl().orElse(null), request.resource().value(), request.scopes(),
-                request.issParameterRequired(), null, null, serverRef(config));
+                request.issParameterRequired(), null, null, serverRef(config),
+                dpop.map(k -> sealer.seal(k.privateJwk().reveal(), owner.context("flow.dpop_key"))).orElse(null),
+                dpop.map(k -> k.algorithm().getName()).orElse(null));
         store.start(record);
         return new Started(record.flowId(), request.url(), PENDING_STALE);
     }
@@ -289,11 +296,17 @@ public final class OAuthFlows {
                     Optional.ofNullable(record.revocationUrl()),
                     config.oauth().flatMap(McpServerConfig.OAuthSettings::audience).filter(a -> !a.isBlank()),
                     config.oauthHeaders());
-            TokenSet issued = tokens.exchange(pending, code, client, endpoint);
+            Optional<DpopKey> dpop = dpopKey(record);
+            TokenSet issued = tokens.exchange(pending, code, client, endpoint, dpop);
+            if (dpop.isPresent()) {
+                DpopPolicy.checkIssued(config.dpopMode(), record.issuer(), issued.tokenType());
+            }
             // Bound to the server as it was when the attempt started (checked above to be as it is now): should
             // the server move while the code is exchanged, this grant is never used for where it went.
             vault.save(record.owner(), new Grant(issued, client, record.tokenUrl(), Optional.ofNullable(record.revocationUrl()),
-                    new ResourceUri(record.resource()), clock.instant(), record.serverRef()));
+                    new ResourceUri(record.resource()), clock.instant(), record.serverRef(),
+                    // A server that answered with a Bearer token did not bind it: the grant stays Bearer, without the key.
+                    dpop.filter(k -> DpopPolicy.isDpop(issued.tokenType()))));
         } catch (RuntimeException e) {
             end(record.flowId(), FlowStatus.FAILED, e instanceof OAuthException o ? o.failure().name() : "exchange_failed");
             return new Outcome.Failed(serverName, "callback_failed");
@@ -352,6 +365,11 @@ public final class OAuthFlows {
         return new AuthorizationRequest(URI.create(r.authorizationUrl()), r.state(),
                 Secret.of(sealer.open(r.sealedVerifier(), owner.context("flow.verifier"))), r.issuer(), r.clientId(),
                 r.redirectUri(), new ResourceUri(r.resource()), r.scopes(), r.issRequired());
+    }
+
+    private Optional<DpopKey> dpopKey(FlowRecord r) {
+        return Optional.ofNullable(r.sealedDpopKey())
+                .map(s -> DpopKey.of(sealer.open(s, r.owner().context("flow.dpop_key")), r.dpopAlg()));
     }
 
     private OAuthClient client(FlowRecord r) {

@@ -48,14 +48,22 @@ public final class OAuthTokens {
     }
 
     public Optional<Secret> accessToken(GrantOwner owner, McpServerConfig config) {
+        return currentGrant(owner, config).map(g -> g.tokens().accessToken());
+    }
+
+    /**
+     * The user's grant with a current access token (refreshed first when it is about to expire): the
+     * token, its type, and the DPoP key a DPoP-bound token must be presented with.
+     */
+    public Optional<Grant> currentGrant(GrantOwner owner, McpServerConfig config) {
         Optional<Grant> grant = usableGrant(owner, config);
         if (grant.isEmpty() || !needsRefresh(grant.get())) {
-            return grant.map(g -> g.tokens().accessToken());
+            return grant;
         }
         try (Lock lock = locks.acquire("oauth:refresh:" + owner.flowId(), LOCK_LEASE, LOCK_WAIT)) {
             Optional<Grant> current = usableGrant(owner, config); // another caller or replica may have refreshed meanwhile
             if (current.isEmpty() || !needsRefresh(current.get())) {
-                return current.map(g -> g.tokens().accessToken());
+                return current;
             }
             return refresh(owner, config, current.get());
         }
@@ -65,18 +73,20 @@ public final class OAuthTokens {
         return g.expiresWithin(clock.instant(), REFRESH_SKEW_SECONDS) && g.tokens().refreshToken().isPresent();
     }
 
-    private Optional<Secret> refresh(GrantOwner owner, McpServerConfig config, Grant grant) {
+    private Optional<Grant> refresh(GrantOwner owner, McpServerConfig config, Grant grant) {
         TokenEndpoint endpoint = new TokenEndpoint(grant.client().issuer(), grant.tokenUrl(), grant.revocationUrl(),
                 // forward_audience_on_refresh: false is for token endpoints that refuse audience on a refresh.
                 config.oauth().filter(McpServerConfig.OAuthSettings::forwardAudienceOnRefresh)
                         .flatMap(McpServerConfig.OAuthSettings::audience), config.oauthHeaders());
         try {
+            // A DPoP-bound grant is refreshed with a proof of its own key (RFC 9449 §5), never a new one.
             TokenSet fresh = tokens.refresh(grant.tokens().refreshToken().orElseThrow(), grant.resource(),
-                    grant.tokens().scopes(), grant.client(), endpoint);
+                    grant.tokens().scopes(), grant.client(), endpoint, grant.dpopKey());
             TokenSet kept = fresh.refreshToken().isPresent() ? fresh : new TokenSet(fresh.accessToken(),
                     grant.tokens().refreshToken(), fresh.expiresAt(), fresh.scopes(), fresh.tokenType());
-            vault.save(owner, grant.withTokens(kept, clock.instant()));
-            return Optional.of(kept.accessToken());
+            Grant refreshed = grant.withTokens(kept, clock.instant());
+            vault.save(owner, refreshed);
+            return Optional.of(refreshed);
         } catch (OAuthException e) {
             if (e.failure() == OAuthFailure.INVALID_GRANT) {
                 // Delete only the grant that was refused, never one saved meanwhile with a newer refresh token.
@@ -91,7 +101,7 @@ public final class OAuthTokens {
             }
             log.warn("refreshing the token of {} at '{}' failed ({}); keeping the grant", owner.userId(),
                     owner.serverName(), e.failure());
-            return Optional.of(grant.tokens().accessToken());
+            return Optional.of(grant);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.portcullis.oauth.ClientAuthMethod;
 import dev.portcullis.oauth.OAuthClient;
 import dev.portcullis.oauth.ResourceUri;
 import dev.portcullis.oauth.TokenSet;
+import dev.portcullis.oauth.dpop.DpopKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -19,7 +20,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The token vault: grants at rest, every token and client secret sealed (AES-256-GCM) with its
  * owner and kind as associated data, so a row copied to another user, server or column does not
- * open. Values sealed with a previous key open and are re-sealed on the next write.
+ * open. A grant's DPoP private key is sealed the same way, and goes with the grant. Values sealed with a previous key open and are re-sealed on the next write.
  */
 public final class TokenVault {
     private final Jdbi jdbi;
@@ -47,9 +48,11 @@ public final class TokenVault {
             h.createUpdate("""
                             INSERT INTO oauth_grants (tenant_id, user_id, server_name, issuer, client_id, sealed_client_secret,
                                 auth_method, client_source, redirect_uri, token_url, revocation_url, resource_uri,
-                                sealed_access, sealed_refresh, expires_at, scopes, token_type, updated_at, binding)
+                                sealed_access, sealed_refresh, expires_at, scopes, token_type, updated_at, binding,
+                                sealed_dpop_key, dpop_alg)
                             VALUES (:tenant, :user, :server, :issuer, :clientId, :secret, :method, :source, :redirect,
-                                :tokenUrl, :revocationUrl, :resource, :access, :refresh, :expires, :scopes, :type, :at, :binding)""")
+                                :tokenUrl, :revocationUrl, :resource, :access, :refresh, :expires, :scopes, :type, :at, :binding,
+                                :dpopKey, :dpopAlg)""")
                     .bind("tenant", owner.tenantId()).bind("user", owner.userId()).bind("server", owner.serverName())
                     .bind("issuer", c.issuer()).bind("clientId", c.clientId())
                     .bind("secret", c.clientSecret().map(s -> sealer.seal(s.reveal(), owner.context("client_secret"))).orElse(null))
@@ -62,6 +65,9 @@ public final class TokenVault {
                     .bind("scopes", String.join(" ", t.scopes())).bind("type", t.tokenType())
                     .bind("at", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
                     .bind("binding", grant.binding())
+                    .bind("dpopKey", grant.dpopKey().map(k -> sealer.seal(k.privateJwk().reveal(), owner.context("dpop_key")))
+                            .orElse(null))
+                    .bind("dpopAlg", grant.dpopKey().map(k -> k.algorithm().getName()).orElse(null))
                     .execute();
         });
     }
@@ -86,10 +92,10 @@ public final class TokenVault {
     /** Re-seals, with the current key, every grant holding a value sealed with a previous one; returns how many. */
     public int resealAll() {
         List<GrantOwner> owners = jdbi.withHandle(h -> h.createQuery("SELECT tenant_id, user_id, server_name,"
-                        + " sealed_client_secret, sealed_access, sealed_refresh FROM oauth_grants")
+                        + " sealed_client_secret, sealed_access, sealed_refresh, sealed_dpop_key FROM oauth_grants")
                 .map((rs, ctx) -> {
                     boolean stale = java.util.stream.Stream.of(rs.getString("sealed_client_secret"), rs.getString("sealed_access"),
-                            rs.getString("sealed_refresh")).filter(java.util.Objects::nonNull).anyMatch(sealer::needsResealing);
+                            rs.getString("sealed_refresh"), rs.getString("sealed_dpop_key")).filter(java.util.Objects::nonNull).anyMatch(sealer::needsResealing);
                     return stale ? new GrantOwner(rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("server_name")) : null;
                 })
                 .list()).stream().filter(java.util.Objects::nonNull).toList();
@@ -115,8 +121,11 @@ public final class TokenVault {
         TokenSet tokens = new TokenSet(access, refresh,
                 Optional.ofNullable(rs.getObject("expires_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant),
                 scopes.isBlank() ? List.of() : Arrays.asList(scopes.split(" ")), rs.getString("token_type"));
+        String dpopAlg = rs.getString("dpop_alg");
+        Optional<DpopKey> dpopKey = Optional.ofNullable(rs.getString("sealed_dpop_key"))
+                .map(s -> DpopKey.of(sealer.open(s, owner.context("dpop_key")), dpopAlg));
         return new Grant(tokens, client, rs.getString("token_url"), Optional.ofNullable(rs.getString("revocation_url")),
                 new ResourceUri(rs.getString("resource_uri")),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant(), rs.getString("binding"));
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant(), rs.getString("binding"), dpopKey);
     }
 }

@@ -8,11 +8,14 @@ import dev.portcullis.upstream.UpstreamException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
@@ -31,6 +34,9 @@ import org.eclipse.jetty.http.HttpHeader;
 final class HttpExchange implements AutoCloseable {
 
     static final int MAX_REDIRECTS = 5;
+    /** A DPoP challenge whose error is use_dpop_nonce (quoted or not), anywhere in the header. */
+    private static final Pattern USE_DPOP_NONCE =
+            Pattern.compile("(?i)(^|[\\s,])DPoP\\s[^\\n]*?\\berror\\s*=\\s*\"?use_dpop_nonce\"?");
 
     private final Response response;
     private final InputStream body;
@@ -51,9 +57,23 @@ final class HttpExchange implements AutoCloseable {
                              Duration idle) {
         Hop hop = first;
         HttpFields headers = outgoing.headers();
+        Optional<RequestCredential> credential = outgoing.credential();
+        boolean nonceAnswered = false;
         for (int redirects = 0; ; redirects++) {
-            HttpExchange exchange = send(client, hop, outgoing, headers, within, totalMillis, idle);
+            HttpExchange exchange = send(client, hop, outgoing, withCredential(headers, credential, outgoing.method(), hop),
+                    within, totalMillis, idle);
             int status = exchange.status();
+            if (credential.orElse(null) instanceof RequestCredential.ProofBound bound && keepNonce(exchange, bound, hop)) {
+                exchange.discard();
+                exchange.close();
+                if (nonceAnswered) {
+                    // One round per request (RFC 9449 §9): a server that wants yet another nonce is not chased.
+                    throw new UpstreamException.ProtocolViolation("the MCP server asked for a new DPoP nonce again", null);
+                }
+                nonceAnswered = true;
+                redirects--; // the same hop again, with a fresh proof that carries the nonce
+                continue;
+            }
             String location = exchange.response.getHeaders().get(HttpHeader.LOCATION);
             if ((status != 307 && status != 308) || location == null) {
                 return exchange;
@@ -65,9 +85,36 @@ final class HttpExchange implements AutoCloseable {
             EgressTarget next = hop.resolve(location);
             if (!hop.sameOrigin(next)) {
                 headers = outgoing.crossOriginHeaders();
+                credential = Optional.empty();
             }
             hop = new Hop(next, true);
         }
+    }
+
+    /** The headers with the credential's for this hop (a DPoP proof names the hop's method and URL). */
+    private static HttpFields withCredential(HttpFields headers, Optional<RequestCredential> credential, String method, Hop hop) {
+        if (credential.isEmpty()) {
+            return headers;
+        }
+        HttpFields.Mutable out = HttpFields.build(headers);
+        credential.get().headers(method, URI.create(hop.target().uri())).forEach(out::put);
+        return out.asImmutable();
+    }
+
+    /**
+     * Keeps a nonce the server sent for a proof-bound credential; true when the answer is the
+     * RFC 9449 §9 challenge to send the request again with it ({@code 401}, a {@code DPoP} challenge
+     * with {@code error="use_dpop_nonce"}, and the nonce).
+     */
+    private static boolean keepNonce(HttpExchange exchange, RequestCredential.ProofBound bound, Hop hop) {
+        String nonce = exchange.header("DPoP-Nonce");
+        if (nonce == null || nonce.isEmpty()) {
+            return false;
+        }
+        bound.nonce(URI.create(hop.target().uri()), nonce);
+        // Every challenge line counts: a server may offer Bearer and DPoP challenges side by side.
+        String challenges = String.join("\n", exchange.response.getHeaders().getValuesList(HttpHeader.WWW_AUTHENTICATE));
+        return exchange.status() == 401 && USE_DPOP_NONCE.matcher(challenges).find();
     }
 
     private static HttpExchange send(HttpClient client, Hop hop, Outgoing outgoing, HttpFields headers,

@@ -2,6 +2,7 @@ package dev.portcullis.upstream.transport;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -17,11 +18,14 @@ import org.eclipse.jetty.http.HttpHeader;
  * @param credentialNames lower-case names of the headers dropped when a redirect changes origin: the
  *                        caller's credentials and session plus every configured header
  * @param partition       the connection pool partition the exchange uses (see {@link ConnectionPool})
+ * @param credential      what the request presents, asked for its headers per hop (see {@link HttpExchange});
+ *                        left behind with the other credentials when a redirect changes origin
  */
-record Outgoing(String method, HttpFields headers, byte[] body, Set<String> credentialNames, String partition) {
+record Outgoing(String method, HttpFields headers, byte[] body, Set<String> credentialNames, String partition,
+                Optional<RequestCredential> credential) {
 
     private static final Set<String> ALWAYS_CREDENTIALS = Set.of("authorization", "proxy-authorization", "cookie",
-            "mcp-session-id");
+            "mcp-session-id", "dpop");
 
     static Builder builder(String method, HttpTransportSettings settings) {
         return new Builder(method, settings);
@@ -43,6 +47,7 @@ record Outgoing(String method, HttpFields headers, byte[] body, Set<String> cred
         private final HttpFields.Mutable headers = HttpFields.build();
         private final Set<String> credentialNames;
         private final ConnectionPool pool;
+        private final Optional<RequestCredential> credential;
         private String partition;
         private byte[] body;
 
@@ -52,7 +57,7 @@ record Outgoing(String method, HttpFields headers, byte[] body, Set<String> cred
             this.partition = pool.partition();
             settings.headers().forEach(headers::put);
             // Asked for every request so a refreshed token is used at once; configured headers cannot override it.
-            settings.authorizer().authorizationHeader().ifPresent(value -> headers.put(HttpHeader.AUTHORIZATION, value));
+            this.credential = settings.authorizer().credential();
             this.credentialNames = credentialNames(settings.headers());
         }
 
@@ -76,7 +81,7 @@ record Outgoing(String method, HttpFields headers, byte[] body, Set<String> cred
         }
 
         Outgoing build() {
-            return new Outgoing(method, headers.asImmutable(), body, credentialNames, partition);
+            return new Outgoing(method, headers.asImmutable(), body, credentialNames, partition, credential);
         }
 
         private static Set<String> credentialNames(Map<String, String> configured) {

@@ -3,8 +3,8 @@ package dev.portcullis.upstream.transport;
 import java.util.Optional;
 
 /**
- * Supplies the {@code Authorization} header value for each outgoing request. Called for every request rather
- * than once, so a refreshed OAuth token is picked up without rebuilding the transport.
+ * Supplies the credential for each outgoing request. Called for every request rather than once, so a
+ * refreshed OAuth token is picked up without rebuilding the transport.
  */
 @FunctionalInterface
 public interface RequestAuthorizer {
@@ -12,6 +12,6 @@ public interface RequestAuthorizer {
     /** No credentials: requests go out without an Authorization header. */
     RequestAuthorizer NONE = Optional::empty;
 
-    /** The full header value (for example {@code Bearer <token>}), or empty to send none. */
-    Optional<String> authorizationHeader();
+    /** The credential for the next request, or empty to send none. */
+    Optional<RequestCredential> credential();
 }

@@ -87,7 +87,8 @@ public final class WebSocketClientTransport implements McpClientTransport {
             upgrade.setSubProtocols("mcp");
             upgrade.tag(EgressTag.of(EgressContext.MCP).in(settings.pool().streamPartition()));
             settings.headers().forEach(upgrade::setHeader);
-            settings.authorizer().authorizationHeader().ifPresent(v -> upgrade.setHeader(HttpHeader.AUTHORIZATION.asString(), v));
+            settings.authorizer().credential().ifPresent(c -> c.headers("GET", URI.create(hop.target().uri()))
+                    .forEach(upgrade::setHeader));
             Handshake handshake = new Handshake();
             Session opened = ws.connect(new Listener(), URI.create(hop.target().uri()), upgrade, handshake)
                     .get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);

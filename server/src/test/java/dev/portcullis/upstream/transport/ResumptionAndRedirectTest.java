@@ -110,7 +110,7 @@ class ResumptionAndRedirectTest {
         unauthorized.closeGracefully();
 
         var authorized = new HttpTransportSettings(settings.endpoint(), settings.headers(), settings.requestTimeout(),
-                settings.sseReadTimeout(), settings.maxMessageBytes(), () -> Optional.of("Bearer good-token"), ConnectionPool.COMMON);
+                settings.sseReadTimeout(), settings.maxMessageBytes(), () -> Optional.of(new RequestCredential.Header("Bearer good-token")), ConnectionPool.COMMON);
         client = McpClient.sync(new StreamableHttpClientTransport(http, TestClients.JSON, authorized)).build();
         assertThat(client.initialize().serverInfo().name()).isEqualTo("resumption-fixture");
     }
