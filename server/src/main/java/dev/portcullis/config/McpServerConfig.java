@@ -91,6 +91,11 @@ public record McpServerConfig(
         return origin instanceof Origin.UserManaged u ? "user:" + u.id() : "operator";
     }
 
+    /** The grant the gateway uses as itself at this server, if the operator configured one. */
+    public Optional<MachineGrant> machineGrant() {
+        return oauth.flatMap(OAuthSettings::machine);
+    }
+
     public boolean isUserManaged() {
         return origin instanceof Origin.UserManaged;
     }
@@ -182,6 +187,8 @@ public record McpServerConfig(
      * @param sendResource             LibreChat's {@code send_resource_parameter}: send RFC 8707 {@code resource}
      * @param forwardAudienceOnRefresh send {@code audience} on the refresh grant too (Auth0 needs it; strict
      *                                 token endpoints such as Cognito's refuse it)
+     * @param machine                  {@code grant_type: client_credentials | jwt_bearer}: the gateway obtains one
+     *                                 token as itself for the server's shared connection; empty for users' own grants
      */
     public record OAuthSettings(
             Optional<String> authorizationUrl,
@@ -199,7 +206,22 @@ public record McpServerConfig(
             Optional<String> revocationEndpoint,
             List<String> revocationEndpointAuthMethodsSupported,
             boolean sendResource,
-            boolean forwardAudienceOnRefresh) {
+            boolean forwardAudienceOnRefresh,
+            Optional<MachineGrant> machine) {
+
+        /** The block of a server users authorize at themselves (no machine grant). */
+        public OAuthSettings(Optional<String> authorizationUrl, Optional<String> tokenUrl, Optional<String> clientId,
+                             Optional<Secret> clientSecret, Optional<String> scope, Optional<String> audience,
+                             Optional<TokenExchangeMethod> tokenExchangeMethod, List<String> grantTypesSupported,
+                             List<String> tokenEndpointAuthMethodsSupported, List<String> responseTypesSupported,
+                             List<String> codeChallengeMethodsSupported, boolean skipCodeChallengeCheck,
+                             Optional<String> revocationEndpoint, List<String> revocationEndpointAuthMethodsSupported,
+                             boolean sendResource, boolean forwardAudienceOnRefresh) {
+            this(authorizationUrl, tokenUrl, clientId, clientSecret, scope, audience, tokenExchangeMethod,
+                    grantTypesSupported, tokenEndpointAuthMethodsSupported, responseTypesSupported,
+                    codeChallengeMethodsSupported, skipCodeChallengeCheck, revocationEndpoint,
+                    revocationEndpointAuthMethodsSupported, sendResource, forwardAudienceOnRefresh, Optional.empty());
+        }
 
         /** LibreChat's names: {@code default_post} is client_secret_post, {@code basic_auth_header} client_secret_basic. */
         public enum TokenExchangeMethod { DEFAULT_POST, BASIC_AUTH_HEADER }

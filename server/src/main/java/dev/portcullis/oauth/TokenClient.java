@@ -123,7 +123,8 @@ public final class TokenClient {
                 });
     }
 
-    private TokenSet tokens(String what, HTTPRequest request, TokenEndpoint endpoint, List<String> requestedScopes) {
+    /** Sends a token request and reads the answer; also the machine grants' ({@link MachineTokenClient}). */
+    TokenSet tokens(String what, HTTPRequest request, TokenEndpoint endpoint, List<String> requestedScopes) {
         HTTPResponse response = send(what, request, endpoint);
         TokenResponse parsed;
         try {

@@ -1,6 +1,10 @@
 package dev.portcullis.oauth.flow;
 
 import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
+import dev.portcullis.oauth.MachineTokens;
+import dev.portcullis.oauth.OAuthException;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.upstream.ConnectionScope;
 import dev.portcullis.upstream.OAuthRequiredException;
@@ -8,21 +12,26 @@ import dev.portcullis.upstream.ResolvedServer;
 import dev.portcullis.upstream.UpstreamAuthorization;
 import dev.portcullis.upstream.transport.RequestAuthorizer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * OAuth as the upstream layer sees it: every request of a user's connection carries that user's
  * current access token for that server (refreshed ahead of expiry), and a refusal starts the
  * user's authorization. The gateway's own inbound token is never forwarded (token passthrough is
- * forbidden, checklist #35).
+ * forbidden, checklist #35). A server with a machine grant is the exception to "per user": every
+ * request carries the gateway's own token for it ({@link MachineTokens}), whoever the caller is, and
+ * no user is ever asked to authorize there.
  */
 public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
     private final OAuthFlows flows;
     private final OAuthTokens tokens;
+    private final MachineTokens machineTokens;
 
-    public OAuthUpstreamAuthorization(OAuthFlows flows, OAuthTokens tokens) {
+    public OAuthUpstreamAuthorization(OAuthFlows flows, OAuthTokens tokens, MachineTokens machineTokens) {
         this.flows = flows;
         this.tokens = tokens;
+        this.machineTokens = machineTokens;
     }
 
     public static GrantOwner owner(Caller caller, String serverName) {
@@ -31,6 +40,18 @@ public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
 
     @Override
     public RequestAuthorizer authorizer(ResolvedServer server) {
+        if (server.config().machineGrant().isPresent()) {
+            McpServerConfig config = server.config();
+            return () -> {
+                try {
+                    return Optional.of("Bearer " + machineTokens.current(config).reveal());
+                } catch (OAuthException e) {
+                    // Sent without a token, the request is refused with a 401, and the refusal path
+                    // (renewAfterRefusal) reports this failure to the caller as a typed error.
+                    return Optional.empty();
+                }
+            };
+        }
         if (!(server.scope() instanceof ConnectionScope.User user)) {
             return RequestAuthorizer.NONE;
         }
@@ -41,13 +62,25 @@ public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
 
     @Override
     public OAuthRequiredException authorizationRequired(Caller caller, McpServerConfig config, Optional<String> challenge) {
+        if (config.machineGrant().isPresent()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "The gateway signs in to '" + config.name()
+                    + "' as itself (oauth.grant_type); there is nothing for a user to authorize");
+        }
         OAuthFlows.Started started = flows.start(owner(caller, config.name()), config, challenge);
         return new OAuthRequiredException(config.name(), started.flowId(), started.authorizationUrl(), started.timeLeft());
     }
 
     @Override
     public boolean holdsGrant(Caller caller, McpServerConfig config) {
+        if (config.machineGrant().isPresent()) {
+            return true; // the gateway's own, obtained on use
+        }
         return tokens.usableGrant(owner(caller, config.name()), config).isPresent();
+    }
+
+    @Override
+    public boolean renewAfterRefusal(McpServerConfig config, Optional<String> wwwAuthenticate, Instant sentAfter) {
+        return config.machineGrant().isPresent() && machineTokens.renewAfterRefusal(config, wwwAuthenticate, sentAfter);
     }
 
     @Override
