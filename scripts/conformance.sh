@@ -31,12 +31,9 @@ client:
   - auth/basic-cimd
   - auth/2025-03-26-oauth-metadata-backcompat
   - auth/2025-03-26-oauth-endpoint-fallback
-  - auth/client-credentials-jwt
-  - auth/client-credentials-basic
   - auth/enterprise-managed-authorization
   - auth/dpop
   - auth/dpop-nonce
-  - auth/wif-jwt-bearer
   - elicitation-sep1034-client-defaults
   - json-schema-2020-12-preservation
 YAML
