@@ -95,12 +95,6 @@ public final class MachineTokens {
         }
     }
 
-    /** Forgets the server's token (its configuration changed, or it was removed). */
-    public void forget(String serverName) {
-        held.remove(serverName);
-        failed.remove(serverName);
-    }
-
     private Optional<Held> usable(McpServerConfig config) {
         return Optional.ofNullable(held.get(config.name())).filter(h -> h.config().equals(config))
                 .filter(h -> h.tokens().expiresAt().map(e -> e.isAfter(clock.instant().plusSeconds(RENEW_SKEW_SECONDS)))

@@ -56,6 +56,7 @@ class MachineGrantConfigTest {
                 MachineGrant.ClientCredentials.class, cc -> assertThat(cc.proof()).isInstanceOfSatisfying(
                         ClientProof.SharedSecret.class, s -> assertThat(s.inBody()).isFalse())));
         assertThat(ConnectionScopes.configuredPerUser(c)).as("one shared connection").isFalse();
+        assertThat(new ConnectionScopes().noteNeedsOAuth(c)).as("a 401 is the gateway's to answer, not each user's").isFalse();
     }
 
     @Test

@@ -131,6 +131,7 @@ class MachineGrantEndToEndTest {
     void forgetTokensSeen() {
         proxy.accepted.clear();
         proxy.acceptedClaims.clear();
+        proxy.refuseTokensIssuedBefore(Instant.EPOCH);
     }
 
     private static String workloadToken(String subject) throws Exception {
@@ -182,6 +183,17 @@ class MachineGrantEndToEndTest {
         proxy.refuseTokensIssuedBefore(Instant.now()); // as if the server revoked it
         assertEchoed(echo("bob", "basic"), "bob");
         assertThat(proxy.distinctTokens()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void a_server_that_refuses_even_a_new_token_is_an_upstream_error_not_a_request_to_authorize() {
+        assertEchoed(echo("alice", "basic"), "alice");
+        proxy.refuseTokensIssuedBefore(Instant.now().plusSeconds(3600));
+        ContentResponse refused = echo("bob", "basic");
+        assertThat(refused.getStatus()).isEqualTo(502);
+        assertThat(ApiClient.json(refused).get("error").asString()).isEqualTo("UPSTREAM_ERROR");
+        assertThat(ApiClient.json(refused).get("message").asString()).contains("refused the gateway's own token");
+        assertThat(refused.getContentAsString()).doesNotContain("oauthUrl");
     }
 
     @Test

@@ -71,6 +71,19 @@ class MachineTokensTest {
     }
 
     @Test
+    void the_token_request_is_a_client_credentials_grant_with_basic_authentication_resource_and_scope() {
+        tokens.current(server(mock.tokenEndpointUrl("default").toString()));
+        RecordedRequest request = mock.takeRequest(1, TimeUnit.SECONDS);
+        while (!request.getPath().endsWith("/token")) {
+            request = mock.takeRequest(1, TimeUnit.SECONDS);
+        }
+        String body = request.getBody().readUtf8();
+        assertThat(body).contains("grant_type=client_credentials", "scope=a+b", "resource=http%3A%2F%2Flocalhost%3A1%2Fmcp")
+                .doesNotContain("s3cret");
+        assertThat(request.getHeader("Authorization")).startsWith("Basic ");
+    }
+
+    @Test
     void concurrent_callers_wait_for_one_token_request() throws Exception {
         McpServerConfig config = server(mock.tokenEndpointUrl("default").toString());
         List<Future<Secret>> results = new ArrayList<>();
