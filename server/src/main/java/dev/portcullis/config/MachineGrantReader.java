@@ -32,9 +32,23 @@ final class MachineGrantReader {
                    Optional<String> tokenUrl, boolean secretInBody) {
     }
 
-    /** Empty for the user (authorization code) flow, or when the keys are wrong (reported on the node). */
-    static Optional<MachineGrant> read(ConfigNode oauth, Context context) {
+    /**
+     * @param requested whether the block asks for a machine grant at all (then the user flow's rules do not apply)
+     * @param grant     the grant; empty for the user (authorization code) flow, or when the keys are wrong
+     *                  (reported on the node)
+     */
+    record Read(boolean requested, Optional<MachineGrant> grant) {
+        static final Read USER_FLOW = new Read(false, Optional.empty());
+    }
+
+    static Read read(ConfigNode oauth, Context context) {
         Optional<String> grantType = oauth.string("grant_type").map(g -> g.strip().toLowerCase(Locale.ROOT));
+        boolean requested = grantType.filter(g -> !g.equals("authorization_code")).isPresent();
+        Optional<MachineGrant> grant = grant(oauth, context, grantType);
+        return requested || grant.isPresent() ? new Read(true, grant) : Read.USER_FLOW;
+    }
+
+    private static Optional<MachineGrant> grant(ConfigNode oauth, Context context, Optional<String> grantType) {
         boolean clientCredentials = grantType.filter("client_credentials"::equals).isPresent();
         boolean jwtBearer = grantType.filter(g -> g.equals("jwt_bearer") || g.equals(JWT_BEARER_URN)).isPresent();
         if (grantType.isPresent() && !clientCredentials && !jwtBearer && !grantType.get().equals("authorization_code")) {

@@ -437,14 +437,14 @@ final class McpServerParser {
         if (clientSecret.isPresent() && clientId.isEmpty()) {
             node.error("client_secret needs client_id");
         }
-        Optional<MachineGrant> machine = Optional.empty();
+        MachineGrantReader.Read machine = MachineGrantReader.Read.USER_FLOW;
         if (source == Source.USER_INPUT) {
             MachineGrantReader.KEYS.forEach(key -> node.get(key).ifPresent(n -> n.keyError(MACHINE_REFUSED)));
         } else {
             machine = MachineGrantReader.read(node, new MachineGrantReader.Context(clientId, clientSecret, authorizationUrl,
                     tokenUrl, method.orElse(null) == OAuthSettings.TokenExchangeMethod.DEFAULT_POST));
         }
-        boolean forMachine = machine.isPresent() || node.string("grant_type").filter(g -> !g.equals("authorization_code")).isPresent();
+        boolean forMachine = machine.requested();
         // LibreChat's rule: a confidential client pins its endpoints, so discovery cannot send its
         // secret to a token endpoint the MCP server picked. (A machine grant has no authorization
         // endpoint; MachineGrantReader holds its secret to token_url.)
@@ -463,7 +463,7 @@ final class McpServerParser {
                 node.strings("response_types_supported"), node.strings("code_challenge_methods_supported"),
                 node.bool("skip_code_challenge_check", false), revocation,
                 node.strings("revocation_endpoint_auth_methods_supported"), sendResource(node),
-                node.bool("forward_audience_on_refresh", true), machine);
+                node.bool("forward_audience_on_refresh", true), machine.grant());
         node.warnUnknownKeys("unknown OAuth option; ignored");
         return Optional.of(settings);
     }
