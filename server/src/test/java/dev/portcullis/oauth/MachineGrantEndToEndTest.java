@@ -173,6 +173,9 @@ class MachineGrantEndToEndTest {
 
         ContentResponse status = api.send(As.user("bob"), "GET", "/api/mcp/connection/status/basic");
         assertThat(ApiClient.json(status).get("requiresOAuth").asBoolean()).as("nothing for a user to authorize").isFalse();
+        ContentResponse initiate = api.send(As.user("bob"), "GET", "/api/mcp/basic/oauth/initiate?userId=bob");
+        assertThat(initiate.getStatus()).as(initiate.getContentAsString()).isEqualTo(400);
+        assertThat(initiate.getContentAsString()).contains("as itself");
     }
 
     @Test
