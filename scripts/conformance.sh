@@ -29,10 +29,7 @@ EXPECTED="$OUT/expected-failures.yml"
 cat >"$EXPECTED" <<'YAML'
 client:
   - auth/basic-cimd
-  - auth/client-credentials-jwt
-  - auth/client-credentials-basic
   - auth/enterprise-managed-authorization
-  - auth/wif-jwt-bearer
   - elicitation-sep1034-client-defaults
 YAML
 

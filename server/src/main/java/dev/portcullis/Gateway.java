@@ -6,6 +6,8 @@ import dev.portcullis.crypto.SecretSealer;
 import dev.portcullis.store.shared.ReplicaCalls;
 import dev.portcullis.oauth.ClientIdentities;
 import dev.portcullis.oauth.Discovery;
+import dev.portcullis.oauth.MachineTokenClient;
+import dev.portcullis.oauth.MachineTokens;
 import dev.portcullis.oauth.OAuthHttp;
 import dev.portcullis.oauth.RegisteredClients;
 import dev.portcullis.oauth.TokenClient;
@@ -159,7 +161,9 @@ public final class Gateway implements AutoCloseable {
                 new Discovery(oauthHttp), new ClientIdentities(oauthHttp, registeredClients,
                 config.server().publicUrl()), tokenClient, vault, sealer, clock);
         OAuthTokens oauthTokens = new OAuthTokens(vault, tokenClient, shared.locks(), clock);
-        OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens, dpopNonces);
+        MachineTokens machineTokens = new MachineTokens(new MachineTokenClient(new Discovery(oauthHttp), tokenClient, clock), clock);
+        OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens, machineTokens,
+                dpopNonces);
 
         StreamBudget streams = new StreamBudget(config.upstream().streamsPerOrigin(), config.upstream().streamsPerUser());
         io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.streams", streams, StreamBudget::open)

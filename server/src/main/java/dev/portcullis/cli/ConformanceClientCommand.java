@@ -91,7 +91,7 @@ final class ConformanceClientCommand implements Callable<Integer> {
                 int port = freeLoopbackPort();
                 String yaml = configYaml(port, secret, dataDir, url, scenario);
                 if (verbose) {
-                    err.println("conformance: configuration\n" + yaml.replace(secret, "<generated>"));
+                    err.println("conformance: configuration\n" + masked(yaml.replace(secret, "<generated>"), scenario));
                 }
                 ConfigLoader.Result loaded = new ConfigLoader(Map.of()).load("conformance.yaml", yaml, dataDir);
                 if (loaded.config().isEmpty()) {
@@ -128,18 +128,30 @@ final class ConformanceClientCommand implements Callable<Integer> {
      * endpoints; the operator here looks them up once, as a person setting up the client would.
      */
     static Scenario withPinnedEndpoints(Scenario scenario, String url) throws Exception {
-        if (scenario.clientSecret().isEmpty() || (scenario.authorizationUrl().isPresent() && scenario.tokenUrl().isPresent())) {
+        // A machine grant's secret or workload token goes only to a pinned token endpoint; a signed
+        // assertion may go to the discovered one (it names that issuer), so that path stays the gateway's.
+        boolean machineCredential = scenario.machine().map(m -> scenario.clientSecret().isPresent()
+                || m.workloadToken().isPresent()).orElse(false);
+        if (machineCredential && scenario.tokenUrl().isEmpty()) {
+            return scenario.pinned(Optional.empty(), Optional.of(discoverServer(url).tokenEndpoint()));
+        }
+        if (scenario.machine().isPresent() || scenario.clientSecret().isEmpty()
+                || (scenario.authorizationUrl().isPresent() && scenario.tokenUrl().isPresent())) {
             return scenario;
         }
+        AuthorizationServerMetadata server = discoverServer(url);
+        return scenario.pinned(Optional.of(server.authorizationEndpoint()), Optional.of(server.tokenEndpoint()));
+    }
+
+    /** The authorization server's metadata, looked up once as the operator would. */
+    private static AuthorizationServerMetadata discoverServer(String url) throws Exception {
         EgressPolicy policy = EgressPolicy.builder()
                 .lists(EgressContext.MCP, new EgressLists(List.of("localhost"), List.of())).build();
         HttpClient client = GuardedHttpClients.create(policy);
         client.start();
         try {
-            AuthorizationServerMetadata server = new Discovery(new OAuthHttp(client, policy, Duration.ofSeconds(10)))
+            return new Discovery(new OAuthHttp(client, policy, Duration.ofSeconds(10)))
                     .discover(url, BearerChallenge.NONE, Map.of()).server();
-            return new Scenario(scenario.name(), scenario.clientId(), scenario.clientSecret(),
-                    Optional.of(server.authorizationEndpoint()), Optional.of(server.tokenEndpoint()));
         } finally {
             client.stop();
         }
@@ -152,6 +164,12 @@ final class ConformanceClientCommand implements Callable<Integer> {
         scenario.clientSecret().ifPresent(s -> oauth.append("client_secret: ").append(quoted(s)).append(", "));
         scenario.authorizationUrl().ifPresent(u -> oauth.append("authorization_url: ").append(quoted(u)).append(", "));
         scenario.tokenUrl().ifPresent(u -> oauth.append("token_url: ").append(quoted(u)).append(", "));
+        scenario.machine().ifPresent(m -> {
+            oauth.append("grant_type: ").append(m.grantType()).append(", ");
+            m.privateKeyPem().ifPresent(k -> oauth.append("private_key: ").append(quoted(k)).append(", "));
+            m.signingAlgorithm().ifPresent(a -> oauth.append("signing_algorithm: ").append(quoted(a)).append(", "));
+            m.workloadToken().ifPresent(t -> oauth.append("workload_token: ").append(quoted(t)).append(", "));
+        });
         String oauthBlock = oauth.isEmpty() ? "" : ", oauth: {" + oauth.substring(0, oauth.length() - 2) + "}";
         return """
                 server: {host: 127.0.0.1, port: %d, publicUrl: "http://localhost:%d"}
@@ -165,8 +183,23 @@ final class ConformanceClientCommand implements Callable<Integer> {
                 """.formatted(port, port, quoted(dataDir.toString()), quoted(secret), SERVER, quoted(url), oauthBlock);
     }
 
+    /** The configuration as --verbose shows it: no client secret, private key or workload token. */
+    static String masked(String yaml, Scenario scenario) {
+        String shown = yaml;
+        List<Optional<String>> secrets = List.of(scenario.clientSecret(),
+                scenario.machine().flatMap(Scenario.Machine::privateKeyPem),
+                scenario.machine().flatMap(Scenario.Machine::workloadToken));
+        for (Optional<String> s : secrets) {
+            if (s.isPresent() && !s.get().isEmpty()) {
+                shown = shown.replace(quoted(s.get()), "\"<redacted>\"");
+            }
+        }
+        return shown;
+    }
+
     private static String quoted(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        // Double-quoted YAML folds a raw line break into a space: a PEM key's lines must stay lines.
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
     private static byte[] randomBytes(int n) {

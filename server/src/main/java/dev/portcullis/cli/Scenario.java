@@ -12,18 +12,52 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record Scenario(String name, Optional<String> clientId, Optional<String> clientSecret,
                 Optional<String> authorizationUrl, Optional<String> tokenUrl,
-                java.util.List<Map.Entry<String, Map<String, Object>>> toolCalls) {
+                java.util.List<Map.Entry<String, Map<String, Object>>> toolCalls, Optional<Machine> machine) {
 
     Scenario(String name, Optional<String> clientId, Optional<String> clientSecret, Optional<String> authorizationUrl,
              Optional<String> tokenUrl) {
-        this(name, clientId, clientSecret, authorizationUrl, tokenUrl, java.util.List.of());
+        this(name, clientId, clientSecret, authorizationUrl, tokenUrl, java.util.List.of(), Optional.empty());
+    }
+
+    /**
+     * The gateway signing in as itself (the client credentials and workload identity extensions): the
+     * grant the operator would configure, and the key or workload token the suite hands over
+     * ({@code private_key_pem}, {@code signing_algorithm}, {@code valid_jwt}).
+     */
+    record Machine(String grantType, Optional<String> privateKeyPem, Optional<String> signingAlgorithm,
+                   Optional<String> workloadToken) {
+        @Override
+        public String toString() {
+            return "Machine[" + grantType + "]";
+        }
     }
 
     static Scenario of(String name, Optional<String> contextJson) {
         JsonNode context = contextJson.filter(s -> !s.isBlank()).map(s -> JsonMapper.builder().build().readTree(s))
                 .filter(JsonNode::isObject).orElse(null);
         return new Scenario(name, text(context, "client_id"), text(context, "client_secret"),
-                text(context, "authorization_url"), text(context, "token_url"), toolCalls(context));
+                text(context, "authorization_url"), text(context, "token_url"), toolCalls(context), machine(name, context));
+    }
+
+    /**
+     * The scenarios of the machine-to-machine extensions, by name: the suite's context for client
+     * credentials with a secret looks exactly like a pre-registered client's, so only the scenario
+     * says that the operator set up a client credentials grant.
+     */
+    private static Optional<Machine> machine(String name, JsonNode context) {
+        if (name.startsWith("auth/client-credentials-")) {
+            return Optional.of(new Machine("client_credentials", text(context, "private_key_pem"),
+                    text(context, "signing_algorithm"), Optional.empty()));
+        }
+        if (name.startsWith("auth/wif-")) {
+            return Optional.of(new Machine("jwt_bearer", Optional.empty(), Optional.empty(), text(context, "valid_jwt")));
+        }
+        return Optional.empty();
+    }
+
+    /** The same scenario with the endpoints the operator pinned. */
+    Scenario pinned(Optional<String> authorization, Optional<String> token) {
+        return new Scenario(name, clientId, clientSecret, authorization, token, toolCalls, machine);
     }
 
     /** The calls a scenario's context asks for ({@code toolCalls: [{name, arguments}]}), in order. */

@@ -101,6 +101,11 @@ public record McpServerConfig(
         return origin instanceof Origin.UserManaged u ? "user:" + u.id() : "operator";
     }
 
+    /** The grant the gateway uses as itself at this server, if the operator configured one. */
+    public Optional<MachineGrant> machineGrant() {
+        return oauth.flatMap(OAuthSettings::machine);
+    }
+
     public boolean isUserManaged() {
         return origin instanceof Origin.UserManaged;
     }
@@ -193,6 +198,8 @@ public record McpServerConfig(
      * @param forwardAudienceOnRefresh send {@code audience} on the refresh grant too (Auth0 needs it; strict
      *                                 token endpoints such as Cognito's refuse it)
      * @param dpop                     {@code oauth.dpop}: sender-constrained tokens (RFC 9449), see {@link DpopMode}
+     * @param machine                  {@code grant_type: client_credentials | jwt_bearer}: the gateway obtains one
+     *                                 token as itself for the server's shared connection; empty for users' own grants
      */
     public record OAuthSettings(
             Optional<String> authorizationUrl,
@@ -211,13 +218,15 @@ public record McpServerConfig(
             List<String> revocationEndpointAuthMethodsSupported,
             boolean sendResource,
             boolean forwardAudienceOnRefresh,
-            DpopMode dpop) {
+            DpopMode dpop,
+            Optional<MachineGrant> machine) {
 
         public OAuthSettings {
             dpop = dpop == null ? DpopMode.AUTO : dpop;
+            machine = machine == null ? Optional.empty() : machine;
         }
 
-        /** Without {@code dpop}: {@link DpopMode#AUTO}. */
+        /** The block of a server users authorize at themselves (no machine grant), without {@code dpop}: {@link DpopMode#AUTO}. */
         public OAuthSettings(Optional<String> authorizationUrl, Optional<String> tokenUrl, Optional<String> clientId,
                              Optional<Secret> clientSecret, Optional<String> scope, Optional<String> audience,
                              Optional<TokenExchangeMethod> tokenExchangeMethod, List<String> grantTypesSupported,
@@ -228,7 +237,8 @@ public record McpServerConfig(
             this(authorizationUrl, tokenUrl, clientId, clientSecret, scope, audience, tokenExchangeMethod,
                     grantTypesSupported, tokenEndpointAuthMethodsSupported, responseTypesSupported,
                     codeChallengeMethodsSupported, skipCodeChallengeCheck, revocationEndpoint,
-                    revocationEndpointAuthMethodsSupported, sendResource, forwardAudienceOnRefresh, DpopMode.AUTO);
+                    revocationEndpointAuthMethodsSupported, sendResource, forwardAudienceOnRefresh, DpopMode.AUTO,
+                    Optional.empty());
         }
 
         /**

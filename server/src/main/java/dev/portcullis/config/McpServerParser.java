@@ -37,6 +37,9 @@ final class McpServerParser {
     private static final long MAX_TIMEOUT_MS = Duration.ofHours(24).toMillis();
     private static final Set<String> STDIO_ONLY = Set.of("command", "args", "env", "cwd", "stderr");
     private static final Set<String> HTTP_ONLY = Set.of("headers", "requestHeaders", "proxy", "obo");
+    /** Why a user server cannot use the machine-to-machine keys. */
+    static final String MACHINE_REFUSED = "not accepted for user servers: only the operator can make the gateway"
+            + " authenticate as itself (grant_type, private keys and workload tokens are operator settings); remove it";
 
     private McpServerParser() {
     }
@@ -103,6 +106,14 @@ final class McpServerParser {
                 .orElse(McpServerConfig.AccessLimit.EVERYONE);
         ToolPolicy toolPolicy = node.get("tools").map(McpServerParser::toolPolicy).orElse(ToolPolicy.ALL);
 
+        if (oauth.flatMap(OAuthSettings::machine).isPresent()) {
+            if (stdio) {
+                node.get("oauth").orElseThrow().error("a local (stdio) server has no token endpoint to authenticate at; remove grant_type");
+            }
+            if (requiresOAuth.filter(r -> !r).isPresent()) {
+                node.get("requiresOAuth").orElseThrow().error("requiresOAuth: false contradicts oauth.grant_type; remove one of them");
+            }
+        }
         requireEndpoint(node, type, url, command, source);
         env.keySet().stream().filter(k -> !VARIABLE.matcher(k).matches()).forEach(k ->
                 node.get("env").orElseThrow().error("environment variable names use letters, digits and '_': '" + k + "'"));
@@ -439,9 +450,18 @@ final class McpServerParser {
         if (clientSecret.isPresent() && clientId.isEmpty()) {
             node.error("client_secret needs client_id");
         }
+        MachineGrantReader.Read machine = MachineGrantReader.Read.USER_FLOW;
+        if (source == Source.USER_INPUT) {
+            MachineGrantReader.KEYS.forEach(key -> node.get(key).ifPresent(n -> n.keyError(MACHINE_REFUSED)));
+        } else {
+            machine = MachineGrantReader.read(node, new MachineGrantReader.Context(clientId, clientSecret, authorizationUrl,
+                    tokenUrl, method.orElse(null) == OAuthSettings.TokenExchangeMethod.DEFAULT_POST));
+        }
+        boolean forMachine = machine.requested();
         // LibreChat's rule: a confidential client pins its endpoints, so discovery cannot send its
-        // secret to a token endpoint the MCP server picked.
-        if (clientSecret.isPresent() && (authorizationUrl.isEmpty() || tokenUrl.isEmpty())) {
+        // secret to a token endpoint the MCP server picked. (A machine grant has no authorization
+        // endpoint; MachineGrantReader holds its secret to token_url.)
+        if (!forMachine && clientSecret.isPresent() && (authorizationUrl.isEmpty() || tokenUrl.isEmpty())) {
             node.error("a client_secret needs authorization_url and token_url set too, so the secret only goes to endpoints you chose");
         }
         if (source == Source.OPERATOR_FILE) {
@@ -456,7 +476,7 @@ final class McpServerParser {
                 node.strings("response_types_supported"), node.strings("code_challenge_methods_supported"),
                 node.bool("skip_code_challenge_check", false), revocation,
                 node.strings("revocation_endpoint_auth_methods_supported"), sendResource(node),
-                node.bool("forward_audience_on_refresh", true), dpop(node));
+                node.bool("forward_audience_on_refresh", true), dpop(node), machine.grant());
         node.warnUnknownKeys("unknown OAuth option; ignored");
         return Optional.of(settings);
     }

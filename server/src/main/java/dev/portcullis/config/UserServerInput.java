@@ -671,7 +671,9 @@ public final class UserServerInput {
             }
             entries(oauth.get()).forEach((key, v) -> {
                 String keyField = field + "." + key;
-                if (OAUTH_USER_REFUSED.contains(key)) {
+                if (MachineGrantReader.KEYS.contains(key)) {
+                    replace(keyField, McpServerParser.MACHINE_REFUSED);
+                } else if (OAUTH_USER_REFUSED.contains(key)) {
                     replace(keyField, "not accepted for user servers; remove it");
                 } else if (!OAUTH_FIELDS.contains(key)) {
                     replace(keyField, Code.UNRECOGNIZED_KEYS, UNKNOWN + ConfigNode.suggestion(key, OAUTH_FIELDS));

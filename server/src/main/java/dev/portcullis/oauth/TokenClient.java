@@ -152,6 +152,11 @@ public final class TokenClient {
                 });
     }
 
+    /** Sends a token request without a proof and reads the answer; also the machine grants' ({@link MachineTokenClient}). */
+    TokenSet tokens(String what, HTTPRequest request, TokenEndpoint endpoint, List<String> requestedScopes) {
+        return tokens(what, () -> request, endpoint, requestedScopes, Optional.empty());
+    }
+
     private TokenSet tokens(String what, Supplier<HTTPRequest> request, TokenEndpoint endpoint, List<String> requestedScopes,
                             Optional<DpopKey> dpop) {
         HTTPResponse response = dpop.isPresent() ? sendWithProof(what, request, endpoint, dpop.get())

@@ -32,7 +32,9 @@ public final class ConnectionScopes {
         if (c.isUserManaged()) {
             return true;
         }
-        if (c.requiresOAuth().orElse(c.oauth().isPresent()) || !c.customUserVars().isEmpty()) {
+        // A machine grant's token is the gateway's own, the same for every user: it needs nothing of theirs.
+        boolean userOAuth = c.machineGrant().isEmpty() && c.requiresOAuth().orElse(c.oauth().isPresent());
+        if (userOAuth || !c.customUserVars().isEmpty()) {
             return true;
         }
         // A token placeholder counts too: such a server is never connected for everyone at startup.
@@ -76,7 +78,9 @@ public final class ConnectionScopes {
      * the operator said {@code requiresOAuth: false} or the server is local (no OAuth to start).
      */
     public boolean noteNeedsOAuth(McpServerConfig c) {
-        return !perUser(c) && c.url().isPresent() && c.requiresOAuth().orElse(true) && foundToNeedOAuth.add(c.name());
+        // A machine-grant server's 401 is the gateway's to answer with a new token, never a user's.
+        return !perUser(c) && c.url().isPresent() && c.machineGrant().isEmpty() && c.requiresOAuth().orElse(true)
+                && foundToNeedOAuth.add(c.name());
     }
 
     private static ConnectionScope.User user(Caller caller) {

@@ -10,6 +10,7 @@ import dev.portcullis.store.UserVariables;
 import dev.portcullis.store.shared.PerMinuteLimit;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +73,9 @@ public final class ToolService {
 
     /** Configured for OAuth, or found to need it when it answered 401. */
     public boolean requiresOAuth(McpServerConfig config) {
+        if (config.machineGrant().isPresent()) {
+            return false; // the gateway authenticates as itself: nothing for a user to do
+        }
         return config.requiresOAuth().orElse(config.oauth().isPresent()) || scopes.foundToNeedOAuth(config);
     }
 
@@ -469,6 +473,29 @@ public final class ToolService {
      * replacement another call already opened.
      */
     private <T> T onSession(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
+        if (server.config().machineGrant().isEmpty()) {
+            return onSessionOnce(server, work);
+        }
+        Instant sent = Instant.now();
+        try {
+            return onSessionOnce(server, work);
+        } catch (UpstreamException.AuthorizationRequired refused) {
+            // The gateway's own token was refused (expired early, revoked, or too few scopes): one new
+            // token and one more try; a token endpoint's refusal is thrown from here as its own error.
+            if (!authorization.renewAfterRefusal(server.config(), refused.wwwAuthenticate(), sent)) {
+                throw refused;
+            }
+            try {
+                return onSessionOnce(server, work);
+            } catch (UpstreamException.AuthorizationRequired again) {
+                throw new GatewayException(ErrorCode.UPSTREAM_ERROR, "'" + server.name() + "' refused the gateway's own"
+                        + " token (HTTP " + again.status() + ") even after a new one was obtained; check the server's"
+                        + " oauth settings (client, scope, audience)", Map.of("status", again.status()), again);
+            }
+        }
+    }
+
+    private <T> T onSessionOnce(ResolvedServer server, java.util.function.Function<UpstreamSession, T> work) {
         UpstreamSession session = connections.session(server);
         try {
             return work.apply(session);

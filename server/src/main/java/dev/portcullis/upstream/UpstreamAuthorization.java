@@ -4,6 +4,7 @@ import dev.portcullis.config.McpServerConfig;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.upstream.transport.RequestAuthorizer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,16 @@ public interface UpstreamAuthorization {
 
     /** Waits for the caller's pending authorization to end; true when it completed. */
     boolean awaitAuthorization(Caller caller, McpServerConfig config, Duration timeout) throws InterruptedException;
+
+    /**
+     * A server the gateway reaches as itself (a machine grant) refused its token: obtains a new one
+     * for the challenge, unless one was obtained after {@code sentAfter} (the refused request carried an
+     * older one). True when the refused request is worth one more try; false when the server has no
+     * machine grant. A token endpoint's refusal is thrown as a typed error.
+     */
+    default boolean renewAfterRefusal(McpServerConfig config, Optional<String> wwwAuthenticate, Instant sentAfter) {
+        return false;
+    }
 
     /** For a gateway without OAuth (tests, benchmarks): nothing to add, and authorization cannot be started. */
     UpstreamAuthorization NONE = new UpstreamAuthorization() {

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.config.ConfigLoader;
 import dev.portcullis.config.ConfigProblem;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 class ConformanceClientCommandTest {
     @TempDir
@@ -69,6 +73,30 @@ class ConformanceClientCommandTest {
                 "{\"client_id\":\"c\",\"client_secret\":\"s\",\"authorization_url\":\"http://localhost:1/authorize\","
                         + "\"token_url\":\"http://localhost:1/token\"}")));
         assertThat(pinned.errors()).isEmpty();
+    }
+
+    /** auth/client-credentials-jwt hands over a PEM key: it reaches the configuration with its lines intact, and is never shown. */
+    @Test
+    void a_client_credentials_scenario_becomes_a_machine_grant_and_verbose_output_hides_its_key() throws Exception {
+        var generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(generator.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        String context = "{\"client_id\":\"conformance-test-client\",\"signing_algorithm\":\"ES256\",\"private_key_pem\":"
+                + JsonMapper.builder().build().writeValueAsString(pem) + "}";
+        Scenario s = Scenario.of("auth/client-credentials-jwt", Optional.of(context));
+        ConfigLoader.Result r = load(s);
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.config().orElseThrow().mcpServers().get(ConformanceClientCommand.SERVER).machineGrant()).isPresent();
+        String yaml = ConformanceClientCommand.configYaml(40123, "a".repeat(64), dir, "http://localhost:41000/mcp", s);
+        assertThat(ConformanceClientCommand.masked(yaml, s)).contains("grant_type: client_credentials")
+                .doesNotContain(pem.lines().skip(1).findFirst().orElseThrow());
+
+        Scenario basic = Scenario.of("auth/client-credentials-basic", Optional.of(
+                "{\"client_id\":\"c\",\"client_secret\":\"s3cret\",\"token_url\":\"http://localhost:1/token\"}"));
+        assertThat(load(basic).errors()).isEmpty();
+        assertThat(ConformanceClientCommand.masked(ConformanceClientCommand.configYaml(40123, "a".repeat(64), dir,
+                "http://localhost:41000/mcp", basic), basic)).doesNotContain("s3cret");
     }
 
     @Test

@@ -1,7 +1,11 @@
 package dev.portcullis.oauth.flow;
 
 import dev.portcullis.config.McpServerConfig;
+import dev.portcullis.error.ErrorCode;
+import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
+import dev.portcullis.oauth.MachineTokens;
+import dev.portcullis.oauth.OAuthException;
 import dev.portcullis.oauth.dpop.DpopCredential;
 import dev.portcullis.oauth.dpop.DpopNonces;
 import dev.portcullis.oauth.dpop.DpopPolicy;
@@ -12,6 +16,7 @@ import dev.portcullis.upstream.UpstreamAuthorization;
 import dev.portcullis.upstream.transport.RequestAuthorizer;
 import dev.portcullis.upstream.transport.RequestCredential;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -19,21 +24,23 @@ import java.util.Optional;
  * current access token for that server (refreshed ahead of expiry), and a refusal starts the
  * user's authorization. The gateway's own inbound token is never forwarded (token passthrough is
  * forbidden, checklist #35). A token the server issued as {@code DPoP} goes with the DPoP scheme and a
- * fresh proof of the grant's key on every request; a {@code Bearer} token stays Bearer.
+ * fresh proof of the grant's key on every request; a {@code Bearer} token stays Bearer. A server with a
+ * machine grant is the exception to "per user": every request carries the gateway's own token for it
+ * ({@link MachineTokens}), whoever the caller is, and no user is ever asked to authorize there.
  */
 public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
     private final OAuthFlows flows;
     private final OAuthTokens tokens;
+    private final MachineTokens machineTokens;
     private final DpopNonces nonces;
 
-    public OAuthUpstreamAuthorization(OAuthFlows flows, OAuthTokens tokens) {
-        this(flows, tokens, new DpopNonces());
-    }
-
-    /** @param nonces the resource servers' latest DPoP nonces, shared by every connection of this replica */
-    public OAuthUpstreamAuthorization(OAuthFlows flows, OAuthTokens tokens, DpopNonces nonces) {
+    /**
+     * @param nonces the resource servers' latest DPoP nonces, shared by every connection of this replica
+     */
+    public OAuthUpstreamAuthorization(OAuthFlows flows, OAuthTokens tokens, MachineTokens machineTokens, DpopNonces nonces) {
         this.flows = flows;
         this.tokens = tokens;
+        this.machineTokens = machineTokens;
         this.nonces = nonces;
     }
 
@@ -43,11 +50,22 @@ public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
 
     @Override
     public RequestAuthorizer authorizer(ResolvedServer server) {
+        McpServerConfig config = server.config();
+        if (config.machineGrant().isPresent()) {
+            return () -> {
+                try {
+                    return Optional.of(new RequestCredential.Header("Bearer " + machineTokens.current(config).reveal()));
+                } catch (OAuthException e) {
+                    // Sent without a token, the request is refused with a 401, and the refusal path
+                    // (renewAfterRefusal) reports this failure to the caller as a typed error.
+                    return Optional.empty();
+                }
+            };
+        }
         if (!(server.scope() instanceof ConnectionScope.User user)) {
             return RequestAuthorizer.NONE;
         }
         GrantOwner owner = new GrantOwner(user.tenantId(), user.userId(), server.name());
-        McpServerConfig config = server.config();
         return () -> tokens.currentGrant(owner, config).map(this::credential);
     }
 
@@ -60,13 +78,25 @@ public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
 
     @Override
     public OAuthRequiredException authorizationRequired(Caller caller, McpServerConfig config, Optional<String> challenge) {
+        if (config.machineGrant().isPresent()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "The gateway signs in to '" + config.name()
+                    + "' as itself (oauth.grant_type); there is nothing for a user to authorize");
+        }
         OAuthFlows.Started started = flows.start(owner(caller, config.name()), config, challenge);
         return new OAuthRequiredException(config.name(), started.flowId(), started.authorizationUrl(), started.timeLeft());
     }
 
     @Override
     public boolean holdsGrant(Caller caller, McpServerConfig config) {
+        if (config.machineGrant().isPresent()) {
+            return true; // the gateway's own, obtained on use
+        }
         return tokens.usableGrant(owner(caller, config.name()), config).isPresent();
+    }
+
+    @Override
+    public boolean renewAfterRefusal(McpServerConfig config, Optional<String> wwwAuthenticate, Instant sentAfter) {
+        return config.machineGrant().isPresent() && machineTokens.renewAfterRefusal(config, wwwAuthenticate, sentAfter);
     }
 
     @Override
