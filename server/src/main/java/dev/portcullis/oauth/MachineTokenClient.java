@@ -141,7 +141,7 @@ public final class MachineTokenClient {
         Set<String> scopes = new LinkedHashSet<>(challenge.scopes());
         if (scopes.isEmpty()) {
             settings.scope().filter(s -> !s.isBlank()).map(Scopes::split).ifPresentOrElse(scopes::addAll,
-                    () -> found.ifPresent(f -> scopes.addAll(f.resourceMetadata().scopesSupported())));
+                    () -> found.ifPresent(f -> scopes.addAll(f.resourceScopes())));
         }
         return new Target(tokenUrl, issuer, resource, List.copyOf(scopes));
     }
