@@ -14,7 +14,8 @@ public interface CallObserver {
 
     /**
      * The client's answer to a server request; completes exceptionally with an {@link RpcError} when
-     * the client refused, or cannot answer (it did not declare the capability).
+     * the client refused, or cannot answer (it did not declare the capability). The answer goes to the
+     * server through {@link ElicitationAnswers#ask}, which completes an accepted form with its defaults.
      */
     CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params);
 

@@ -512,7 +512,7 @@ public final class UpstreamSession implements AutoCloseable {
                             + INPUTS_WITHIN.toMinutes() + " minutes", INPUTS_WITHIN);
                 }
                 try {
-                    answers.put(key, observer.ask(asked, RelayedCalls.asMap(r.get("params")))
+                    answers.put(key, ElicitationAnswers.ask(observer, asked, RelayedCalls.asMap(r.get("params")))
                             .get(Math.min(ANSWER_WITHIN.toNanos(), left), java.util.concurrent.TimeUnit.NANOSECONDS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
