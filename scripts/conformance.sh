@@ -37,7 +37,6 @@ client:
   - auth/dpop
   - auth/dpop-nonce
   - auth/wif-jwt-bearer
-  - elicitation-sep1034-client-defaults
   - json-schema-2020-12-preservation
 YAML
 

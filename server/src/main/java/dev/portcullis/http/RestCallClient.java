@@ -111,6 +111,11 @@ final class RestCallClient implements CallObserver, AutoCloseable {
     }
 
     @Override
+    public boolean answersServerRequests() {
+        return declared.any();
+    }
+
+    @Override
     public CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params) {
         if (!declared.accepts(method, params)) {
             return CompletableFuture.failedFuture(ServerRequests.unsupported(method));

@@ -49,6 +49,11 @@ final class FrontRelay implements CallObserver {
     }
 
     @Override
+    public boolean answersServerRequests() {
+        return session.declares("sampling") || session.declares("roots") || session.elicits("form") || session.elicits("url");
+    }
+
+    @Override
     public CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params) {
         if (!session.accepts(method, params)) {
             return CompletableFuture.failedFuture(ServerRequests.unsupported(method));

@@ -28,6 +28,11 @@ public interface CallObserver {
         return false;
     }
 
+    /** Whether the client declared it can answer any of the server's requests (elicitation, sampling, roots). */
+    default boolean answersServerRequests() {
+        return false;
+    }
+
     /** Nobody to tell or ask: the REST API's calls. */
     CallObserver NONE = new CallObserver() {
         @Override
