@@ -30,7 +30,6 @@ cat >"$EXPECTED" <<'YAML'
 client:
   - auth/basic-cimd
   - auth/enterprise-managed-authorization
-  - elicitation-sep1034-client-defaults
 YAML
 
 status=0

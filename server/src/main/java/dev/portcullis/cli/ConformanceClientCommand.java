@@ -171,6 +171,9 @@ final class ConformanceClientCommand implements Callable<Integer> {
             m.workloadToken().ifPresent(t -> oauth.append("workload_token: ").append(quoted(t)).append(", "));
         });
         String oauthBlock = oauth.isEmpty() ? "" : ", oauth: {" + oauth.substring(0, oauth.length() - 2) + "}";
+        // A server that asks its user things outside the call's own stream is connected per user (a user
+        // placeholder makes it so), or the gateway cannot tell whose call a question belongs to.
+        String perUser = scenario.asksOnItsOwnStream() ? ", headers: {X-Conformance-User: \"{{LIBRECHAT_USER_ID}}\"}" : "";
         return """
                 server: {host: 127.0.0.1, port: %d, publicUrl: "http://localhost:%d"}
                 storage: {dataDir: %s}
@@ -179,8 +182,8 @@ final class ConformanceClientCommand implements Callable<Integer> {
                   # the suite's servers run on localhost: name it, as an operator would (docs/egress.md rules 5 and 7)
                   allowedDomains: ['localhost']
                 mcpServers:
-                  %s: {type: streamable-http, url: %s, startup: false, initTimeout: 20000%s}
-                """.formatted(port, port, quoted(dataDir.toString()), quoted(secret), SERVER, quoted(url), oauthBlock);
+                  %s: {type: streamable-http, url: %s, startup: false, initTimeout: 20000%s%s}
+                """.formatted(port, port, quoted(dataDir.toString()), quoted(secret), SERVER, quoted(url), oauthBlock, perUser);
     }
 
     /** The configuration as --verbose shows it: no client secret, private key or workload token. */

@@ -18,7 +18,6 @@ import dev.portcullis.egress.EgressTargetException;
 import dev.portcullis.egress.jetty.GuardedHttpClients;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.StringRequestContent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -131,12 +130,15 @@ final class ConformanceSession implements AutoCloseable {
         return arguments;
     }
 
-    /** One tool call, authorizing on the way when the server asks; true when it succeeded. */
+    /**
+     * One tool call, streamed and answering the server's forms as a person who accepts their defaults
+     * ({@link StreamedCall}), authorizing on the way when the server asks; true when it succeeded.
+     */
     private boolean call(String tool, Map<String, Object> arguments) throws Exception {
         int authorizations = 0;
         while (true) {
-            Reply call = send(api("POST", "/api/mcp/" + server + "/tools/" + URLEncoder.encode(tool, StandardCharsets.UTF_8) + "/call")
-                    .body(new StringRequestContent("application/json", JSON.writeValueAsString(Map.of("arguments", arguments)))));
+            StreamedCall.Outcome call = new StreamedCall(path -> api("POST", path), out, trace).call(
+                    "/api/mcp/" + server + "/tools/" + URLEncoder.encode(tool, StandardCharsets.UTF_8) + "/call", server, arguments);
             if (call.status() == 403 && call.body().path("error").asString("").equals("OAUTH_REQUIRED")) {
                 out.println("tool call needs (more) authorization: " + call.body().path("message").asString(""));
                 if (++authorizations > MAX_AUTHORIZATIONS) {

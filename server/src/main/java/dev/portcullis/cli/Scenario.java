@@ -84,6 +84,15 @@ record Scenario(String name, Optional<String> clientId, Optional<String> clientS
         return name.startsWith("auth/");
     }
 
+    /**
+     * Scenarios whose server asks the user during a call on the session's listening stream rather than the
+     * call's own (its tool sends {@code elicitation/create} without tying it to the call): an operator connects
+     * such a server per user, the only way the gateway can give the question to the right call.
+     */
+    boolean asksOnItsOwnStream() {
+        return name.equals("elicitation-sep1034-client-defaults");
+    }
+
     /** Scenarios whose server checks how the client treats each of its tools: every tool listed is called. */
     boolean callsEveryTool() {
         return name.equals("sep-2322-client-request-state");

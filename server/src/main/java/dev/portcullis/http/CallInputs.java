@@ -2,6 +2,7 @@ package dev.portcullis.http;
 
 import dev.portcullis.identity.Caller;
 import dev.portcullis.store.shared.ReplicaCalls;
+import dev.portcullis.upstream.ElicitationAnswers;
 import dev.portcullis.upstream.RpcError;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,12 +26,30 @@ final class CallInputs {
     static final int MAX_OPEN_PER_CALLER = 32;
     private static final String ANSWER = "rest.input.answer";
 
-    /** One question, for one caller about one server. */
-    record Input(String id, String tenantId, String userId, String server, CompletableFuture<Map<String, Object>> answer) {
+    /** One question ({@code method} with its {@code params}), for one caller about one server. */
+    record Input(String id, String tenantId, String userId, String server, String method, Map<String, Object> params,
+                 CompletableFuture<Map<String, Object>> answer) {
     }
 
-    /** What became of an answer. */
-    enum Delivery { DELIVERED, UNKNOWN }
+    /** What became of an answer: taken, no such question waiting, or refused ({@code problem} says why; the question stays open). */
+    record Delivery(Kind kind, String problem) {
+        enum Kind { DELIVERED, UNKNOWN, REFUSED }
+
+        static final Delivery DELIVERED = new Delivery(Kind.DELIVERED, "");
+        static final Delivery UNKNOWN = new Delivery(Kind.UNKNOWN, "");
+
+        /** Between replicas: the kind's name, and a refusal's problem after a newline. */
+        String encoded() {
+            return kind == Kind.REFUSED ? kind.name() + "\n" + problem : kind.name();
+        }
+
+        static Delivery decoded(String reply) {
+            if (reply.startsWith(Kind.REFUSED.name() + "\n")) {
+                return new Delivery(Kind.REFUSED, reply.substring(Kind.REFUSED.name().length() + 1));
+            }
+            return Kind.DELIVERED.name().equals(reply) ? DELIVERED : UNKNOWN;
+        }
+    }
 
     private final Map<String, Input> open = new ConcurrentHashMap<>();
     private final ReplicaCalls replicas;
@@ -42,11 +61,14 @@ final class CallInputs {
         replicas.handle(ANSWER, this::answerHere);
     }
 
-    /** A new question for the caller about the server; its answer completes the input's future (or its time runs out). */
-    Input ask(Caller caller, String server) {
+    /**
+     * A new question ({@code method} with its {@code params}) for the caller about the server; its answer
+     * completes the input's future (or its time runs out).
+     */
+    Input ask(Caller caller, String server, String method, Map<String, Object> params) {
         String tenant = caller.tenantId().orElse("");
         String id = replicas.addressedId();
-        Input input = new Input(id, tenant, caller.userId(), server, new CompletableFuture<>());
+        Input input = new Input(id, tenant, caller.userId(), server, method, params, new CompletableFuture<>());
         synchronized (open) {
             long mine = open.values().stream().filter(i -> i.tenantId().equals(tenant) && i.userId().equals(caller.userId())).count();
             if (mine >= MAX_OPEN_PER_CALLER) {
@@ -76,8 +98,7 @@ final class CallInputs {
         message.put("server", server);
         message.put("answer", answer);
         try {
-            String delivery = replicas.call(replica.get(), ANSWER, json.writeValueAsString(message), Duration.ofSeconds(10));
-            return Delivery.DELIVERED.name().equals(delivery) ? Delivery.DELIVERED : Delivery.UNKNOWN;
+            return Delivery.decoded(replicas.call(replica.get(), ANSWER, json.writeValueAsString(message), Duration.ofSeconds(10)));
         } catch (ReplicaCalls.Unavailable e) {
             return Delivery.UNKNOWN;
         }
@@ -90,7 +111,7 @@ final class CallInputs {
         // Only the caller asked, about the server named in the route, may answer.
         if (input == null || !input.tenantId().equals(message.get("tenant")) || !input.userId().equals(message.get("user"))
                 || !input.server().equals(message.get("server"))) {
-            return Delivery.UNKNOWN.name();
+            return Delivery.UNKNOWN.encoded();
         }
         Map<String, Object> answer = (Map<String, Object>) message.get("answer");
         boolean taken;
@@ -98,8 +119,15 @@ final class CallInputs {
             taken = input.answer().completeExceptionally(new RpcError(error.get("code") instanceof Number n ? n.intValue()
                     : RpcError.INTERNAL_ERROR, String.valueOf(Optional.ofNullable(error.get("message")).orElse("Refused"))));
         } else {
-            taken = input.answer().complete((Map<String, Object>) answer.get("result"));
+            // Checked here, where the question is known, so that the caller hears what to fix and may answer again.
+            Map<String, Object> result;
+            try {
+                result = ElicitationAnswers.complete(input.method(), input.params(), (Map<String, Object>) answer.get("result"));
+            } catch (ElicitationAnswers.Invalid e) {
+                return new Delivery(Delivery.Kind.REFUSED, e.getMessage()).encoded();
+            }
+            taken = input.answer().complete(result);
         }
-        return (taken ? Delivery.DELIVERED : Delivery.UNKNOWN).name();
+        return (taken ? Delivery.DELIVERED : Delivery.UNKNOWN).encoded();
     }
 }

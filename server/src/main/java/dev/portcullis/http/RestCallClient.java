@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * elicitation, a sampling request; from a 2026-07-28 server, each request of its {@code input_required})
  * becomes an {@code input} event, answered by {@code POST /api/mcp/{server}/inputs/{inputId}} — if the
  * caller declared it can answer it ({@code clientCapabilities} in the call's body, as MCP clients declare
- * theirs); what it did not declare gets the specification's "not supported" answer.
+ * theirs); what it did not declare gets the specification's "not supported" answer. An accepted form's
+ * defaults are filled in, and its content checked, where the answer arrives ({@link CallInputs}).
  */
 final class RestCallClient implements CallObserver, AutoCloseable {
     /** Where the call's events go; false when the caller is gone. */
@@ -110,13 +111,18 @@ final class RestCallClient implements CallObserver, AutoCloseable {
     }
 
     @Override
+    public boolean answersServerRequests() {
+        return declared.any();
+    }
+
+    @Override
     public CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params) {
         if (!declared.accepts(method, params)) {
             return CompletableFuture.failedFuture(ServerRequests.unsupported(method));
         }
         CallInputs.Input input;
         try {
-            input = inputs.ask(caller, server);
+            input = inputs.ask(caller, server, method, params);
         } catch (RpcError e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -267,12 +267,15 @@ final class ToolRoutes {
                     + "elicitation {\"result\": {\"action\": \"accept\", \"content\": {...}}}), or {\"error\": {\"code\": -1, "
                     + "\"message\": \"...\"}} to refuse it");
         }
-        if (inputs.answer(caller, ctx.pathParam("server"), ctx.pathParam("inputId"), body) != CallInputs.Delivery.DELIVERED) {
-            throw new GatewayException(ErrorCode.NOT_FOUND, "No question with this id is waiting for your answer at '"
+        CallInputs.Delivery delivery = inputs.answer(caller, ctx.pathParam("server"), ctx.pathParam("inputId"), body);
+        switch (delivery.kind()) {
+            case DELIVERED -> ctx.status(204);
+            case REFUSED -> throw new GatewayException(ErrorCode.INVALID_INPUT_ANSWER, delivery.problem()
+                    + ". The question is still waiting: answer again");
+            case UNKNOWN -> throw new GatewayException(ErrorCode.NOT_FOUND, "No question with this id is waiting for your answer at '"
                     + ctx.pathParam("server") + "': it was answered, its call ended, or it expired after "
                     + CallInputs.ANSWER_WITHIN.toMinutes() + " minutes");
         }
-        ctx.status(204);
     }
 
     /** Writes one event; false when the client went away (the call still completes upstream). */

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * The client behind one front-door request, as the upstream server's side sees it: progress and log
  * messages go on the request's own stream (or the session's stream when the client took a plain JSON
  * answer), and the server's sampling, elicitation and roots requests are asked of this client — of
- * no other — and its answer goes back.
+ * no other — and its answer goes back (an accepted form with its defaults, checked against the form, on
+ * the way: {@link dev.portcullis.upstream.ElicitationAnswers}).
  */
 final class FrontRelay implements CallObserver {
     /** How long a person may take to answer an elicitation or approve a sampling request. */
@@ -45,6 +46,11 @@ final class FrontRelay implements CallObserver {
     @Override
     public boolean takesInputRequests() {
         return StatelessProtocol.VERSION.equals(session.protocolVersion());
+    }
+
+    @Override
+    public boolean answersServerRequests() {
+        return session.declares("sampling") || session.declares("roots") || session.elicits("form") || session.elicits("url");
     }
 
     @Override

@@ -14,7 +14,8 @@ public interface CallObserver {
 
     /**
      * The client's answer to a server request; completes exceptionally with an {@link RpcError} when
-     * the client refused, or cannot answer (it did not declare the capability).
+     * the client refused, or cannot answer (it did not declare the capability). The answer goes to the
+     * server through {@link ElicitationAnswers#ask}, which completes an accepted form with its defaults.
      */
     CompletableFuture<Map<String, Object>> ask(String method, Map<String, Object> params);
 
@@ -24,6 +25,11 @@ public interface CallObserver {
      * retries for it.
      */
     default boolean takesInputRequests() {
+        return false;
+    }
+
+    /** Whether the client declared it can answer any of the server's requests (elicitation, sampling, roots). */
+    default boolean answersServerRequests() {
         return false;
     }
 

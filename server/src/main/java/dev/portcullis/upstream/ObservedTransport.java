@@ -104,7 +104,7 @@ final class ObservedTransport implements McpClientTransport {
         Thread.ofVirtual().name("mcp-server-request").start(() -> {
             McpSchema.JSONRPCResponse response;
             try {
-                Map<String, Object> result = observer.ask(request.method(), params).join();
+                Map<String, Object> result = ElicitationAnswers.ask(observer, request.method(), params).join();
                 response = new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), result, null);
             } catch (RuntimeException e) {
                 RpcError error = e.getCause() instanceof RpcError r ? r : e instanceof RpcError r2 ? r2

@@ -326,6 +326,9 @@ public final class UpstreamSession implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+        if (observer.answersServerRequests()) {
+            listenForRequests();
+        }
         Relayed relayed = stateless != null && (McpSchema.METHOD_RESOURCES_SUBSCRIBE.equals(method)
                 || McpSchema.METHOD_RESOURCES_UNSUBSCRIBE.equals(method))
                 ? new Relayed(this, method, params, observer, subscription(method, params))
@@ -337,6 +340,24 @@ public final class UpstreamSession implements AutoCloseable {
         }
         return relayed;
     }
+
+    /**
+     * A Streamable HTTP server may send its requests (elicitation, sampling, roots) on the session's
+     * listening stream instead of the call's own — the TypeScript SDK does for a request it does not tie
+     * to the call — and drops them while no such stream is open, so the call hangs until its timeout. On
+     * a user's own session, the only one where such a request can be given to the call, the stream is
+     * opened before a call whose client can answer, and waited for a moment (once: a server that refuses
+     * it is not asked again).
+     */
+    private void listenForRequests() {
+        OnDemandListening listening = onDemand;
+        if (stateless == null && listening != null && isUsersOwn() && !listening.isListening()) {
+            listening.listenWithin(LISTEN_WAIT);
+        }
+    }
+
+    /** How long a call waits for the listening stream to open before it is sent anyway. */
+    private static final Duration LISTEN_WAIT = Duration.ofSeconds(2);
 
     /**
      * How many resources the gateway's clients watch on this session (the front door asks once per
@@ -512,7 +533,7 @@ public final class UpstreamSession implements AutoCloseable {
                             + INPUTS_WITHIN.toMinutes() + " minutes", INPUTS_WITHIN);
                 }
                 try {
-                    answers.put(key, observer.ask(asked, RelayedCalls.asMap(r.get("params")))
+                    answers.put(key, ElicitationAnswers.ask(observer, asked, RelayedCalls.asMap(r.get("params")))
                             .get(Math.min(ANSWER_WITHIN.toNanos(), left), java.util.concurrent.TimeUnit.NANOSECONDS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -11,4 +11,11 @@ public interface OnDemandListening {
 
     /** Whether server-initiated messages reach the session as they are sent. */
     boolean isListening();
+
+    /**
+     * Opens the stream (as {@link #listen()}) and waits until the server has it or refused it, at most
+     * {@code within}: for a message the server is about to send there, which it drops while no stream is open.
+     * True when the stream is open.
+     */
+    boolean listenWithin(java.time.Duration within);
 }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
@@ -56,6 +58,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
     private volatile StreamableSession session = StreamableSession.NONE;
     private volatile boolean closed;
     private volatile boolean streaming;
+    /** The latest listening attempt: true once its stream is open, false once it ended or was refused. */
+    private volatile CompletableFuture<Boolean> established = CompletableFuture.completedFuture(false);
     /** Speaking the stateless 2026-07-28 revision: no session, every request mirrored in headers. */
     private volatile boolean stateless;
     /**
@@ -414,11 +418,14 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
             lease.get().close();
             return false;
         }
+        CompletableFuture<Boolean> ready = new CompletableFuture<>();
+        established = ready;
         workers.start("mcp-http-listen", () -> {
             try (StreamBudget.Lease held = lease.get()) {
-                listen(current);
+                listen(current, ready);
             } finally {
                 streaming = false;
+                ready.complete(false);
             }
         });
         return true;
@@ -429,8 +436,24 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
         return streaming;
     }
 
+    @Override
+    public boolean listenWithin(java.time.Duration within) {
+        listen();
+        if (streaming) {
+            return true;
+        }
+        try {
+            return established.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 
-    private void listen(StreamableSession current) {
+
+    private void listen(StreamableSession current, CompletableFuture<Boolean> ready) {
         String lastEventId = null;
         long retryMillis = DEFAULT_RETRY_MILLIS;
         while (!closed && session == current) {
@@ -447,6 +470,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport, 
                     return; // 405: the server offers none; anything else: requests still work without it
                 }
                 streaming = true;
+                ready.complete(true);
                 read = readStream(exchange.body(), null, false, () -> { }, Deadline.after(settings.sseReadTimeout()));
             } catch (UpstreamException e) {
                 if (!(e instanceof UpstreamException.Timeout)) {
