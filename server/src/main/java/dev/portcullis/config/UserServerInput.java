@@ -671,7 +671,10 @@ public final class UserServerInput {
             }
             entries(oauth.get()).forEach((key, v) -> {
                 String keyField = field + "." + key;
-                if (OAUTH_USER_REFUSED.contains(key)) {
+                if (key.equals(EnterpriseManagedReader.KEY)) {
+                    replace(keyField, "enterprise-managed authorization (ID-JAG) uses the gateway's own client at the"
+                            + " identity provider, so only the operator can configure it; remove it, or ask the operator");
+                } else if (OAUTH_USER_REFUSED.contains(key)) {
                     replace(keyField, "not accepted for user servers; remove it");
                 } else if (!OAUTH_FIELDS.contains(key)) {
                     replace(keyField, Code.UNRECOGNIZED_KEYS, UNKNOWN + ConfigNode.suggestion(key, OAUTH_FIELDS));
