@@ -1,8 +1,10 @@
 package dev.portcullis.cli;
 
+import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.Gateway;
 import dev.portcullis.config.ConfigLoader;
 import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.config.Secret;
 import dev.portcullis.identity.TokenMinter;
 import dev.portcullis.identity.TokenVerifiers;
 import java.io.IOException;
@@ -20,9 +22,13 @@ import dev.portcullis.oauth.AuthorizationServerMetadata;
 import dev.portcullis.oauth.BearerChallenge;
 import dev.portcullis.oauth.Discovery;
 import dev.portcullis.oauth.OAuthHttp;
+import dev.portcullis.oauth.flow.IdTokens;
 import org.eclipse.jetty.client.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.text.ParseException;
+import java.util.Date;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,6 +56,8 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " reads MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT. Exit 0 on success."})
 final class ConformanceClientCommand implements Callable<Integer> {
     static final String SERVER = "conformance";
+    /** The test user the platform token names. */
+    static final String USER = "conformance-user";
 
     @Option(names = "--verbose", description = "Show the gateway's log and each HTTP exchange.")
     boolean verbose;
@@ -110,8 +118,9 @@ final class ConformanceClientCommand implements Callable<Integer> {
                     throw e;
                 }
                 String token = new TokenMinter(TokenVerifiers.sharedSecret(config).orElseThrow(), config.auth(), Clock.systemUTC())
-                        .mint(new TokenMinter.Claims("conformance-user", "USER", Optional.empty(), Optional.empty(),
+                        .mint(new TokenMinter.Claims(USER, "USER", Optional.empty(), Optional.empty(),
                                 Duration.ofMinutes(30)));
+                scenario.enterprise().ifPresent(e -> signedInAtIdentityProvider(gateway, e));
                 try (gateway; ConformanceSession session = new ConformanceSession(gateway.port(), token, SERVER, out,
                         verbose ? err : null)) {
                     return session.run(scenario) ? ExitCodes.OK : ExitCodes.FAILURE;
@@ -128,7 +137,9 @@ final class ConformanceClientCommand implements Callable<Integer> {
      * endpoints; the operator here looks them up once, as a person setting up the client would.
      */
     static Scenario withPinnedEndpoints(Scenario scenario, String url) throws Exception {
-        if (scenario.clientSecret().isEmpty() || (scenario.authorizationUrl().isPresent() && scenario.tokenUrl().isPresent())) {
+        boolean enterprise = scenario.enterprise().isPresent();
+        if (scenario.clientSecret().isEmpty() || (!enterprise && scenario.authorizationUrl().isPresent()
+                && scenario.tokenUrl().isPresent())) {
             return scenario;
         }
         EgressPolicy policy = EgressPolicy.builder()
@@ -138,11 +149,37 @@ final class ConformanceClientCommand implements Callable<Integer> {
         try {
             AuthorizationServerMetadata server = new Discovery(new OAuthHttp(client, policy, Duration.ofSeconds(10)))
                     .discover(url, BearerChallenge.NONE, Map.of()).server();
+            if (enterprise) {
+                // No browser authorization: the ID-JAG's audience is the issuer, the token endpoint redeems it.
+                return new Scenario(scenario.name(), scenario.clientId(), scenario.clientSecret(), Optional.empty(),
+                        Optional.of(server.tokenEndpoint()), scenario.toolCalls(),
+                        scenario.enterprise().map(e -> e.withServerIssuer(server.issuer())));
+            }
             return new Scenario(scenario.name(), scenario.clientId(), scenario.clientSecret(),
                     Optional.of(server.authorizationEndpoint()), Optional.of(server.tokenEndpoint()));
         } finally {
             client.stop();
         }
+    }
+
+    /**
+     * The test user signed in at the scenario's identity provider: its ID token is kept for them as the console's
+     * OpenID sign-in keeps one. The suite's provider publishes no keys (no JWKS), so the token cannot be verified
+     * the way a platform-passed one is; the suite itself vouches for it here, and its own IdP checks it at the exchange.
+     */
+    private static void signedInAtIdentityProvider(Gateway gateway, Scenario.Enterprise enterprise) {
+        Date expiry;
+        try {
+            expiry = SignedJWT.parse(enterprise.idToken()).getJWTClaimsSet().getExpirationTime();
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("the scenario's idp_id_token is not a JWT", e);
+        }
+        if (expiry == null) {
+            throw new IllegalArgumentException("the scenario's idp_id_token has no expiry");
+        }
+        Instant expiresAt = expiry.toInstant();
+        gateway.idTokens().keep(new IdTokens.Holder("", USER, enterprise.idpIssuer()), Secret.of(enterprise.idToken()),
+                expiresAt);
     }
 
     /** The configuration a careful operator would write for this one server. */
@@ -152,6 +189,10 @@ final class ConformanceClientCommand implements Callable<Integer> {
         scenario.clientSecret().ifPresent(s -> oauth.append("client_secret: ").append(quoted(s)).append(", "));
         scenario.authorizationUrl().ifPresent(u -> oauth.append("authorization_url: ").append(quoted(u)).append(", "));
         scenario.tokenUrl().ifPresent(u -> oauth.append("token_url: ").append(quoted(u)).append(", "));
+        scenario.enterprise().ifPresent(e -> oauth.append("token_exchange_method: basic_auth_header, enterprise_managed: {")
+                .append("issuer: ").append(quoted(e.serverIssuer().orElse(""))).append(", idp_issuer: ").append(quoted(e.idpIssuer()))
+                .append(", idp_token_url: ").append(quoted(e.idpTokenUrl())).append(", idp_client_id: ")
+                .append(quoted(e.idpClientId())).append("}, "));
         String oauthBlock = oauth.isEmpty() ? "" : ", oauth: {" + oauth.substring(0, oauth.length() - 2) + "}";
         return """
                 server: {host: 127.0.0.1, port: %d, publicUrl: "http://localhost:%d"}

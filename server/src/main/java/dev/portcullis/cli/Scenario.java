@@ -12,18 +12,42 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record Scenario(String name, Optional<String> clientId, Optional<String> clientSecret,
                 Optional<String> authorizationUrl, Optional<String> tokenUrl,
-                java.util.List<Map.Entry<String, Map<String, Object>>> toolCalls) {
+                java.util.List<Map.Entry<String, Map<String, Object>>> toolCalls, Optional<Enterprise> enterprise) {
 
     Scenario(String name, Optional<String> clientId, Optional<String> clientSecret, Optional<String> authorizationUrl,
              Optional<String> tokenUrl) {
         this(name, clientId, clientSecret, authorizationUrl, tokenUrl, java.util.List.of());
     }
 
+    Scenario(String name, Optional<String> clientId, Optional<String> clientSecret, Optional<String> authorizationUrl,
+             Optional<String> tokenUrl, java.util.List<Map.Entry<String, Map<String, Object>>> toolCalls) {
+        this(name, clientId, clientSecret, authorizationUrl, tokenUrl, toolCalls, Optional.empty());
+    }
+
+    /**
+     * Enterprise-managed authorization (ID-JAG): the identity provider the suite runs, the client it knows the
+     * gateway as, and the signed-in person's ID token. {@code serverIssuer} is the MCP server's authorization
+     * server, looked up by the operator (see {@link ConformanceClientCommand#withPinnedEndpoints}).
+     */
+    record Enterprise(String idpIssuer, String idpTokenUrl, String idpClientId, String idToken, Optional<String> serverIssuer) {
+        Enterprise withServerIssuer(String issuer) {
+            return new Enterprise(idpIssuer, idpTokenUrl, idpClientId, idToken, Optional.of(issuer));
+        }
+
+        @Override
+        public String toString() {
+            return "Enterprise[" + idpIssuer + ", ID token redacted]";
+        }
+    }
+
     static Scenario of(String name, Optional<String> contextJson) {
         JsonNode context = contextJson.filter(s -> !s.isBlank()).map(s -> JsonMapper.builder().build().readTree(s))
                 .filter(JsonNode::isObject).orElse(null);
+        Optional<Enterprise> enterprise = text(context, "idp_id_token").flatMap(token -> text(context, "idp_issuer")
+                .flatMap(issuer -> text(context, "idp_token_endpoint").flatMap(url -> text(context, "idp_client_id")
+                        .map(client -> new Enterprise(issuer, url, client, token, Optional.empty())))));
         return new Scenario(name, text(context, "client_id"), text(context, "client_secret"),
-                text(context, "authorization_url"), text(context, "token_url"), toolCalls(context));
+                text(context, "authorization_url"), text(context, "token_url"), toolCalls(context), enterprise);
     }
 
     /** The calls a scenario's context asks for ({@code toolCalls: [{name, arguments}]}), in order. */
