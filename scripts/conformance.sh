@@ -33,7 +33,6 @@ client:
   - auth/2025-03-26-oauth-endpoint-fallback
   - auth/client-credentials-jwt
   - auth/client-credentials-basic
-  - auth/enterprise-managed-authorization
   - auth/dpop
   - auth/dpop-nonce
   - auth/wif-jwt-bearer
