@@ -6,6 +6,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.Gateway;
 import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.oauth.flow.IdTokens;
 import dev.portcullis.testing.ApiClient;
 import dev.portcullis.testing.ConsoleSignIns;
 import dev.portcullis.testing.EverythingServer;
@@ -82,8 +83,17 @@ class EnterpriseManagedAuthorizationTest {
                         idp_issuer: "%s"
                         idp_client_id: %s
                         idp_client_secret: idp-secret
+                  misconfigured:
+                    type: streamable-http
+                    url: "%s"
+                    startup: false
+                    oauth:
+                      client_id: portcullis-at-crm
+                      token_url: "%s"
+                      enterprise_managed: {issuer: "%s", idp_issuer: "%s", idp_client_id: %s, idp_client_secret: idp-secret}
                 """.formatted(PUBLIC, TestConfigs.SECRET, idpIssuer(), IDP_CLIENT, crm.uri("/mcp"),
-                authorizationServer.tokenEndpointUrl("crm"), asIssuer, idpIssuer(), IDP_CLIENT), dir);
+                authorizationServer.tokenEndpointUrl("crm"), asIssuer, idpIssuer(), IDP_CLIENT, crm.uri("/mcp"),
+                authorizationServer.url("/crm/no-token-endpoint-here"), asIssuer, idpIssuer(), IDP_CLIENT), dir);
         gateway = Gateway.start(config);
         http = new Http(gateway.port());
         api = new ApiClient(http, config);
@@ -183,11 +193,12 @@ class EnterpriseManagedAuthorizationTest {
 
     @Test
     void an_id_token_of_another_person_is_refused_and_not_kept() {
-        ContentResponse r = callAsPlatform("dave", idToken("default", "mallory", IDP_CLIENT));
+        String mallorys = idToken("default", "mallory", IDP_CLIENT);
+        ContentResponse r = callAsPlatform("dave", mallorys);
 
         assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(403);
         assertThat(ApiClient.json(r).get("error").asString()).isEqualTo("ID_TOKEN_REJECTED");
-        assertThat(r.getContentAsString()).doesNotContain("mallory");
+        assertThat(r.getContentAsString()).doesNotContain("mallory").doesNotContain(mallorys.split("\\.")[1]);
         assertThat(callAsPlatform("dave", null).getStatus()).as("nothing was kept for dave").isEqualTo(403);
         assertThat(ApiClient.json(callAsPlatform("dave", null)).get("error").asString()).isEqualTo("IDP_SIGN_IN_REQUIRED");
     }
@@ -214,6 +225,36 @@ class EnterpriseManagedAuthorizationTest {
 
         assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(403);
         assertThat(ApiClient.json(r).get("error").asString()).isEqualTo("ID_TOKEN_REJECTED");
+    }
+
+    @Test
+    void signing_out_of_the_console_forgets_the_id_token_of_the_sign_in() throws Exception {
+        ConsoleSignIns.Person judy = console.person("judy", Map.of());
+        IdTokens.Holder judys = new IdTokens.Holder("", "judy", idpIssuer());
+        assertThat(gateway.idTokens().usable(judys, Duration.ZERO)).as("kept at sign-in").isPresent();
+
+        ContentResponse out = Http.send(http.request("/console/logout").method("POST").headers(h -> {
+            h.put("Cookie", judy.cookie());
+            h.put("X-CSRF-Token", judy.csrfToken());
+            h.put("Origin", PUBLIC);
+        }));
+
+        assertThat(out.getStatus()).as(out.getContentAsString()).isEqualTo(200);
+        assertThat(gateway.idTokens().usable(judys, Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void a_refusal_at_the_authorization_server_names_the_server_and_the_answer_but_no_token() {
+        String id = idToken("default", "kim", IDP_CLIENT);
+        ContentResponse r = Http.send(api.request(ApiClient.As.user("kim"), "POST", "/api/mcp/misconfigured/tools/echo/call")
+                .headers(h -> h.put("X-Portcullis-Id-Token", id)).body(new StringRequestContent("application/json", ECHO)));
+
+        assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(403);
+        JsonNode body = ApiClient.json(r);
+        assertThat(body.get("error").asString()).isEqualTo("ENTERPRISE_AUTHORIZATION_FAILED");
+        assertThat(body.get("message").asString()).contains("'misconfigured'").contains("authorization server")
+                .contains("HTTP 405");
+        assertThat(r.getContentAsString()).doesNotContain(id).doesNotContain(id.split("\\.")[1]);
     }
 
     @Test
