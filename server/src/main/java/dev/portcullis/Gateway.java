@@ -267,6 +267,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Optional<dev.portcullis.console.DevSignIn> devSignIn = Optional.empty();
+    private java.net.URI publicUrl;
     private IdTokens idTokens;
 
     /**
@@ -276,7 +277,6 @@ public final class Gateway implements AutoCloseable {
     public IdTokens idTokens() {
         return idTokens;
     }
-    private java.net.URI publicUrl;
 
     /**
      * A new one-time link that signs its holder in to the console as an admin, when the development sign-in is

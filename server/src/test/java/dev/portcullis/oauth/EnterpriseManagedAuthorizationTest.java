@@ -83,6 +83,7 @@ class EnterpriseManagedAuthorizationTest {
                         idp_issuer: "%s"
                         idp_client_id: %s
                         idp_client_secret: idp-secret
+                  plain: {command: node, args: ["unused"], startup: false}
                   misconfigured:
                     type: streamable-http
                     url: "%s"
@@ -255,6 +256,19 @@ class EnterpriseManagedAuthorizationTest {
         assertThat(body.get("message").asString()).contains("'misconfigured'").contains("authorization server")
                 .contains("HTTP 405");
         assertThat(r.getContentAsString()).doesNotContain(id).doesNotContain(id.split("\\.")[1]);
+    }
+
+    @Test
+    void an_id_token_goes_only_to_an_enterprise_managed_server_and_must_be_a_jwt() {
+        String lauras = idToken("default", "laura", IDP_CLIENT);
+        ContentResponse plain = Http.send(api.request(ApiClient.As.user("laura"), "POST", "/api/mcp/plain/tools/echo/call")
+                .headers(h -> h.put("X-Portcullis-Id-Token", lauras)).body(new StringRequestContent("application/json", ECHO)));
+        ContentResponse garbage = callAsPlatform("laura", "not-a-jwt");
+
+        assertThat(plain.getStatus()).as(plain.getContentAsString()).isEqualTo(400);
+        assertThat(plain.getContentAsString()).contains("does not use enterprise-managed authorization");
+        assertThat(garbage.getStatus()).as(garbage.getContentAsString()).isEqualTo(403);
+        assertThat(ApiClient.json(garbage).get("message").asString()).contains("not a JWT");
     }
 
     @Test
