@@ -79,6 +79,8 @@ public final class IdJagClient {
             boolean invalidGrant = OAuth2Error.INVALID_GRANT.getCode().equals(error.getCode());
             throw NimbusCalls.failed(what, response, error, invalidGrant ? OAuthFailure.INVALID_GRANT : OAuthFailure.TOKEN_REJECTED);
         }
+        // issued_token_type is not insisted on: some providers call the ID-JAG an access_token, and the gateway
+        // grants nothing on the strength of it — the authorization server checks its type, audience and signature.
         Object issued;
         try {
             JSONObject body = response.getBodyAsJSONObject();
