@@ -225,7 +225,8 @@ public final class Gateway implements AutoCloseable {
                 new dev.portcullis.identity.PrincipalMapper(config.auth().mapping()), clock);
         var oidcSignIn = config.auth().oidc().map(o -> new dev.portcullis.console.OidcSignIn(
                 new dev.portcullis.oauth.OpenIdProvider(oauthHttp, o, clock), o, shared.keyValues(), json,
-                java.net.URI.create(callback), idTokens));
+                java.net.URI.create(callback), exchangesIdTokensOf(config, o.issuer().toString())
+                        ? Optional.of(idTokens) : Optional.empty()));
         var devSignIn = dev.portcullis.console.DevSignIn.offered(config)
                 ? Optional.of(new dev.portcullis.console.DevSignIn(shared.keyValues())) : Optional.<dev.portcullis.console.DevSignIn>empty();
         var signInStarts = new dev.portcullis.store.shared.PerMinuteLimit(shared.keyValues(), "signin:starts",
@@ -242,6 +243,12 @@ public final class Gateway implements AutoCloseable {
         this.devSignIn = devSignIn;
         this.publicUrl = publicUrl;
         tools.warmUp();
+    }
+
+    /** Whether an enterprise-managed server exchanges ID tokens of this provider: only then are sign-ins' ID tokens kept. */
+    private static boolean exchangesIdTokensOf(PortcullisConfig config, String issuer) {
+        return config.mcpServers().values().stream().flatMap(c -> c.enterpriseManaged().stream())
+                .anyMatch(e -> e.idpIssuer().equals(issuer));
     }
 
     /** A JWKS URL the egress policy refuses would fail every request; refuse to start instead. */

@@ -20,7 +20,8 @@ import tools.jackson.databind.ObjectMapper;
  * attempt is kept in the shared store under the state's digest for ten minutes. {@link #complete} takes
  * the attempt back exactly once, only from the browser holding its binding (a callback link sent to
  * someone else signs no one in), redeems the code and turns the validated ID token into a caller. The ID token
- * itself is kept, sealed, for enterprise-managed servers ({@link IdTokens}) until it expires or the person signs out.
+ * itself is kept, sealed, when enterprise-managed servers exchange this provider's ID tokens ({@link IdTokens}),
+ * until it expires or the person signs out.
  */
 public final class OidcSignIn {
     static final Duration ATTEMPT_LIFETIME = Duration.ofMinutes(10);
@@ -33,7 +34,7 @@ public final class OidcSignIn {
     private final KeyValueStore store;
     private final ObjectMapper json;
     private final URI redirectUri;
-    private final IdTokens idTokens;
+    private final Optional<IdTokens> idTokens;
 
     /** A started attempt: where to send the browser, and the binding it must hold when it comes back. */
     public record Attempt(URI authorizationUrl, String binding) {
@@ -46,8 +47,12 @@ public final class OidcSignIn {
         }
     }
 
+    /**
+     * @param idTokens where the sign-in's ID token is kept; empty when no enterprise-managed server exchanges this
+     *                 provider's ID tokens (then none is kept at all)
+     */
     public OidcSignIn(OpenIdProvider provider, OidcSettings settings, KeyValueStore store, ObjectMapper json, URI redirectUri,
-                      IdTokens idTokens) {
+                      Optional<IdTokens> idTokens) {
         this.idTokens = idTokens;
         this.provider = provider;
         this.settings = settings;
@@ -94,13 +99,14 @@ public final class OidcSignIn {
                 (String) attempt.get("nonce"));
         Caller caller = caller(signedIn.claims());
         // Kept for enterprise-managed servers (ID-JAG), sealed in the shared store until it expires; never in the cookie.
-        idTokens.keep(holder(caller), signedIn.idToken(), signedIn.claims().getExpirationTime().toInstant());
+        idTokens.ifPresent(kept -> kept.keep(holder(caller), signedIn.idToken(),
+                signedIn.claims().getExpirationTime().toInstant()));
         return caller;
     }
 
     /** The person signed out: the ID token kept from their sign-in is no longer used for them. */
     public void signedOut(Caller caller) {
-        idTokens.forget(holder(caller));
+        idTokens.ifPresent(kept -> kept.forget(holder(caller)));
     }
 
     private IdTokens.Holder holder(Caller caller) {
