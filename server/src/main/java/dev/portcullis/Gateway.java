@@ -15,6 +15,11 @@ import dev.portcullis.oauth.dpop.DpopNonces;
 import dev.portcullis.oauth.flow.OAuthFlows;
 import dev.portcullis.oauth.flow.OAuthTokens;
 import dev.portcullis.oauth.flow.OAuthUpstreamAuthorization;
+import dev.portcullis.oauth.flow.EnterpriseTokens;
+import dev.portcullis.oauth.flow.IdTokens;
+import dev.portcullis.oauth.flow.PresentedIdTokens;
+import dev.portcullis.oauth.IdJagClient;
+import dev.portcullis.oauth.IdentityProviders;
 import dev.portcullis.oauth.flow.TokenVault;
 import dev.portcullis.store.shared.PerMinuteLimit;
 import dev.portcullis.store.shared.SharedState;
@@ -161,9 +166,13 @@ public final class Gateway implements AutoCloseable {
                 new Discovery(oauthHttp), new ClientIdentities(oauthHttp, registeredClients,
                 config.server().publicUrl()), tokenClient, vault, sealer, clock);
         OAuthTokens oauthTokens = new OAuthTokens(vault, tokenClient, shared.locks(), clock);
+        idTokens = new IdTokens(shared.keyValues(), sealer, json, clock);
+        IdentityProviders identityProviders = new IdentityProviders(oauthHttp);
+        EnterpriseTokens enterpriseTokens = new EnterpriseTokens(new EnterpriseTokens.Parts(vault, idTokens,
+                new IdJagClient(oauthHttp, tokenClient), identityProviders, shared.locks(), clock));
         MachineTokens machineTokens = new MachineTokens(new MachineTokenClient(new Discovery(oauthHttp), tokenClient, clock), clock);
         OAuthUpstreamAuthorization authorization = new OAuthUpstreamAuthorization(flows, oauthTokens, machineTokens,
-                dpopNonces);
+                dpopNonces, enterpriseTokens);
 
         StreamBudget streams = new StreamBudget(config.upstream().streamsPerOrigin(), config.upstream().streamsPerUser());
         io.micrometer.core.instrument.Gauge.builder("portcullis.upstream.streams", streams, StreamBudget::open)
@@ -221,14 +230,16 @@ public final class Gateway implements AutoCloseable {
                 new dev.portcullis.identity.PrincipalMapper(config.auth().mapping()), clock);
         var oidcSignIn = config.auth().oidc().map(o -> new dev.portcullis.console.OidcSignIn(
                 new dev.portcullis.oauth.OpenIdProvider(oauthHttp, o, clock), o, shared.keyValues(), json,
-                java.net.URI.create(callback)));
+                java.net.URI.create(callback), exchangesIdTokensOf(config, o.issuer().toString())
+                        ? Optional.of(idTokens) : Optional.empty()));
         var devSignIn = dev.portcullis.console.DevSignIn.offered(config)
                 ? Optional.of(new dev.portcullis.console.DevSignIn(shared.keyValues())) : Optional.<dev.portcullis.console.DevSignIn>empty();
         var signInStarts = new dev.portcullis.store.shared.PerMinuteLimit(shared.keyValues(), "signin:starts",
                 dev.portcullis.console.OidcSignIn.STARTS_PER_MINUTE, clock);
         http = HttpServer.start(new HttpServer.Dependencies(config.server(), TokenVerifiers.forConfig(config, outbound),
                 new RolePermissions(config.mcpPermissions(), config.peoplePicker(), roleOverrides), registryServices, tools,
-                connections, variables, new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth(), links), metrics,
+                connections, variables, new HttpServer.OAuthServices(flows, oauthTokens, vault, config.oauth(), links,
+                        Optional.of(new PresentedIdTokens(identityProviders, idTokens))), metrics,
                 List.copyOf(readiness), json,
                 new HttpServer.People(people, roleOverrides, config.auth().mapping().roles().keySet()),
                 new HttpServer.McpEndpoint(door, config.mcpEndpoint(), config.auth().issuer()), replicaCalls,
@@ -237,6 +248,12 @@ public final class Gateway implements AutoCloseable {
         this.devSignIn = devSignIn;
         this.publicUrl = publicUrl;
         tools.warmUp();
+    }
+
+    /** Whether an enterprise-managed server exchanges ID tokens of this provider: only then are sign-ins' ID tokens kept. */
+    private static boolean exchangesIdTokensOf(PortcullisConfig config, String issuer) {
+        return config.mcpServers().values().stream().flatMap(c -> c.enterpriseManaged().stream())
+                .anyMatch(e -> e.idpIssuer().equals(issuer));
     }
 
     /** A JWKS URL the egress policy refuses would fail every request; refuse to start instead. */
@@ -263,6 +280,15 @@ public final class Gateway implements AutoCloseable {
 
     private Optional<dev.portcullis.console.DevSignIn> devSignIn = Optional.empty();
     private java.net.URI publicUrl;
+    private IdTokens idTokens;
+
+    /**
+     * The ID tokens kept for enterprise-managed servers. For the conformance client, which plays the console's
+     * sign-in for a scenario whose identity provider publishes no keys (see docs/conformance.md).
+     */
+    public IdTokens idTokens() {
+        return idTokens;
+    }
 
     /**
      * A new one-time link that signs its holder in to the console as an admin, when the development sign-in is

@@ -1,8 +1,10 @@
 package dev.portcullis.cli;
 
+import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.Gateway;
 import dev.portcullis.config.ConfigLoader;
 import dev.portcullis.config.PortcullisConfig;
+import dev.portcullis.config.Secret;
 import dev.portcullis.identity.TokenMinter;
 import dev.portcullis.identity.TokenVerifiers;
 import java.io.IOException;
@@ -20,9 +22,13 @@ import dev.portcullis.oauth.AuthorizationServerMetadata;
 import dev.portcullis.oauth.BearerChallenge;
 import dev.portcullis.oauth.Discovery;
 import dev.portcullis.oauth.OAuthHttp;
+import dev.portcullis.oauth.flow.IdTokens;
 import org.eclipse.jetty.client.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.text.ParseException;
+import java.util.Date;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,6 +56,8 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " reads MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT. Exit 0 on success."})
 final class ConformanceClientCommand implements Callable<Integer> {
     static final String SERVER = "conformance";
+    /** The test user the platform token names. */
+    static final String USER = "conformance-user";
 
     @Option(names = "--verbose", description = "Show the gateway's log and each HTTP exchange.")
     boolean verbose;
@@ -110,8 +118,9 @@ final class ConformanceClientCommand implements Callable<Integer> {
                     throw e;
                 }
                 String token = new TokenMinter(TokenVerifiers.sharedSecret(config).orElseThrow(), config.auth(), Clock.systemUTC())
-                        .mint(new TokenMinter.Claims("conformance-user", "USER", Optional.empty(), Optional.empty(),
+                        .mint(new TokenMinter.Claims(USER, "USER", Optional.empty(), Optional.empty(),
                                 Duration.ofMinutes(30)));
+                scenario.enterprise().ifPresent(e -> signedInAtIdentityProvider(gateway, e));
                 try (gateway; ConformanceSession session = new ConformanceSession(gateway.port(), token, SERVER, out,
                         verbose ? err : null)) {
                     return session.run(scenario) ? ExitCodes.OK : ExitCodes.FAILURE;
@@ -135,6 +144,11 @@ final class ConformanceClientCommand implements Callable<Integer> {
         if (machineCredential && scenario.tokenUrl().isEmpty()) {
             return scenario.pinned(Optional.empty(), Optional.of(discoverServer(url).tokenEndpoint()));
         }
+        if (scenario.enterprise().isPresent() && scenario.clientSecret().isPresent()) {
+            // No browser authorization: the ID-JAG's audience is the issuer, the token endpoint redeems it.
+            AuthorizationServerMetadata server = discoverServer(url);
+            return scenario.pinned(Optional.empty(), Optional.of(server.tokenEndpoint())).withServerIssuer(server.issuer());
+        }
         if (scenario.machine().isPresent() || scenario.clientSecret().isEmpty()
                 || (scenario.authorizationUrl().isPresent() && scenario.tokenUrl().isPresent())) {
             return scenario;
@@ -157,6 +171,26 @@ final class ConformanceClientCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The test user signed in at the scenario's identity provider: its ID token is kept for them as the console's
+     * OpenID sign-in keeps one. The suite's provider publishes no keys (no JWKS), so the token cannot be verified
+     * the way a platform-passed one is; the suite itself vouches for it here, and its own IdP checks it at the exchange.
+     */
+    private static void signedInAtIdentityProvider(Gateway gateway, Scenario.Enterprise enterprise) {
+        Date expiry;
+        try {
+            expiry = SignedJWT.parse(enterprise.idToken()).getJWTClaimsSet().getExpirationTime();
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("the scenario's idp_id_token is not a JWT", e);
+        }
+        if (expiry == null) {
+            throw new IllegalArgumentException("the scenario's idp_id_token has no expiry");
+        }
+        Instant expiresAt = expiry.toInstant();
+        gateway.idTokens().keep(new IdTokens.Holder("", USER, enterprise.idpIssuer()), Secret.of(enterprise.idToken()),
+                expiresAt);
+    }
+
     /** The configuration a careful operator would write for this one server. */
     static String configYaml(int port, String secret, Path dataDir, String url, Scenario scenario) {
         StringBuilder oauth = new StringBuilder();
@@ -170,6 +204,10 @@ final class ConformanceClientCommand implements Callable<Integer> {
             m.signingAlgorithm().ifPresent(a -> oauth.append("signing_algorithm: ").append(quoted(a)).append(", "));
             m.workloadToken().ifPresent(t -> oauth.append("workload_token: ").append(quoted(t)).append(", "));
         });
+        scenario.enterprise().ifPresent(e -> oauth.append("token_exchange_method: basic_auth_header, enterprise_managed: {")
+                .append("issuer: ").append(quoted(e.serverIssuer().orElse(""))).append(", idp_issuer: ").append(quoted(e.idpIssuer()))
+                .append(", idp_token_url: ").append(quoted(e.idpTokenUrl())).append(", idp_client_id: ")
+                .append(quoted(e.idpClientId())).append("}, "));
         String oauthBlock = oauth.isEmpty() ? "" : ", oauth: {" + oauth.substring(0, oauth.length() - 2) + "}";
         // A server that asks its user things outside the call's own stream is connected per user (a user
         // placeholder makes it so), or the gateway cannot tell whose call a question belongs to.

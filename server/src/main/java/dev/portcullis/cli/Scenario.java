@@ -12,11 +12,29 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record Scenario(String name, Optional<String> clientId, Optional<String> clientSecret,
                 Optional<String> authorizationUrl, Optional<String> tokenUrl,
-                java.util.List<Map.Entry<String, Map<String, Object>>> toolCalls, Optional<Machine> machine) {
+                java.util.List<Map.Entry<String, Map<String, Object>>> toolCalls, Optional<Machine> machine,
+                Optional<Enterprise> enterprise) {
 
     Scenario(String name, Optional<String> clientId, Optional<String> clientSecret, Optional<String> authorizationUrl,
              Optional<String> tokenUrl) {
-        this(name, clientId, clientSecret, authorizationUrl, tokenUrl, java.util.List.of(), Optional.empty());
+        this(name, clientId, clientSecret, authorizationUrl, tokenUrl, java.util.List.of(), Optional.empty(),
+                Optional.empty());
+    }
+
+    /**
+     * Enterprise-managed authorization (ID-JAG): the identity provider the suite runs, the client it knows the
+     * gateway as, and the signed-in person's ID token. {@code serverIssuer} is the MCP server's authorization
+     * server, looked up by the operator (see {@link ConformanceClientCommand#withPinnedEndpoints}).
+     */
+    record Enterprise(String idpIssuer, String idpTokenUrl, String idpClientId, String idToken, Optional<String> serverIssuer) {
+        Enterprise withServerIssuer(String issuer) {
+            return new Enterprise(idpIssuer, idpTokenUrl, idpClientId, idToken, Optional.of(issuer));
+        }
+
+        @Override
+        public String toString() {
+            return "Enterprise[" + idpIssuer + ", ID token redacted]";
+        }
     }
 
     /**
@@ -35,8 +53,12 @@ record Scenario(String name, Optional<String> clientId, Optional<String> clientS
     static Scenario of(String name, Optional<String> contextJson) {
         JsonNode context = contextJson.filter(s -> !s.isBlank()).map(s -> JsonMapper.builder().build().readTree(s))
                 .filter(JsonNode::isObject).orElse(null);
+        Optional<Enterprise> enterprise = text(context, "idp_id_token").flatMap(token -> text(context, "idp_issuer")
+                .flatMap(issuer -> text(context, "idp_token_endpoint").flatMap(url -> text(context, "idp_client_id")
+                        .map(client -> new Enterprise(issuer, url, client, token, Optional.empty())))));
         return new Scenario(name, text(context, "client_id"), text(context, "client_secret"),
-                text(context, "authorization_url"), text(context, "token_url"), toolCalls(context), machine(name, context));
+                text(context, "authorization_url"), text(context, "token_url"), toolCalls(context), machine(name, context),
+                enterprise);
     }
 
     /**
@@ -57,7 +79,13 @@ record Scenario(String name, Optional<String> clientId, Optional<String> clientS
 
     /** The same scenario with the endpoints the operator pinned. */
     Scenario pinned(Optional<String> authorization, Optional<String> token) {
-        return new Scenario(name, clientId, clientSecret, authorization, token, toolCalls, machine);
+        return new Scenario(name, clientId, clientSecret, authorization, token, toolCalls, machine, enterprise);
+    }
+
+    /** The same scenario with the MCP server's authorization server, which the ID-JAG names as its audience. */
+    Scenario withServerIssuer(String issuer) {
+        return new Scenario(name, clientId, clientSecret, authorizationUrl, tokenUrl, toolCalls, machine,
+                enterprise.map(e -> e.withServerIssuer(issuer)));
     }
 
     /** The calls a scenario's context asks for ({@code toolCalls: [{name, arguments}]}), in order. */

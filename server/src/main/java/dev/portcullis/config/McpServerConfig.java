@@ -82,6 +82,9 @@ public record McpServerConfig(
         if (dpopMode() != OAuthSettings.DpopMode.AUTO) {
             text.append("|dpop=").append(dpopMode());
         }
+        // Only when present, so that the bindings of every other server (and their stored grants) stay as they were.
+        enterpriseManaged().ifPresent(e -> text.append("|enterprise|").append(e.issuer()).append('|').append(e.idpIssuer())
+                .append('|').append(e.idpClientId()).append('|').append(e.userClaim()));
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -219,14 +222,19 @@ public record McpServerConfig(
             boolean sendResource,
             boolean forwardAudienceOnRefresh,
             DpopMode dpop,
-            Optional<MachineGrant> machine) {
+            Optional<MachineGrant> machine,
+            Optional<EnterpriseManaged> enterpriseManaged) {
 
         public OAuthSettings {
             dpop = dpop == null ? DpopMode.AUTO : dpop;
             machine = machine == null ? Optional.empty() : machine;
+            enterpriseManaged = enterpriseManaged == null ? Optional.empty() : enterpriseManaged;
         }
 
-        /** The block of a server users authorize at themselves (no machine grant), without {@code dpop}: {@link DpopMode#AUTO}. */
+        /**
+         * The block of a server users authorize at in a browser (no machine grant, not enterprise-managed), without
+         * {@code dpop}: {@link DpopMode#AUTO}.
+         */
         public OAuthSettings(Optional<String> authorizationUrl, Optional<String> tokenUrl, Optional<String> clientId,
                              Optional<Secret> clientSecret, Optional<String> scope, Optional<String> audience,
                              Optional<TokenExchangeMethod> tokenExchangeMethod, List<String> grantTypesSupported,
@@ -238,7 +246,7 @@ public record McpServerConfig(
                     grantTypesSupported, tokenEndpointAuthMethodsSupported, responseTypesSupported,
                     codeChallengeMethodsSupported, skipCodeChallengeCheck, revocationEndpoint,
                     revocationEndpointAuthMethodsSupported, sendResource, forwardAudienceOnRefresh, DpopMode.AUTO,
-                    Optional.empty());
+                    Optional.empty(), Optional.empty());
         }
 
         /**
@@ -250,5 +258,29 @@ public record McpServerConfig(
 
         /** LibreChat's names: {@code default_post} is client_secret_post, {@code basic_auth_header} client_secret_basic. */
         public enum TokenExchangeMethod { DEFAULT_POST, BASIC_AUTH_HEADER }
+    }
+
+    /**
+     * {@code oauth.enterprise_managed}: the MCP extension "enterprise-managed authorization" (ID-JAG). The
+     * user's identity-provider ID token is exchanged at the IdP for an Identity Assertion JWT Authorization
+     * Grant (RFC 8693), which the server's authorization server redeems for the user's access token (RFC 7523)
+     * — no consent screen; the IdP's policy decides. Operator servers only: the IdP client is the gateway's.
+     *
+     * @param issuer                 the MCP server's authorization server: the ID-JAG's {@code audience}
+     * @param idpIssuer              the identity provider; ID tokens must be issued by it, its discovery
+     *                               document gives the JWKS (and the token endpoint unless {@code idpTokenUrl})
+     * @param idpClientId            the gateway's client at the IdP, which ID tokens must be issued to
+     * @param idpTokenExchangeMethod how the client authenticates at the IdP; empty: basic with a secret, else none
+     * @param userClaim              the ID token claim that must equal the caller's user id
+     */
+    public record EnterpriseManaged(String issuer, String idpIssuer, Optional<String> idpTokenUrl, String idpClientId,
+                                    Optional<Secret> idpClientSecret,
+                                    Optional<OAuthSettings.TokenExchangeMethod> idpTokenExchangeMethod, String userClaim) {
+        public static final String DEFAULT_USER_CLAIM = "sub";
+    }
+
+    /** The enterprise-managed settings, when this server's tokens come from ID-JAGs rather than a browser. */
+    public Optional<EnterpriseManaged> enterpriseManaged() {
+        return oauth.flatMap(OAuthSettings::enterpriseManaged);
     }
 }

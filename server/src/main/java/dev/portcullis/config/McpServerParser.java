@@ -98,6 +98,11 @@ final class McpServerParser {
             userVars.putIfAbsent(USER_API_KEY, new CustomUserVar("API Key", Optional.of("Your API key for this server"), true));
         }
         Optional<OAuthSettings> oauth = node.get("oauth").flatMap(o -> oauth(o, source));
+        if (requiresOAuth.filter(r -> !r).isPresent() && oauth.flatMap(OAuthSettings::enterpriseManaged).isPresent()) {
+            // Each person's token is their own: a connection shared by everyone would carry none.
+            node.get("requiresOAuth").orElseThrow().error("an enterprise-managed server needs per-person tokens;"
+                    + " remove requiresOAuth: false");
+        }
         Map<String, Secret> oauthHeaders = node.stringMap("oauth_headers", Secret::of);
         refuseUnsendable(node, "headers", headers);
         refuseUnsendable(node, "requestHeaders", requestHeaders);
@@ -460,8 +465,10 @@ final class McpServerParser {
         boolean forMachine = machine.requested();
         // LibreChat's rule: a confidential client pins its endpoints, so discovery cannot send its
         // secret to a token endpoint the MCP server picked. (A machine grant has no authorization
-        // endpoint; MachineGrantReader holds its secret to token_url.)
-        if (!forMachine && clientSecret.isPresent() && (authorizationUrl.isEmpty() || tokenUrl.isEmpty())) {
+        // endpoint; MachineGrantReader holds its secret to token_url. An enterprise-managed server's secret
+        // goes to its pinned token_url, which EnterpriseManagedReader requires.)
+        boolean enterprise = source == Source.OPERATOR_FILE && EnterpriseManagedReader.present(node);
+        if (!forMachine && !enterprise && clientSecret.isPresent() && (authorizationUrl.isEmpty() || tokenUrl.isEmpty())) {
             node.error("a client_secret needs authorization_url and token_url set too, so the secret only goes to endpoints you chose");
         }
         if (source == Source.OPERATOR_FILE) {
@@ -476,7 +483,8 @@ final class McpServerParser {
                 node.strings("response_types_supported"), node.strings("code_challenge_methods_supported"),
                 node.bool("skip_code_challenge_check", false), revocation,
                 node.strings("revocation_endpoint_auth_methods_supported"), sendResource(node),
-                node.bool("forward_audience_on_refresh", true), dpop(node), machine.grant());
+                node.bool("forward_audience_on_refresh", true), dpop(node), machine.grant(),
+                EnterpriseManagedReader.read(node, source));
         node.warnUnknownKeys("unknown OAuth option; ignored");
         return Optional.of(settings);
     }

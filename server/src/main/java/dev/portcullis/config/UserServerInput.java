@@ -673,6 +673,9 @@ public final class UserServerInput {
                 String keyField = field + "." + key;
                 if (MachineGrantReader.KEYS.contains(key)) {
                     replace(keyField, McpServerParser.MACHINE_REFUSED);
+                } else if (key.equals(EnterpriseManagedReader.KEY)) {
+                    replace(keyField, "enterprise-managed authorization (ID-JAG) uses the gateway's own client at the"
+                            + " identity provider, so only the operator can configure it; remove it, or ask the operator");
                 } else if (OAUTH_USER_REFUSED.contains(key)) {
                     replace(keyField, "not accepted for user servers; remove it");
                 } else if (!OAUTH_FIELDS.contains(key)) {

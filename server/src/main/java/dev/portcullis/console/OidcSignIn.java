@@ -4,6 +4,7 @@ import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import dev.portcullis.config.OidcSettings;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.oauth.OpenIdProvider;
+import dev.portcullis.oauth.flow.IdTokens;
 import dev.portcullis.store.shared.KeyValueStore;
 import java.net.URI;
 import java.time.Duration;
@@ -18,7 +19,9 @@ import tools.jackson.databind.ObjectMapper;
  * a nonce, a PKCE verifier, and a binding value for the browser that started it (kept as a cookie); the
  * attempt is kept in the shared store under the state's digest for ten minutes. {@link #complete} takes
  * the attempt back exactly once, only from the browser holding its binding (a callback link sent to
- * someone else signs no one in), redeems the code and turns the validated ID token into a caller.
+ * someone else signs no one in), redeems the code and turns the validated ID token into a caller. The ID token
+ * itself is kept, sealed, when enterprise-managed servers exchange this provider's ID tokens ({@link IdTokens}),
+ * until it expires or the person signs out.
  */
 public final class OidcSignIn {
     static final Duration ATTEMPT_LIFETIME = Duration.ofMinutes(10);
@@ -31,6 +34,7 @@ public final class OidcSignIn {
     private final KeyValueStore store;
     private final ObjectMapper json;
     private final URI redirectUri;
+    private final Optional<IdTokens> idTokens;
 
     /** A started attempt: where to send the browser, and the binding it must hold when it comes back. */
     public record Attempt(URI authorizationUrl, String binding) {
@@ -43,7 +47,13 @@ public final class OidcSignIn {
         }
     }
 
-    public OidcSignIn(OpenIdProvider provider, OidcSettings settings, KeyValueStore store, ObjectMapper json, URI redirectUri) {
+    /**
+     * @param idTokens where the sign-in's ID token is kept; empty when no enterprise-managed server exchanges this
+     *                 provider's ID tokens (then none is kept at all)
+     */
+    public OidcSignIn(OpenIdProvider provider, OidcSettings settings, KeyValueStore store, ObjectMapper json, URI redirectUri,
+                      Optional<IdTokens> idTokens) {
+        this.idTokens = idTokens;
         this.provider = provider;
         this.settings = settings;
         this.store = store;
@@ -87,7 +97,20 @@ public final class OidcSignIn {
         }
         OpenIdProvider.SignedIn signedIn = provider.signIn(code, redirectUri, (String) attempt.get("verifier"),
                 (String) attempt.get("nonce"));
-        return caller(signedIn.claims());
+        Caller caller = caller(signedIn.claims());
+        // Kept for enterprise-managed servers (ID-JAG), sealed in the shared store until it expires; never in the cookie.
+        idTokens.ifPresent(kept -> kept.keep(holder(caller), signedIn.idToken(),
+                signedIn.claims().getExpirationTime().toInstant()));
+        return caller;
+    }
+
+    /** The person signed out: the ID token kept from their sign-in is no longer used for them. */
+    public void signedOut(Caller caller) {
+        idTokens.ifPresent(kept -> kept.forget(holder(caller)));
+    }
+
+    private IdTokens.Holder holder(Caller caller) {
+        return new IdTokens.Holder(caller.tenantId().orElse(""), caller.userId(), settings.issuer().toString());
     }
 
     /** The provider's own logout page, when it has one, to come back to the gateway's sign-in page from. */

@@ -32,6 +32,12 @@ public enum ErrorCode {
     HOST_NOT_ALLOWED(403),
     MCP_DOMAIN_NOT_ALLOWED(403),
     OAUTH_REQUIRED(403),
+    /** An enterprise-managed server needs the person's identity-provider ID token, and none usable is held. */
+    IDP_SIGN_IN_REQUIRED(403),
+    /** An ID token passed with a request is not valid, not from the configured provider, or not the caller's. */
+    ID_TOKEN_REJECTED(403),
+    /** The identity provider or the server's authorization server refused the enterprise-managed (ID-JAG) grant. */
+    ENTERPRISE_AUTHORIZATION_FAILED(403),
     SERVER_READ_ONLY(403),
     ROLE_READ_ONLY(403),
     TOOL_NOT_ALLOWED(403),

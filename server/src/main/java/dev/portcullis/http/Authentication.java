@@ -76,6 +76,11 @@ final class Authentication {
         directory.seen(session.caller());
     }
 
+    /** Whether the request was authenticated by a console sign-in (a cookie) rather than a bearer token. */
+    static boolean signedInToConsole(Context ctx) {
+        return ctx.attribute(SIGN_IN) != null;
+    }
+
     /** The console sign-in {@link #requireSignIn} found for this request (read once per request). */
     static dev.portcullis.console.SignInSessions.Session signIn(Context ctx) {
         dev.portcullis.console.SignInSessions.Session session = ctx.attribute(SIGN_IN);

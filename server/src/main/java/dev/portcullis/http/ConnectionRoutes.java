@@ -36,10 +36,12 @@ final class ConnectionRoutes {
     private final RequestJson bodies;
 
     private final OAuthRoutes oauth;
+    private final IdTokenHeader idTokens;
 
     ConnectionRoutes(ToolService tools, ConnectionManager connections, UserVariables variables, Permissions permissions,
-                     RequestJson bodies, OAuthRoutes oauth) {
+                     RequestJson bodies, OAuthRoutes oauth, IdTokenHeader idTokens) {
         this.oauth = oauth;
+        this.idTokens = idTokens;
         this.tools = tools;
         this.connections = connections;
         this.variables = variables;
@@ -52,6 +54,7 @@ final class ConnectionRoutes {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         String name = ctx.pathParam("server");
         McpServerConfig config = tools.server(caller, name);
+        idTokens.take(ctx, caller, () -> config);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("serverName", name);
         body.put("oauthRequired", false);

@@ -23,6 +23,7 @@ import dev.portcullis.upstream.OAuthRequiredException;
 import dev.portcullis.config.OAuthFlowSettings;
 import dev.portcullis.oauth.flow.OAuthFlows;
 import dev.portcullis.oauth.flow.OAuthTokens;
+import dev.portcullis.oauth.flow.PresentedIdTokens;
 import dev.portcullis.oauth.flow.TokenVault;
 import dev.portcullis.upstream.ToolService;
 import dev.portcullis.upstream.UpstreamException;
@@ -98,7 +99,13 @@ public final class HttpServer implements AutoCloseable {
 
     /** The OAuth parts the routes use. */
     public record OAuthServices(OAuthFlows flows, OAuthTokens tokens, TokenVault vault, OAuthFlowSettings settings,
-                                dev.portcullis.oauth.flow.AuthorizationLinks links) {
+                                dev.portcullis.oauth.flow.AuthorizationLinks links,
+                                Optional<PresentedIdTokens> presentedIdTokens) {
+        /** Without enterprise-managed authorization: an ID token passed with a call is refused. */
+        public OAuthServices(OAuthFlows flows, OAuthTokens tokens, TokenVault vault, OAuthFlowSettings settings,
+                             dev.portcullis.oauth.flow.AuthorizationLinks links) {
+            this(flows, tokens, vault, settings, links, Optional.empty());
+        }
     }
 
     private final Javalin app;
@@ -128,12 +135,13 @@ public final class HttpServer implements AutoCloseable {
         PeoplePickerRoutes peoplePicker = new PeoplePickerRoutes(d.roles(), new PrincipalSearch(d.people().directory()),
                 knownRoles);
         RoleRoutes roleRoutes = new RoleRoutes(new RoleDocuments(d.roles()), d.people().overrides(), knownRoles, bodies);
+        IdTokenHeader idTokenHeader = new IdTokenHeader(d.oauth().presentedIdTokens());
         ToolRoutes toolRoutes = new ToolRoutes(d.tools(), d.variables(), permissions, d.json(), bodies,
-                new CallInputs(d.replicas(), d.json()));
+                new CallInputs(d.replicas(), d.json()), idTokenHeader);
         OAuthRoutes oauthRoutes = new OAuthRoutes(new OAuthRoutes.Services(d.oauth().flows(), d.oauth().tokens(),
                 d.oauth().vault(), d.oauth().settings(), d.oauth().links()), d.tools(), d.registry().servers(), permissions, d.settings());
         ConnectionRoutes connectionRoutes = new ConnectionRoutes(d.tools(), d.connections(), d.variables(), permissions,
-                bodies, oauthRoutes);
+                bodies, oauthRoutes, idTokenHeader);
         ConsoleRoutes console = new ConsoleRoutes(d.signIn().sessions(), d.tools(), d.registry().servers(), connectionRoutes,
                 new ConsoleRoutes.Site(d.settings().publicUrl(),
                         d.settings().publicUrl().toString().replaceAll("/+$", "") + d.settings().basePath() + "/mcp",

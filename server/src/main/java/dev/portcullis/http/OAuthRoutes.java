@@ -77,6 +77,10 @@ final class OAuthRoutes {
     void initiate(Context ctx) {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         McpServerConfig config = tools.server(caller, ctx.pathParam("server"));
+        if (config.enterpriseManaged().isPresent()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "'" + config.name() + "' is enterprise-managed: there is"
+                    + " nothing to authorize in a browser; its tokens come from your identity provider sign-in");
+        }
         String userId = ctx.queryParam("userId");
         if (userId == null || !userId.equals(caller.userId())) {
             // LibreChat's check: the link names the user it was made for, and starts only their authorization.

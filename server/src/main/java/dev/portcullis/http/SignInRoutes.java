@@ -166,6 +166,7 @@ final class SignInRoutes {
                 throw e;
             }
             sessions.end(id);
+            oidc.ifPresent(o -> o.signedOut(session.get().caller()));
             ctx.removeCookie(SESSION_COOKIE, basePath.isEmpty() ? "/" : basePath);
         } else if (!"cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
             // No live sign-in: an ended one's cookie is cleared, but never by another site's form.

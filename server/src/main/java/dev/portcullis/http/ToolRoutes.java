@@ -46,10 +46,12 @@ final class ToolRoutes {
     private final ObjectMapper json;
     private final RequestJson bodies;
     private final CallInputs inputs;
+    private final IdTokenHeader idTokens;
 
     ToolRoutes(ToolService tools, UserVariables variables, Permissions permissions, ObjectMapper json, RequestJson bodies,
-               CallInputs inputs) {
+               CallInputs inputs, IdTokenHeader idTokens) {
         this.inputs = inputs;
+        this.idTokens = idTokens;
         this.tools = tools;
         this.variables = variables;
         this.permissions = permissions;
@@ -131,6 +133,7 @@ final class ToolRoutes {
         Caller caller = permissions.require(ctx, McpPermission.USE);
         String server = ctx.pathParam("server");
         String tool = ctx.pathParam("tool");
+        idTokens.take(ctx, caller, () -> tools.server(caller, server));
         Map<String, Object> request = request(ctx);
         Map<String, Object> arguments = arguments(request);
         Duration wait = waitForAuth(request);

@@ -43,6 +43,8 @@ public enum OAuthFailure {
     DPOP_UNSUPPORTED(ErrorCode.UPSTREAM_ERROR),
     /** The network or the server failed (I/O error, timeout, 5xx): the grant may still be good. */
     TRANSIENT(ErrorCode.UPSTREAM_UNAVAILABLE),
+    /** An identity-provider ID token is not valid: signature, issuer, audience or expiry. */
+    ID_TOKEN_INVALID(ErrorCode.ID_TOKEN_REJECTED),
     /** Step-up would not help: the retry cap is reached or the challenge asks for nothing new (checklist #33). */
     STEP_UP_EXHAUSTED(ErrorCode.FORBIDDEN);
 

@@ -14,7 +14,6 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
@@ -29,6 +28,7 @@ import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import dev.portcullis.config.OidcSettings;
+import dev.portcullis.config.Secret;
 import dev.portcullis.egress.EgressBlockedException;
 import dev.portcullis.egress.jetty.GuardedResponse;
 import java.io.IOException;
@@ -66,8 +66,11 @@ public final class OpenIdProvider {
     private record Provider(OIDCProviderMetadata metadata, IDTokenValidator validator) {
     }
 
-    /** A signed-in person: the validated ID token's claims. */
-    public record SignedIn(IDTokenClaimsSet claims) {
+    /**
+     * A signed-in person: the validated ID token's claims, and the ID token itself (for enterprise-managed
+     * servers, which exchange it; a {@link Secret}, so printing this prints no token).
+     */
+    public record SignedIn(IDTokenClaimsSet claims, Secret idToken) {
     }
 
     public OpenIdProvider(OAuthHttp http, OidcSettings settings, java.time.Clock clock) {
@@ -93,7 +96,8 @@ public final class OpenIdProvider {
     public SignedIn signIn(String code, URI redirectUri, String codeVerifier, String nonce) {
         Provider p = provider();
         TokenRequest request = new TokenRequest.Builder(p.metadata().getTokenEndpointURI(),
-                new ClientSecretBasic(new ClientID(settings.clientId()), new Secret(settings.clientSecret().reveal())),
+                new ClientSecretBasic(new ClientID(settings.clientId()),
+                        new com.nimbusds.oauth2.sdk.auth.Secret(settings.clientSecret().reveal())),
                 new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, new CodeVerifier(codeVerifier))).build();
         HTTPResponse response = NimbusCalls.send("the sign-in's code exchange", http.sender(Map.of()), request.toHTTPRequest());
         TokenResponse parsed;
@@ -111,7 +115,7 @@ public final class OpenIdProvider {
             throw new OAuthException(OAuthFailure.TOKEN_REJECTED, "the identity provider sent no ID token (is 'openid' among the scopes?)");
         }
         try {
-            return new SignedIn(p.validator().validate(idToken, new Nonce(nonce)));
+            return new SignedIn(p.validator().validate(idToken, new Nonce(nonce)), Secret.of(idToken.serialize()));
         } catch (com.nimbusds.jose.JOSEException | com.nimbusds.jose.proc.BadJOSEException e) {
             throw new OAuthException(OAuthFailure.TOKEN_REJECTED, "the ID token is not valid: " + e.getMessage(), e);
         }

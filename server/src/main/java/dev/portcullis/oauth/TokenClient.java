@@ -136,7 +136,7 @@ public final class TokenClient {
                 : NimbusCalls.failed("the token revocation", response, error, OAuthFailure.TOKEN_REJECTED);
     }
 
-    private TokenRequest.Builder builder(TokenEndpoint endpoint, OAuthClient client, AuthorizationGrant grant) {
+    TokenRequest.Builder builder(TokenEndpoint endpoint, OAuthClient client, AuthorizationGrant grant) {
         URI tokenUrl = URI.create(endpoint.tokenUrl());
         return authentication(client).map(auth -> new TokenRequest.Builder(tokenUrl, auth, grant))
                 .orElseGet(() -> new TokenRequest.Builder(tokenUrl, new ClientID(client.clientId()), grant));
@@ -218,7 +218,7 @@ public final class TokenClient {
     }
 
     /** Checklist #20: credentials issued by one authorization server are never presented to another. */
-    private static void requireSameIssuer(OAuthClient client, TokenEndpoint endpoint) {
+    static void requireSameIssuer(OAuthClient client, TokenEndpoint endpoint) {
         if (!client.issuer().equals(endpoint.issuer())) {
             throw new IllegalArgumentException("the client was issued by " + client.issuer() + ", not by " + endpoint.issuer());
         }

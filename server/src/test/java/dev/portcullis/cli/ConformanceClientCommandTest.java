@@ -100,6 +100,26 @@ class ConformanceClientCommandTest {
     }
 
     @Test
+    void an_identity_provider_in_the_context_makes_the_server_enterprise_managed() {
+        Scenario s = Scenario.of("auth/enterprise-managed-authorization", Optional.of("""
+                {"client_id": "c", "client_secret": "s", "idp_client_id": "idp-client", "idp_id_token": "eyJ.secret-id-token.x",
+                 "idp_issuer": "http://localhost:42000", "idp_token_endpoint": "http://localhost:42000/token"}"""));
+        assertThat(s.toString()).doesNotContain("secret-id-token");
+        Scenario pinned = s.pinned(Optional.empty(), Optional.of("http://localhost:41001/token"))
+                .withServerIssuer("http://localhost:41001");
+
+        ConfigLoader.Result r = load(pinned);
+
+        assertThat(r.errors()).isEmpty();
+        var enterprise = r.orThrow().mcpServers().get(ConformanceClientCommand.SERVER).enterpriseManaged().orElseThrow();
+        assertThat(enterprise.issuer()).isEqualTo("http://localhost:41001");
+        assertThat(enterprise.idpIssuer()).isEqualTo("http://localhost:42000");
+        assertThat(enterprise.idpTokenUrl()).contains("http://localhost:42000/token");
+        assertThat(enterprise.idpClientId()).isEqualTo("idp-client");
+        assertThat(enterprise.idpClientSecret()).isEmpty();
+    }
+
+    @Test
     void a_port_taken_between_choosing_and_binding_is_recognised_so_that_the_client_retries() {
         assertThat(ConformanceClientCommand.portTaken(new IllegalStateException("start", new java.net.BindException("in use")))).isTrue();
         assertThat(ConformanceClientCommand.portTaken(new IllegalStateException("cannot open the database"))).isFalse();

@@ -3,11 +3,13 @@ package dev.portcullis.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.Gateway;
+import dev.portcullis.oauth.flow.IdTokens;
 import dev.portcullis.testing.Http;
 import dev.portcullis.testing.TestConfigs;
 import java.net.HttpCookie;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -309,6 +311,17 @@ class ConsoleSignInTest {
         ContentResponse r = Http.send(http.request("/api/mcp/servers").headers(h -> h.put("Cookie", cookie)
                 .put("Authorization", "Bearer " + token)));
         assertThat(r.getStatus()).isEqualTo(200);
+    }
+
+    /** Data kept only for a use: without an enterprise-managed server of this provider, no ID token is kept. */
+    @Test
+    void the_id_token_of_a_sign_in_is_not_kept_when_no_server_exchanges_it() throws Exception {
+        Started started = begin();
+        ContentResponse done = callback(atProvider(started.authorizationUrl(), "nora-sub", Map.of()), Optional.of(started.attempt()));
+        assertThat(done.getStatus()).isEqualTo(303);
+
+        assertThat(gateway.idTokens().usable(new IdTokens.Holder("", "nora-sub", provider.issuerUrl("default").toString()),
+                Duration.ZERO)).isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.portcullis.error.GatewayException;
 import dev.portcullis.identity.Caller;
 import dev.portcullis.oauth.MachineTokens;
 import dev.portcullis.oauth.OAuthException;
+import dev.portcullis.oauth.OAuthFailure;
 import dev.portcullis.oauth.dpop.DpopCredential;
 import dev.portcullis.oauth.dpop.DpopNonces;
 import dev.portcullis.oauth.dpop.DpopPolicy;
@@ -17,6 +18,7 @@ import dev.portcullis.upstream.transport.RequestAuthorizer;
 import dev.portcullis.upstream.transport.RequestCredential;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,22 +28,27 @@ import java.util.Optional;
  * forbidden, checklist #35). A token the server issued as {@code DPoP} goes with the DPoP scheme and a
  * fresh proof of the grant's key on every request; a {@code Bearer} token stays Bearer. A server with a
  * machine grant is the exception to "per user": every request carries the gateway's own token for it
- * ({@link MachineTokens}), whoever the caller is, and no user is ever asked to authorize there.
+ * ({@link MachineTokens}), whoever the caller is, and no user is ever asked to authorize there. An
+ * enterprise-managed server's token comes from the person's identity-provider sign-in instead
+ * ({@link EnterpriseTokens}): nothing is started in a browser, and a refusal says what to do.
  */
 public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
     private final OAuthFlows flows;
     private final OAuthTokens tokens;
     private final MachineTokens machineTokens;
     private final DpopNonces nonces;
+    private final EnterpriseTokens enterprise;
 
     /**
      * @param nonces the resource servers' latest DPoP nonces, shared by every connection of this replica
      */
-    public OAuthUpstreamAuthorization(OAuthFlows flows, OAuthTokens tokens, MachineTokens machineTokens, DpopNonces nonces) {
+    public OAuthUpstreamAuthorization(OAuthFlows flows, OAuthTokens tokens, MachineTokens machineTokens, DpopNonces nonces,
+                                      EnterpriseTokens enterprise) {
         this.flows = flows;
         this.tokens = tokens;
         this.machineTokens = machineTokens;
         this.nonces = nonces;
+        this.enterprise = enterprise;
     }
 
     public static GrantOwner owner(Caller caller, String serverName) {
@@ -66,6 +73,11 @@ public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
             return RequestAuthorizer.NONE;
         }
         GrantOwner owner = new GrantOwner(user.tenantId(), user.userId(), server.name());
+        if (config.enterpriseManaged().isPresent()) {
+            // Without a token the request goes out bare; the server's 401 then reaches authorizationRequired, which says why.
+            return () -> enterprise.accessToken(owner, config) instanceof EnterpriseTokens.Outcome.Token t
+                    ? Optional.of(new RequestCredential.Header("Bearer " + t.accessToken().reveal())) : Optional.empty();
+        }
         return () -> tokens.currentGrant(owner, config).map(this::credential);
     }
 
@@ -82,6 +94,9 @@ public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "The gateway signs in to '" + config.name()
                     + "' as itself (oauth.grant_type); there is nothing for a user to authorize");
         }
+        if (config.enterpriseManaged().isPresent()) {
+            throw enterpriseRefusal(config, enterprise.renew(owner(caller, config.name()), config));
+        }
         OAuthFlows.Started started = flows.start(owner(caller, config.name()), config, challenge);
         return new OAuthRequiredException(config.name(), started.flowId(), started.authorizationUrl(), started.timeLeft());
     }
@@ -90,6 +105,9 @@ public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
     public boolean holdsGrant(Caller caller, McpServerConfig config) {
         if (config.machineGrant().isPresent()) {
             return true; // the gateway's own, obtained on use
+        }
+        if (config.enterpriseManaged().isPresent()) {
+            return enterprise.available(owner(caller, config.name()), config);
         }
         return tokens.usableGrant(owner(caller, config.name()), config).isPresent();
     }
@@ -101,6 +119,36 @@ public final class OAuthUpstreamAuthorization implements UpstreamAuthorization {
 
     @Override
     public boolean awaitAuthorization(Caller caller, McpServerConfig config, Duration timeout) throws InterruptedException {
+        if (config.enterpriseManaged().isPresent()) {
+            return false; // nothing happens in a browser to wait for
+        }
         return flows.await(owner(caller, config.name()), timeout);
     }
+    /**
+     * Why an enterprise-managed server could not be used, in words for whoever can act: the person (sign in
+     * again), the platform (pass a fresh ID token) or the operator (the IdP's or the authorization server's answer).
+     */
+    static GatewayException enterpriseRefusal(McpServerConfig config, EnterpriseTokens.Outcome outcome) {
+        String name = config.name();
+        return switch (outcome) {
+            case EnterpriseTokens.Outcome.NoIdToken none -> new GatewayException(ErrorCode.IDP_SIGN_IN_REQUIRED,
+                    "'" + name + "' is authorized through your organization's identity provider (" + none.idpIssuer()
+                            + "), and the gateway holds no valid ID token of yours from it: sign in to the console again,"
+                            + " or have the platform pass a fresh ID token in the X-Portcullis-Id-Token header",
+                    Map.of("serverName", name, "idpIssuer", none.idpIssuer()), null);
+            case EnterpriseTokens.Outcome.Refused refused -> refused.failure().failure() == OAuthFailure.TRANSIENT
+                    || refused.failure().failure() == OAuthFailure.EGRESS_BLOCKED ? refused.failure()
+                    : new GatewayException(ErrorCode.ENTERPRISE_AUTHORIZATION_FAILED, "Enterprise-managed authorization at '"
+                            + name + "' failed: " + refused.failure().getMessage() + "; the identity provider's policy may not"
+                            + " allow you this server, or the operator should check the server's oauth.enterprise_managed settings",
+                    Map.of("serverName", name, "oauthFailure", refused.failure().failure().name()), null);
+            // The server refused the token the vault held; a new one is in the vault now.
+            case EnterpriseTokens.Outcome.Token token -> new GatewayException(ErrorCode.ENTERPRISE_AUTHORIZATION_FAILED,
+                    "'" + name + "' refused the access token its authorization server had issued for you; a new one was"
+                            + " obtained, try again (if this repeats, the operator should check that oauth.enterprise_managed.issuer"
+                            + " and token_url name the server's own authorization server)",
+                    Map.of("serverName", name, "retry", true), null);
+        };
+    }
 }
+
