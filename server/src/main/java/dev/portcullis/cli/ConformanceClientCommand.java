@@ -118,7 +118,7 @@ final class ConformanceClientCommand implements Callable<Integer> {
                     throw e;
                 }
                 String token = new TokenMinter(TokenVerifiers.sharedSecret(config).orElseThrow(), config.auth(), Clock.systemUTC())
-                        .mint(new TokenMinter.Claims(USER, "USER", Optional.empty(), Optional.empty(),
+                        .mint(new TokenMinter.Claims(userOf(scenario), "USER", Optional.empty(), Optional.empty(),
                                 Duration.ofMinutes(30)));
                 scenario.enterprise().ifPresent(e -> signedInAtIdentityProvider(gateway, e));
                 try (gateway; ConformanceSession session = new ConformanceSession(gateway.port(), token, SERVER, out,
@@ -172,6 +172,22 @@ final class ConformanceClientCommand implements Callable<Integer> {
     }
 
     /**
+     * Who the test user is: for an enterprise-managed scenario, the person the suite's ID token names (its
+     * {@code sub}, the default {@code user_claim}): the gateway uses an ID token only for the user it names.
+     */
+    static String userOf(Scenario scenario) {
+        return scenario.enterprise().map(ConformanceClientCommand::userOf).orElse(USER);
+    }
+
+    private static String userOf(Scenario.Enterprise enterprise) {
+        try {
+            return Optional.ofNullable(SignedJWT.parse(enterprise.idToken()).getJWTClaimsSet().getSubject()).orElse(USER);
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("the scenario's idp_id_token is not a JWT", e);
+        }
+    }
+
+    /**
      * The test user signed in at the scenario's identity provider: its ID token is kept for them as the console's
      * OpenID sign-in keeps one. The suite's provider publishes no keys (no JWKS), so the token cannot be verified
      * the way a platform-passed one is; the suite itself vouches for it here, and its own IdP checks it at the exchange.
@@ -187,7 +203,7 @@ final class ConformanceClientCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the scenario's idp_id_token has no expiry");
         }
         Instant expiresAt = expiry.toInstant();
-        gateway.idTokens().keep(new IdTokens.Holder("", USER, enterprise.idpIssuer()), Secret.of(enterprise.idToken()),
+        gateway.idTokens().keep(new IdTokens.Holder("", userOf(enterprise), enterprise.idpIssuer()), Secret.of(enterprise.idToken()),
                 expiresAt);
     }
 

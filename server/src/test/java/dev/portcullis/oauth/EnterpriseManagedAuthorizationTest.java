@@ -192,6 +192,24 @@ class EnterpriseManagedAuthorizationTest {
         assertThat(crm.subjects()).doesNotContain("carol");
     }
 
+    /**
+     * The console keeps a sign-in's ID token under the id its own claim mapping gives; a person who could choose that
+     * claim at the provider could put their token in someone else's place. A kept token is used only for the user its
+     * {@code user_claim} names.
+     */
+    @Test
+    void a_kept_id_token_is_used_only_for_the_person_it_names() {
+        gateway.idTokens().keep(new dev.portcullis.oauth.flow.IdTokens.Holder("", "victor", idpIssuer()),
+                dev.portcullis.config.Secret.of(idToken("default", "mallory", IDP_CLIENT)),
+                java.time.Instant.now().plus(Duration.ofMinutes(30)));
+
+        ContentResponse r = callAsPlatform("victor", null);
+
+        assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(403);
+        assertThat(ApiClient.json(r).get("error").asString()).isEqualTo("IDP_SIGN_IN_REQUIRED");
+        assertThat(crm.subjects()).doesNotContain("mallory", "victor");
+    }
+
     @Test
     void an_id_token_of_another_person_is_refused_and_not_kept() {
         String mallorys = idToken("default", "mallory", IDP_CLIENT);

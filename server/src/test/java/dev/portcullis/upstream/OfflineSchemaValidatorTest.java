@@ -82,6 +82,27 @@ class OfflineSchemaValidatorTest {
         assertThat(valid(schema, "{\"a\":\"not an integer\",\"b\":\"anything\"}")).isTrue();
     }
 
+    /**
+     * The library maps any json-schema.org address to a class-path resource of the same path: only its bundled
+     * meta-schemas may be read that way; any other such address makes the schema unusable, or a schema could read
+     * (and quote in errors) the gateway's own files.
+     */
+    @Test
+    void a_json_schema_org_address_reads_only_the_bundled_meta_schemas() {
+        for (String path : new String[] {"META-INF/MANIFEST.MF", "logback.xml", "db/migration/V1__audit_events.sql",
+                "draft/2020-12/../../logback.xml"}) {
+            var answer = validator.validate(schema("{\"type\": \"object\", \"properties\": {\"x\": {\"$ref\": "
+                    + "\"https://json-schema.org/" + path + "\"}}}"), JSON.readValue("{\"x\": 1}", Map.class));
+            assertThat(answer.valid()).as(path).isFalse();
+            assertThat(answer.errorMessage()).as(path + ": refused, not read").contains("is not allowed to be loaded")
+                    .doesNotContain("Manifest", "configuration", "CREATE");
+        }
+        assertThat(OfflineSchemaValidator.isMetaSchema(com.networknt.schema.AbsoluteIri.of(
+                "https://json-schema.org/draft/2020-12/schema"))).isTrue();
+        assertThat(valid(schema("{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", \"type\": \"object\","
+                + " \"properties\": {\"n\": {\"type\": \"integer\"}}}"), "{\"n\": \"x\"}")).isFalse();
+    }
+
     @Test
     void the_2020_12_vocabulary_is_enforced() {
         Map<String, Object> schema = schema("""

@@ -108,8 +108,24 @@ public final class EnterpriseTokens {
         return vault.find(owner).filter(g -> g.isFor(config)).filter(g -> !g.expiresWithin(clock.instant(), RENEW_SKEW_SECONDS));
     }
 
+    /**
+     * The person's kept ID token, if it names them: its {@code user_claim} must be their user id. A console sign-in
+     * keeps the token under the id the console's own claim mapping gives, which need not be the claim this server
+     * trusts; without this check, a person who could choose that claim at the provider could put their token in
+     * someone else's place (the token was verified when it was kept, so its claims are the provider's).
+     */
     private Optional<Secret> idToken(GrantOwner owner, EnterpriseManaged settings) {
-        return idTokens.usable(new IdTokens.Holder(owner.tenantId(), owner.userId(), settings.idpIssuer()), ID_TOKEN_MARGIN);
+        return idTokens.usable(new IdTokens.Holder(owner.tenantId(), owner.userId(), settings.idpIssuer()), ID_TOKEN_MARGIN)
+                .filter(token -> names(token, settings.userClaim(), owner.userId()));
+    }
+
+    private static boolean names(Secret idToken, String claim, String userId) {
+        try {
+            Object value = com.nimbusds.jwt.SignedJWT.parse(idToken.reveal()).getJWTClaimsSet().getClaim(claim);
+            return value instanceof String s && s.equals(userId);
+        } catch (java.text.ParseException e) {
+            return false;
+        }
     }
 
     private Outcome obtain(GrantOwner owner, McpServerConfig config) {
