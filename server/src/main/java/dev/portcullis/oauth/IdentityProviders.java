@@ -1,33 +1,17 @@
 package dev.portcullis.oauth;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import dev.portcullis.config.McpServerConfig.EnterpriseManaged;
 import dev.portcullis.config.Secret;
-import dev.portcullis.egress.EgressBlockedException;
-import dev.portcullis.egress.jetty.GuardedResponse;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URL;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -39,12 +23,7 @@ import java.util.concurrent.ConcurrentMap;
  * discovered is kept per issuer and client, and a failed discovery is tried again at the next need.
  */
 public final class IdentityProviders {
-    /** Asymmetric algorithms only: no shared-secret HS*, no {@code none}. */
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
-            JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
-
-    private final OAuthHttp http;
+    private final ProviderDocuments documents;
     private final ConcurrentMap<String, Provider> providers = new ConcurrentHashMap<>();
 
     /** What discovery found for one issuer, with the validator for ID tokens issued to one client. */
@@ -60,7 +39,7 @@ public final class IdentityProviders {
     }
 
     public IdentityProviders(OAuthHttp http) {
-        this.http = http;
+        this.documents = new ProviderDocuments(http);
     }
 
     /** Where ID tokens are exchanged: the pinned {@code idp_token_url}, else the provider's discovered token endpoint. */
@@ -102,64 +81,7 @@ public final class IdentityProviders {
     }
 
     private Provider discover(EnterpriseManaged settings) {
-        String issuer = settings.idpIssuer();
-        String url = issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration";
-        GuardedResponse response = get(url);
-        if (response.status() != 200) {
-            throw new OAuthException(OAuthFailure.METADATA_NOT_FOUND, "the identity provider's discovery document at " + url
-                    + " answered HTTP " + response.status());
-        }
-        OIDCProviderMetadata metadata;
-        try {
-            metadata = OIDCProviderMetadata.parse(response.contentAsString());
-        } catch (ParseException e) {
-            throw new OAuthException(OAuthFailure.INVALID_METADATA, "the identity provider's discovery document at " + url
-                    + " is not valid: " + e.getMessage(), e);
-        }
-        if (!metadata.getIssuer().getValue().equals(issuer)) {
-            throw new OAuthException(OAuthFailure.ISSUER_MISMATCH, "the discovery document names the issuer '"
-                    + metadata.getIssuer().getValue() + "', not the configured idp_issuer '" + issuer + "'");
-        }
-        if (metadata.getJWKSetURI() == null || metadata.getTokenEndpointURI() == null) {
-            throw new OAuthException(OAuthFailure.INVALID_METADATA,
-                    "the identity provider's discovery document lacks a token endpoint or a jwks_uri");
-        }
-        URL jwks;
-        try {
-            jwks = metadata.getJWKSetURI().toURL();
-        } catch (MalformedURLException | IllegalArgumentException e) {
-            throw new OAuthException(OAuthFailure.INVALID_METADATA, "the identity provider's jwks_uri is not a URL", e);
-        }
-        JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwks, this::retrieve).build();
-        IDTokenValidator validator = new IDTokenValidator(new Issuer(issuer), new ClientID(settings.idpClientId()),
-                new JWSVerificationKeySelector<>(ALGORITHMS, keys), null);
-        return new Provider(metadata, validator);
-    }
-
-    /** The JWKS, fetched like every other document of the provider: guarded, bounded, with a timeout. */
-    private Resource retrieve(URL url) throws IOException {
-        GuardedResponse response = get(url.toString());
-        if (response.status() != 200) {
-            throw new IOException("the JWKS answered HTTP " + response.status());
-        }
-        return new Resource(response.contentAsString(), "application/json");
-    }
-
-    private GuardedResponse get(String url) {
-        try {
-            return http.getJson(url, Map.of());
-        } catch (EgressBlockedException e) {
-            throw OAuthException.blocked("the identity provider's URL '" + url + "'", e);
-        } catch (InterruptedException | InterruptedIOException e) {
-            Thread.currentThread().interrupt();
-            throw new OAuthException(OAuthFailure.TRANSIENT, "interrupted while reaching the identity provider", e);
-        } catch (IOException e) {
-            EgressBlockedException blocked = EgressBlockedException.find(e);
-            if (blocked != null) {
-                throw OAuthException.blocked("the identity provider's URL '" + url + "'", blocked);
-            }
-            throw new OAuthException(OAuthFailure.TRANSIENT, "the identity provider at " + URI.create(url).getHost()
-                    + " could not be reached: " + e.getClass().getSimpleName(), e);
-        }
+        OIDCProviderMetadata metadata = documents.discover(settings.idpIssuer());
+        return new Provider(metadata, documents.validator(metadata, settings.idpIssuer(), settings.idpClientId()));
     }
 }

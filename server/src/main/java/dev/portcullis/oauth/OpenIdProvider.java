@@ -1,11 +1,5 @@
 package dev.portcullis.oauth;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
@@ -16,7 +10,6 @@ import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
@@ -29,15 +22,10 @@ import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import dev.portcullis.config.OidcSettings;
 import dev.portcullis.config.Secret;
-import dev.portcullis.egress.EgressBlockedException;
-import dev.portcullis.egress.jetty.GuardedResponse;
-import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The gateway as an OpenID Connect relying party, for people signing in to the console: the provider's
@@ -47,15 +35,12 @@ import java.util.Set;
  * Every request — discovery, token, JWKS — goes through the egress guard.
  */
 public final class OpenIdProvider {
-    /** What the ID token's signature may be made with: asymmetric algorithms only (no shared-secret HS*, no none). */
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
-            JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
 
     /** After a failed discovery, how long sign-ins fail at once instead of each asking the provider again. */
     static final java.time.Duration RETRY_DISCOVERY_AFTER = java.time.Duration.ofSeconds(30);
 
     private final OAuthHttp http;
+    private final ProviderDocuments documents;
     private final OidcSettings settings;
     private final java.time.Clock clock;
     private volatile Provider provider;
@@ -75,6 +60,7 @@ public final class OpenIdProvider {
 
     public OpenIdProvider(OAuthHttp http, OidcSettings settings, java.time.Clock clock) {
         this.http = http;
+        this.documents = new ProviderDocuments(http);
         this.settings = settings;
         this.clock = clock;
     }
@@ -167,65 +153,11 @@ public final class OpenIdProvider {
 
     private Provider discover() {
         String issuer = settings.issuer().toString();
-        String url = (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer) + "/.well-known/openid-configuration";
-        GuardedResponse response = get(url);
-        if (response.status() != 200) {
-            throw new OAuthException(OAuthFailure.METADATA_NOT_FOUND, "the identity provider's discovery document at " + url
-                    + " answered HTTP " + response.status());
-        }
-        OIDCProviderMetadata metadata;
-        try {
-            metadata = OIDCProviderMetadata.parse(response.contentAsString());
-        } catch (com.nimbusds.oauth2.sdk.ParseException e) {
-            throw new OAuthException(OAuthFailure.INVALID_METADATA, "the identity provider's discovery document is not valid: "
-                    + e.getMessage(), e);
-        }
-        // OpenID Connect Discovery §4.3: the document must name the issuer it was fetched for, exactly.
-        if (!metadata.getIssuer().getValue().equals(issuer)) {
-            throw new OAuthException(OAuthFailure.ISSUER_MISMATCH, "the discovery document names the issuer '"
-                    + metadata.getIssuer().getValue() + "', not the configured '" + issuer + "'");
-        }
-        if (metadata.getJWKSetURI() == null || metadata.getTokenEndpointURI() == null
-                || metadata.getAuthorizationEndpointURI() == null) {
+        OIDCProviderMetadata metadata = documents.discover(issuer);
+        if (metadata.getAuthorizationEndpointURI() == null) {
             throw new OAuthException(OAuthFailure.INVALID_METADATA,
-                    "the identity provider's discovery document lacks an authorization, token or JWKS endpoint");
+                    "the identity provider's discovery document lacks an authorization endpoint");
         }
-        URL jwks;
-        try {
-            jwks = metadata.getJWKSetURI().toURL();
-        } catch (java.net.MalformedURLException e) {
-            throw new OAuthException(OAuthFailure.INVALID_METADATA, "the identity provider's jwks_uri is not a URL", e);
-        }
-        JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwks, this::retrieve).build();
-        IDTokenValidator validator = new IDTokenValidator(new Issuer(issuer), new ClientID(settings.clientId()),
-                new JWSVerificationKeySelector<>(ALGORITHMS, keys), null);
-        return new Provider(metadata, validator);
-    }
-
-    /** The JWKS, fetched like every other document of the provider: guarded, bounded, with a timeout. */
-    private Resource retrieve(URL url) throws IOException {
-        GuardedResponse response = get(url.toString());
-        if (response.status() != 200) {
-            throw new IOException("the JWKS answered HTTP " + response.status());
-        }
-        return new Resource(response.contentAsString(), "application/json");
-    }
-
-    private GuardedResponse get(String url) {
-        try {
-            return http.getJson(url, Map.of());
-        } catch (EgressBlockedException e) {
-            throw OAuthException.blocked("the identity provider's URL '" + url + "'", e);
-        } catch (InterruptedException | InterruptedIOException e) {
-            Thread.currentThread().interrupt();
-            throw new OAuthException(OAuthFailure.TRANSIENT, "interrupted while reaching the identity provider", e);
-        } catch (IOException e) {
-            EgressBlockedException blocked = EgressBlockedException.find(e);
-            if (blocked != null) {
-                throw OAuthException.blocked("the identity provider's URL '" + url + "'", blocked);
-            }
-            throw new OAuthException(OAuthFailure.TRANSIENT, "the identity provider at " + URI.create(url).getHost()
-                    + " could not be reached: " + e.getClass().getSimpleName(), e);
-        }
+        return new Provider(metadata, documents.validator(metadata, issuer, settings.clientId()));
     }
 }
