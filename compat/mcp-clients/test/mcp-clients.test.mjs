@@ -43,6 +43,22 @@ const projectRoot = () => pathToFileURL(path.join(scratch, 'project')).href;
 
 const FULL = { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } };
 
+/**
+ * What a person filling in an elicitation form answers: a valid value for every field (the gateway checks an
+ * accepted form against its schema, as a client should), with `text` wherever free text goes.
+ */
+function formAnswer(requestedSchema, text) {
+  const choice = (schema) => schema.enum?.[0] ?? (schema.oneOf ?? schema.anyOf)?.[0]?.const;
+  const content = {};
+  for (const [name, schema] of Object.entries(requestedSchema?.properties ?? {})) {
+    if (schema.type === 'boolean') content[name] = true;
+    else if (schema.type === 'number' || schema.type === 'integer') content[name] = schema.minimum ?? 3;
+    else if (schema.type === 'array') content[name] = [choice(schema.items ?? {})].filter((v) => v !== undefined);
+    else content[name] = choice(schema) ?? text;
+  }
+  return content;
+}
+
 /** An SDK client at an endpoint, with the given capabilities and handlers answering as a person would. */
 async function connect(user, endpoint = '/mcp', { capabilities = FULL, headers } = {}) {
   const token = user ? await env.token(user) : undefined;
@@ -61,13 +77,7 @@ async function connect(user, endpoint = '/mcp', { capabilities = FULL, headers }
       if (req.params.mode === 'url') {
         return { action: 'accept' };
       }
-      const properties = req.params.requestedSchema?.properties ?? {};
-      const content = {};
-      for (const [name, schema] of Object.entries(properties)) {
-        content[name] = schema.type === 'boolean' ? true : schema.type === 'number' || schema.type === 'integer' ? 3
-          : schema.enum ? schema.enum[0] : 'from the client';
-      }
-      return { action: 'accept', content };
+      return { action: 'accept', content: formAnswer(req.params.requestedSchema, 'from the client') };
     });
   }
   if (capabilities.roots) {
@@ -377,11 +387,7 @@ test('a stateless 2026-07-28 client gets input_required for a session server tha
   assert.equal(first.result.resultType, 'input_required', JSON.stringify(first));
   const [key, request] = Object.entries(first.result.inputRequests)[0];
   assert.equal(request.method, 'elicitation/create');
-  const content = {};
-  for (const [name, schema] of Object.entries(request.params.requestedSchema?.properties ?? {})) {
-    content[name] = schema.type === 'boolean' ? true : schema.type === 'number' || schema.type === 'integer' ? 3
-      : schema.enum ? schema.enum[0] : 'from the stateless client';
-  }
+  const content = formAnswer(request.params.requestedSchema, 'from the stateless client');
   const bob = await env.token('bob');
   const stolen = await fetch(`${env.base}/mcp`, { method: 'POST', headers: { Authorization: `Bearer ${bob}`, 'Content-Type': 'application/json',
     'MCP-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/call', 'Mcp-Name': 'everything-http__trigger-elicitation-request' },
