@@ -58,10 +58,22 @@ public final class Discovery {
      * @param oauthHeaders the server's {@code oauth_headers}, sent with every metadata request
      */
     public Discovered discover(String serverUrl, BearerChallenge challenge, Map<String, Secret> oauthHeaders) {
+        return discover(serverUrl, challenge, oauthHeaders, true);
+    }
+
+    /**
+     * @param defaultEndpoints whether a server that publishes no metadata at all may be reached at the 2025-03-26
+     *                         default endpoints ({@code /authorize}, {@code /token}, {@code /register} of its origin).
+     *                         A server the operator gave an API key or headers (and no {@code oauth} block) answers 401
+     *                         for a refused key far more often than for OAuth of that revision: guessing endpoints there
+     *                         would post a registration to whatever {@code /register} its origin has.
+     */
+    public Discovered discover(String serverUrl, BearerChallenge challenge, Map<String, Secret> oauthHeaders,
+                               boolean defaultEndpoints) {
         ResourceUri server = ResourceUri.canonical(serverUrl);
         Optional<ProtectedResourceMetadata> found = protectedResource(server, challenge, oauthHeaders);
         if (found.isEmpty()) {
-            LegacyDiscovery.Found old = legacy.authorizationServer(server, oauthHeaders);
+            LegacyDiscovery.Found old = legacy.authorizationServer(server, oauthHeaders, defaultEndpoints);
             // 2025-03-26 had no resource indicators; sending the server's own URI does no harm (RFC 6749
             // §3.1: unknown parameters are ignored) and binds the token where the server understands it.
             return new Discovered(server, Optional.empty(), old.server(), old.source());

@@ -37,8 +37,12 @@ final class LegacyDiscovery {
     record Found(AuthorizationServerMetadata server, Discovery.Source source) {
     }
 
-    /** @param server the MCP server's canonical URI; only its origin is used */
-    Found authorizationServer(ResourceUri server, Map<String, Secret> oauthHeaders) {
+    /**
+     * @param server           the MCP server's canonical URI; only its origin is used
+     * @param defaultEndpoints whether the 2025-03-26 default endpoints may stand in when the origin publishes no
+     *                         metadata either (not for a server configured with other credentials: see {@link Discovery})
+     */
+    Found authorizationServer(ResourceUri server, Map<String, Secret> oauthHeaders, boolean defaultEndpoints) {
         String origin = server.origin();
         if (!AuthorizationUrls.secure(URI.create(origin))) {
             throw new OAuthException(OAuthFailure.INVALID_METADATA, "the server at " + origin + " publishes no protected "
@@ -65,6 +69,12 @@ final class LegacyDiscovery {
             log.info("{} publishes no protected resource metadata; authorizing with the metadata of its origin "
                     + "(the 2025-03-26 rules)", origin);
             return new Found(metadata, Discovery.Source.LEGACY_METADATA);
+        }
+        if (status == 404 && !defaultEndpoints) {
+            throw new OAuthException(OAuthFailure.METADATA_NOT_FOUND, "the server at " + origin + " publishes no OAuth "
+                    + "metadata, and it is configured with an API key or headers and no oauth block, so its 401 is taken as "
+                    + "a refused credential, not as OAuth: check the key (set requiresOAuth: true or an oauth block if the "
+                    + "server does use OAuth by the 2025-03-26 rules)");
         }
         if (status == 404) {
             log.info("{} publishes neither protected resource nor authorization server metadata; using the 2025-03-26 "

@@ -79,6 +79,34 @@ class LegacyDiscoveryTest {
         assertThat(request.url().toString()).startsWith(origin + "/authorize?").contains("code_challenge_method=S256");
     }
 
+    /** A server given an API key answers 401 for a refused key: no endpoints are guessed for it. */
+    @Test
+    void without_any_metadata_no_endpoints_are_guessed_for_a_server_with_other_credentials() {
+        assertThatThrownBy(() -> discovery.discover(rs.url("/v1/mcp"), BearerChallenge.NONE, Map.of(), false))
+                .isInstanceOfSatisfying(OAuthException.class, e -> {
+                    assertThat(e.failure()).isEqualTo(OAuthFailure.METADATA_NOT_FOUND);
+                    assertThat(e.getMessage()).contains("API key or headers", "requiresOAuth: true");
+                });
+        assertThat(rs.paths()).noneMatch(p -> p.contains("/register"));
+    }
+
+    @Test
+    void endpoints_are_guessed_unless_the_operator_gave_other_credentials_and_no_oauth() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("legacy-config");
+        var servers = dev.portcullis.testing.TestConfigs.fromYaml("""
+                mcpSettings: {allowedDomains: ['mcp.example.com']}
+                mcpServers:
+                  keyed: {type: streamable-http, url: "https://mcp.example.com/a", apiKey: {source: admin, key: k}}
+                  headed: {type: streamable-http, url: "https://mcp.example.com/b", headers: {X-Key: k}}
+                  said: {type: streamable-http, url: "https://mcp.example.com/c", apiKey: {source: admin, key: k}, requiresOAuth: true}
+                  bare: {type: streamable-http, url: "https://mcp.example.com/d"}
+                """, dir).mcpServers();
+        assertThat(dev.portcullis.oauth.flow.OAuthFlows.mayGuessEndpoints(servers.get("keyed"))).isFalse();
+        assertThat(dev.portcullis.oauth.flow.OAuthFlows.mayGuessEndpoints(servers.get("headed"))).isFalse();
+        assertThat(dev.portcullis.oauth.flow.OAuthFlows.mayGuessEndpoints(servers.get("said"))).isTrue();
+        assertThat(dev.portcullis.oauth.flow.OAuthFlows.mayGuessEndpoints(servers.get("bare"))).isTrue();
+    }
+
     @Test
     void legacy_metadata_without_pkce_is_refused_as_any_other() {
         String origin = rs.url("");
@@ -171,7 +199,7 @@ class LegacyDiscoveryTest {
     @Test
     void an_origin_on_plain_http_to_a_non_loopback_host_is_refused_before_any_request() {
         LegacyDiscovery legacy = new LegacyDiscovery(loopback.http);
-        assertThatThrownBy(() -> legacy.authorizationServer(ResourceUri.canonical("http://mcp.example.com/mcp"), Map.of()))
+        assertThatThrownBy(() -> legacy.authorizationServer(ResourceUri.canonical("http://mcp.example.com/mcp"), Map.of(), true))
                 .isInstanceOfSatisfying(OAuthException.class, e -> {
                     assertThat(e.failure()).isEqualTo(OAuthFailure.INVALID_METADATA);
                     assertThat(e.getMessage()).contains("not https");

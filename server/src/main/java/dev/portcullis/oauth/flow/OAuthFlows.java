@@ -161,10 +161,19 @@ public final class OAuthFlows {
         return new Target(target.server(), target.resource(), scopes);
     }
 
+    /**
+     * Whether the 2025-03-26 default endpoints may be guessed for this server: not when the operator configured other
+     * credentials for it (an API key or headers) and no OAuth, unless they said it requires OAuth.
+     */
+    public static boolean mayGuessEndpoints(McpServerConfig config) {
+        boolean otherCredentials = config.apiKey().isPresent() || !config.headers().isEmpty();
+        return config.oauth().isPresent() || config.requiresOAuth().orElse(false) || !otherCredentials;
+    }
+
     /** Discovery, unless the operator pinned the endpoints and the server publishes nothing usable. */
     private Target target(String serverUrl, McpServerConfig config, BearerChallenge challenge) {
         try {
-            Discovery.Discovered d = discovery.discover(serverUrl, challenge, config.oauthHeaders());
+            Discovery.Discovered d = discovery.discover(serverUrl, challenge, config.oauthHeaders(), mayGuessEndpoints(config));
             AuthorizationServerMetadata server = PinnedServer.metadata(config.oauth(), Optional.of(d.server())).orElse(d.server());
             return new Target(server, d.resource(), Scopes.initial(challenge, config.oauth(), d.resourceScopes(), server));
         } catch (OAuthException e) {
