@@ -53,7 +53,7 @@ final class ConsoleServerRoutes {
             return;
         }
         try {
-            requireAllowed(session.get().caller(), McpPermission.USE, McpPermission.CREATE);
+            permissions.require(session.get().caller(), McpPermission.USE, McpPermission.CREATE);
         } catch (GatewayException e) {
             console.problem(ctx, session.get(), e);
             return;
@@ -89,7 +89,7 @@ final class ConsoleServerRoutes {
         Caller caller = session.get().caller();
         SharingView view;
         try {
-            requireAllowed(caller, McpPermission.SHARE);
+            permissions.require(caller, McpPermission.SHARE);
             RegisteredServer server = shareable(caller, ctx.pathParam("server"));
             view = view(ctx, caller, server, sharing.grants(ctx, caller, id(server)), "");
         } catch (GatewayException e) {
@@ -212,14 +212,5 @@ final class ConsoleServerRoutes {
 
     private static String id(RegisteredServer server) {
         return server.stored().orElseThrow().id();
-    }
-
-    private void requireAllowed(Caller caller, McpPermission... needed) {
-        for (McpPermission p : needed) {
-            if (!permissions.allows(caller, p)) {
-                throw new GatewayException(ErrorCode.FORBIDDEN, "Forbidden: Insufficient permissions",
-                        Map.of("permission", "MCP_SERVERS." + p.name()), null);
-            }
-        }
     }
 }

@@ -21,7 +21,11 @@ final class Permissions {
     }
 
     Caller require(Context ctx, McpPermission... needed) {
-        Caller caller = Authentication.caller(ctx);
+        return require(Authentication.caller(ctx), needed);
+    }
+
+    /** The same check for a caller already known (a console page reads its sign-in itself). */
+    Caller require(Caller caller, McpPermission... needed) {
         for (McpPermission p : needed) {
             if (!roles.allows(caller, p)) {
                 throw new GatewayException(ErrorCode.FORBIDDEN, "Forbidden: Insufficient permissions",
